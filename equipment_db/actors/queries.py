@@ -1,0 +1,26 @@
+"""Reads of actors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, select
+
+from equipment_db.actors.models import Actor
+from equipment_db.errors import NotFound
+from equipment_db.normalize.names import name_key
+
+
+def find_actor(session: Session, name: str) -> Actor | None:
+    return session.exec(select(Actor).where(Actor.name_key == name_key(name))).first()
+
+
+def get_actor(session: Session, name: str, *, field: str = "actor") -> Actor:
+    actor = find_actor(session, name)
+    if actor is None:
+        raise NotFound("actor", name, field=field)
+    return actor
+
+
+def list_actors(session: Session) -> Sequence[Actor]:
+    return session.exec(select(Actor).order_by(Actor.name)).all()

@@ -1,0 +1,81 @@
+"""Reads of the catalogue: resolve a system by slug or any alias, list, target types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
+from equipment_db.errors import Ambiguous, NotFound
+from equipment_db.normalize.names import name_key
+from equipment_db.vocab import EntityType
+
+
+def find_system(session: Session, key: str) -> System | None:
+    """By slug, then by name or alias, case- and punctuation-insensitively."""
+    text = key.strip()
+    exact = session.exec(select(System).where(System.slug == text.lower())).first()
+    if exact is not None:
+        return exact
+    folded = name_key(text)
+    if not folded:
+        return None
+    by_alias = select(Alias.system_id).where(Alias.name_key == folded, col(Alias.retracted_at).is_(None))
+    candidates = session.exec(select(System).where(col(System.id).in_(by_alias))).all()
+    if not candidates:
+        candidates = [s for s in session.exec(select(System)).all()
+                      if name_key(s.slug) == folded or name_key(s.name) == folded]
+    if len(candidates) > 1:
+        raise Ambiguous("system", key, sorted(system.slug for system in candidates))
+    return candidates[0] if candidates else None
+
+
+def get_system(session: Session, key: str, *, field: str = "system") -> System:
+    system = find_system(session, key)
+    if system is None:
+        raise NotFound("system", key, field=field)
+    return system
+
+
+def aliases(session: Session, system_id: int, *, include_retracted: bool = False) -> Sequence[Alias]:
+    statement = select(Alias).where(Alias.system_id == system_id).order_by(Alias.id)
+    if not include_retracted:
+        statement = statement.where(col(Alias.retracted_at).is_(None))
+    return session.exec(statement).all()
+
+
+def list_systems(session: Session) -> Sequence[System]:
+    return session.exec(select(System).order_by(System.slug)).all()
+
+
+def find_target_type(session: Session, key: str) -> TargetType | None:
+    text = key.strip().lower()
+    found = session.exec(select(TargetType).where(TargetType.slug == text)).first()
+    if found is not None:
+        return found
+    folded = name_key(key)
+    for candidate in session.exec(select(TargetType)).all():
+        if name_key(candidate.name) == folded or name_key(candidate.slug) == folded:
+            return candidate
+    return None
+
+
+def get_target_type(session: Session, key: str, *, field: str = "target_type") -> TargetType:
+    found = find_target_type(session, key)
+    if found is None:
+        raise NotFound("target type", key, field=field)
+    return found
+
+
+def external_ids(session: Session, entity_type: EntityType, entity_id: int) -> Sequence[ExternalId]:
+    statement = (
+        select(ExternalId)
+        .where(
+            ExternalId.entity_type == entity_type,
+            ExternalId.entity_id == entity_id,
+            col(ExternalId.retracted_at).is_(None),
+        )
+        .order_by(ExternalId.scheme, ExternalId.value)
+    )
+    return session.exec(statement).all()

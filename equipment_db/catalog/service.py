@@ -1,0 +1,234 @@
+"""Validated writes to the catalogue. Every write appends a revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from equipment_db.base import utcnow
+from equipment_db.catalog import queries
+from equipment_db.catalog.models import (
+    Alias,
+    AliasCreate,
+    ExternalId,
+    ExternalIdCreate,
+    System,
+    SystemBase,
+    SystemCreate,
+    SystemUpdate,
+    TargetType,
+    TargetTypeBase,
+    TargetTypeCreate,
+    TargetTypeUpdate,
+)
+from equipment_db.errors import AlreadyExists, InvalidValue, Retracted
+from equipment_db.history import service as history
+from equipment_db.history.service import Edit
+from equipment_db.normalize.countries import country_code
+from equipment_db.normalize.names import name_key
+from equipment_db.validation import check_model, clean_text
+from equipment_db.vocab import EntityType, RevisionAction
+
+
+def system_snapshot(session: Session, system: System) -> dict[str, Any]:
+    data = system.model_dump(mode="json")
+    parent = session.get(System, system.parent_id) if system.parent_id else None
+    data["parent"] = parent.slug if parent else None
+    data["aliases"] = [
+        {"name": alias.name, "kind": alias.kind.value}
+        for alias in queries.aliases(session, system.id)  # type: ignore[arg-type]
+    ]
+    data["external_ids"] = external_id_snapshot(session, EntityType.system, system.id)  # type: ignore[arg-type]
+    return data
+
+
+def external_id_snapshot(session: Session, entity_type: EntityType, entity_id: int) -> list[dict[str, str]]:
+    return [
+        {"scheme": xid.scheme.value, "value": xid.value}
+        for xid in queries.external_ids(session, entity_type, entity_id)
+    ]
+
+
+def _record_system(session: Session, system: System, action: RevisionAction, edit: Edit) -> None:
+    history.record(
+        session,
+        entity_type=EntityType.system,
+        entity=system,
+        key=system.slug,
+        action=action,
+        edit=edit,
+        snapshot=system_snapshot(session, system),
+    )
+
+
+def _system_values(session: Session, data: dict[str, Any], *, current: System | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field, raw in data.items():
+        value = clean_text(raw) if isinstance(raw, str) else raw
+        if field == "origin_country":
+            value = country_code(value, field="origin_country")
+        elif field == "parent":
+            parent = queries.get_system(session, value, field="parent") if value else None
+            if parent is not None and current is not None and parent.id == current.id:
+                raise InvalidValue("parent", raw, "is the system itself")
+            field, value = "parent_id", parent.id if parent else None
+        values[field] = value
+    return values
+
+
+def create_system(session: Session, data: SystemCreate, *, edit: Edit) -> System:
+    fields = data.model_dump(exclude={"aliases"})
+    fields["slug"] = (fields.get("slug") or "").strip().lower()
+    values = _system_values(session, fields, current=None)
+    check_model(SystemBase, values)
+    if session.exec(select(System).where(System.slug == values["slug"])).first():
+        raise AlreadyExists("system", "slug", values["slug"])
+    system = System(**values)
+    session.add(system)
+    session.flush()
+    for alias in data.aliases:
+        _insert_alias(session, system, alias)
+    _record_system(session, system, RevisionAction.create, edit)
+    return system
+
+
+def _insert_alias(session: Session, system: System, data: AliasCreate) -> Alias:
+    key = name_key(data.name)
+    if not key:
+        raise InvalidValue("alias", data.name, "has no letters or digits")
+    existing = session.exec(select(Alias).where(Alias.system_id == system.id, Alias.name_key == key)).first()
+    if existing is not None:
+        raise AlreadyExists("alias", "name", data.name)
+    alias = Alias(system_id=system.id, name=data.name, name_key=key, kind=data.kind)  # type: ignore[arg-type]
+    session.add(alias)
+    session.flush()
+    return alias
+
+
+def _editable_system(session: Session, key: str) -> System:
+    system = queries.get_system(session, key)
+    if system.is_retracted:
+        raise Retracted("system", system.slug)
+    return system
+
+
+def add_alias(session: Session, system_key: str, data: AliasCreate, *, edit: Edit) -> Alias:
+    system = _editable_system(session, system_key)
+    alias = _insert_alias(session, system, data)
+    history.touch(system)
+    _record_system(session, system, RevisionAction.update, edit)
+    return alias
+
+
+def retract_alias(session: Session, system_key: str, alias_name: str, *, edit: Edit) -> System:
+    edit.require_reason()
+    system = _editable_system(session, system_key)
+    key = name_key(alias_name)
+    alias = next((a for a in queries.aliases(session, system.id) if a.name_key == key), None)  # type: ignore[arg-type]
+    if alias is None:
+        raise InvalidValue("alias", alias_name, f"is not an alias of {system.slug}")
+    alias.retracted_at = utcnow()
+    history.touch(system)
+    _record_system(session, system, RevisionAction.update, edit)
+    return system
+
+
+def add_external_id(session: Session, system_key: str, data: ExternalIdCreate, *, edit: Edit) -> System:
+    system = _editable_system(session, system_key)
+    insert_external_id(session, EntityType.system, system.id, data)  # type: ignore[arg-type]
+    history.touch(system)
+    _record_system(session, system, RevisionAction.update, edit)
+    return system
+
+
+def insert_external_id(session: Session, entity_type: EntityType, entity_id: int,
+                       data: ExternalIdCreate) -> ExternalId:
+    value = data.value.strip()
+    existing = session.exec(
+        select(ExternalId).where(
+            ExternalId.entity_type == entity_type,
+            ExternalId.entity_id == entity_id,
+            ExternalId.scheme == data.scheme,
+            ExternalId.value == value,
+        )
+    ).first()
+    if existing is not None:
+        raise AlreadyExists("external id", data.scheme.value, value)
+    xid = ExternalId(entity_type=entity_type, entity_id=entity_id, scheme=data.scheme, value=value)
+    session.add(xid)
+    return xid
+
+
+def update_system(session: Session, key: str, data: SystemUpdate, *, edit: Edit) -> System:
+    edit.require_reason()
+    system = _editable_system(session, key)
+    changes = _system_values(session, data.model_dump(exclude_unset=True), current=system)
+    merged = system.model_dump() | changes
+    check_model(SystemBase, merged)
+    changed = {field: value for field, value in changes.items() if getattr(system, field) != value}
+    if not changed:
+        return system
+    for field, value in changed.items():
+        setattr(system, field, value)
+    history.touch(system)
+    _record_system(session, system, RevisionAction.update, edit)
+    return system
+
+
+def retract_system(session: Session, key: str, *, edit: Edit) -> System:
+    system = _editable_system(session, key)
+    history.retract(system, edit)
+    _record_system(session, system, RevisionAction.retract, edit)
+    return system
+
+
+def _record_target_type(session: Session, target: TargetType, action: RevisionAction, edit: Edit) -> None:
+    history.record(
+        session,
+        entity_type=EntityType.target_type,
+        entity=target,
+        key=target.slug,
+        action=action,
+        edit=edit,
+        snapshot=target.model_dump(mode="json"),
+    )
+
+
+def create_target_type(session: Session, data: TargetTypeCreate, *, edit: Edit) -> TargetType:
+    values = {key: clean_text(value) for key, value in data.model_dump().items()}
+    values["slug"] = (values["slug"] or "").lower()
+    check_model(TargetTypeBase, values)
+    if session.exec(select(TargetType).where(TargetType.slug == values["slug"])).first():
+        raise AlreadyExists("target type", "slug", values["slug"])
+    target = TargetType(**values)
+    session.add(target)
+    session.flush()
+    _record_target_type(session, target, RevisionAction.create, edit)
+    return target
+
+
+def update_target_type(session: Session, key: str, data: TargetTypeUpdate, *, edit: Edit) -> TargetType:
+    edit.require_reason()
+    target = queries.get_target_type(session, key)
+    if target.is_retracted:
+        raise Retracted("target type", target.slug)
+    changes = {k: clean_text(v) for k, v in data.model_dump(exclude_unset=True).items()}
+    check_model(TargetTypeBase, target.model_dump() | changes)
+    changed = {k: v for k, v in changes.items() if getattr(target, k) != v}
+    if not changed:
+        return target
+    for field, value in changed.items():
+        setattr(target, field, value)
+    history.touch(target)
+    _record_target_type(session, target, RevisionAction.update, edit)
+    return target
+
+
+def retract_target_type(session: Session, key: str, *, edit: Edit) -> TargetType:
+    target = queries.get_target_type(session, key)
+    if target.is_retracted:
+        raise Retracted("target type", target.slug)
+    history.retract(target, edit)
+    _record_target_type(session, target, RevisionAction.retract, edit)
+    return target

@@ -1,0 +1,211 @@
+"""Claims, the unit of knowledge; their citations of sources; typed links between claims."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from equipment_db.base import Versioned, datetime_field, enum_field, utcnow
+from equipment_db.catalog.models import ExternalIdCreate
+from equipment_db.vocab import (
+    Attribute,
+    CitationRole,
+    ClaimKind,
+    Counted,
+    DatePrecision,
+    InformationCredibility,
+    LinkKind,
+    Qualifier,
+    Rank,
+    Scope,
+    SourceReliability,
+    VerificationStatus,
+)
+
+
+class Claim(Versioned, table=True):
+    """One sourced statement. Values are stored in a canonical unit with the original kept.
+
+    For a transfer, `country` is the recipient and `counterparty_country` the supplier,
+    so that a (system, country) timeline shows what reached that country.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("public_id"),
+        sa.Index("ix_claim_system_country_about", "system_id", "country", "about_start"),
+        sa.Index("ix_claim_country_about", "country", "about_start"),
+        sa.Index("ix_claim_kind_system", "kind", "system_id"),
+        sa.CheckConstraint(
+            "value_low IS NULL OR value_high IS NULL OR value_low <= value_high", name="value_order"
+        ),
+        sa.CheckConstraint(
+            "about_start IS NULL OR about_end IS NULL OR about_start <= about_end", name="about_order"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=10)
+    kind: ClaimKind = enum_field(ClaimKind, "kind")
+
+    system_id: int | None = Field(default=None, foreign_key="system.id")
+    subject: str | None = Field(default=None, max_length=300)
+    attribute: Attribute | None = enum_field(Attribute, "attribute", default=None, nullable=True)
+    target_type_id: int | None = Field(default=None, foreign_key="target_type.id", index=True)
+    related_system_id: int | None = Field(default=None, foreign_key="system.id", index=True)
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    counterparty_country: str | None = Field(default=None, min_length=2, max_length=2)
+    location: str | None = Field(default=None, max_length=500)
+
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: str | None = Field(default=None, max_length=40)
+    original_unit: str | None = Field(default=None, max_length=40)
+    qualifier: Qualifier | None = enum_field(Qualifier, "qualifier", default=None, nullable=True)
+    value_text: str | None = Field(default=None, max_length=1000)
+    counted: Counted | None = enum_field(Counted, "counted", default=None, nullable=True)
+    scope: Scope | None = enum_field(Scope, "scope", default=None, nullable=True)
+
+    claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    stated_on: date | None = None
+    stated_precision: DatePrecision | None = enum_field(
+        DatePrecision, "stated_precision", default=None, nullable=True
+    )
+    about_start: date | None = None
+    about_end: date | None = None
+    about_precision: DatePrecision | None = enum_field(
+        DatePrecision, "about_precision", default=None, nullable=True
+    )
+
+    verification_status: VerificationStatus = enum_field(
+        VerificationStatus, "verification_status", default=VerificationStatus.unverified
+    )
+    verification_note: str | None = Field(default=None, sa_type=sa.Text)
+    rank: Rank = enum_field(Rank, "rank", default=Rank.normal)
+    reliability: SourceReliability | None = enum_field(
+        SourceReliability, "reliability", default=None, nullable=True
+    )
+    credibility: InformationCredibility | None = enum_field(
+        InformationCredibility, "credibility", default=None, nullable=True
+    )
+    assessment_rationale: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class CitationCreate(SQLModel):
+    """`source` is a source public id (S-...) or its URL."""
+
+    source: str
+    quote: str | None = None
+    locator: str | None = None
+    role: CitationRole = CitationRole.reports
+
+
+class ClaimCreate(SQLModel):
+    """Input as editors give it: names, codes, wording and partial dates, normalised on write.
+
+    `system`, `related_system`: slug or alias; `target_type`: slug; `country`: code or name;
+    `claimant`: actor name; `stated`: YYYY[-MM[-DD]]; `about`: the same or START/END;
+    `value` (one number, placed by the qualifier: `at_least` 5000 is low=5000, `up_to` 6 is
+    high=6) or `value_low`/`value_high`, in `unit` (converted to the canonical unit; the unit
+    as given is kept in `original_unit` and the source's words in `value_text`).
+    """
+
+    kind: ClaimKind
+    system: str | None = None
+    subject: str | None = None
+    attribute: Attribute | None = None
+    target_type: str | None = None
+    related_system: str | None = None
+    country: str | None = None
+    counterparty_country: str | None = None
+    location: str | None = None
+    value: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    qualifier: Qualifier | None = None
+    value_text: str | None = None
+    counted: Counted | None = None
+    scope: Scope | None = None
+    claimant: str | None = None
+    stated: str | None = None
+    about: str | None = None
+    verification_status: VerificationStatus = VerificationStatus.unverified
+    verification_note: str | None = None
+    rank: Rank = Rank.normal
+    reliability: SourceReliability | None = None
+    credibility: InformationCredibility | None = None
+    assessment_rationale: str | None = None
+    citations: list[CitationCreate] = []
+    external_ids: list[ExternalIdCreate] = []
+    public_id: str | None = None  # kept on import; new ids are generated otherwise
+
+
+class ClaimUpdate(SQLModel):
+    """Every field optional; only the fields set are changed (`model_fields_set`)."""
+
+    kind: ClaimKind | None = None
+    system: str | None = None
+    subject: str | None = None
+    attribute: Attribute | None = None
+    target_type: str | None = None
+    related_system: str | None = None
+    country: str | None = None
+    counterparty_country: str | None = None
+    location: str | None = None
+    value: float | None = None
+    value_low: float | None = None
+    value_high: float | None = None
+    unit: str | None = None
+    qualifier: Qualifier | None = None
+    value_text: str | None = None
+    counted: Counted | None = None
+    scope: Scope | None = None
+    claimant: str | None = None
+    stated: str | None = None
+    about: str | None = None
+    verification_status: VerificationStatus | None = None
+    verification_note: str | None = None
+    rank: Rank | None = None
+    reliability: SourceReliability | None = None
+    credibility: InformationCredibility | None = None
+    assessment_rationale: str | None = None
+
+
+class Citation(SQLModel, table=True):
+    """Which source carries a claim. A child row: changes to it revise the claim."""
+
+    __table_args__ = (sa.UniqueConstraint("claim_id", "source_id", "role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id")
+    source_id: int = Field(foreign_key="source.id", index=True)
+    quote: str | None = Field(default=None, sa_type=sa.Text)
+    locator: str | None = Field(default=None, max_length=200)
+    role: CitationRole = enum_field(CitationRole, "role")
+    created_at: datetime = datetime_field(default_factory=utcnow)
+    retracted_at: datetime | None = datetime_field(default=None)
+
+
+class ClaimLink(Versioned, table=True):
+    __tablename__ = "claim_link"
+    __table_args__ = (
+        sa.UniqueConstraint("from_claim_id", "to_claim_id", "kind"),
+        sa.CheckConstraint("from_claim_id <> to_claim_id", name="not_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    from_claim_id: int = Field(foreign_key="claim.id")
+    to_claim_id: int = Field(foreign_key="claim.id", index=True)
+    kind: LinkKind = enum_field(LinkKind, "kind")
+    note: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class ClaimLinkCreate(SQLModel):
+    """`from_claim` and `to_claim` are claim public ids."""
+
+    from_claim: str
+    to_claim: str
+    kind: LinkKind
+    note: str | None = None

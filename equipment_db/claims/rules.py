@@ -1,0 +1,261 @@
+"""Normalising a claim's input and the per-kind rules it must meet.
+
+`normalise` turns input fields (names, codes, wording, partial dates) into column
+values; `place_value` turns a number and its qualifier into low/high bounds in the
+canonical unit; `check` enforces the rules of the claim's kind on complete column
+values, so that creates and updates are held to the same rules.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlmodel import Session
+
+from equipment_db.actors import queries as actor_queries
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.errors import InvalidValue, MissingValue
+from equipment_db.normalize.countries import country_code
+from equipment_db.normalize.dates import parse_partial_date, parse_period
+from equipment_db.normalize.units import convert
+from equipment_db.validation import clean_text
+from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Counted, Qualifier, Scope
+
+VALUE_FIELDS = ("value", "value_low", "value_high", "unit", "qualifier")
+QUANTITY_KINDS = {
+    ClaimKind.inventory,
+    ClaimKind.deployment,
+    ClaimKind.transfer,
+    ClaimKind.production,
+    ClaimKind.use,
+    ClaimKind.loss,
+}
+DEFAULT_SCOPE = {
+    ClaimKind.inventory: Scope.inventory,
+    ClaimKind.deployment: Scope.deployed,
+    ClaimKind.production: Scope.produced,
+    ClaimKind.use: Scope.used,
+    ClaimKind.loss: Scope.lost,
+}
+_LOWER_BOUND = {Qualifier.at_least, Qualifier.more_than}
+_UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to}
+_POINT = {Qualifier.exact, Qualifier.approximately}
+
+
+def normalise(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+    """Column values for the given non-value input fields (value fields: `place_value`)."""
+    values: dict[str, Any] = {}
+    for field, raw in fields.items():
+        if field in VALUE_FIELDS or field in ("citations", "external_ids", "public_id"):
+            continue
+        value = clean_text(raw) if isinstance(raw, str) else raw
+        if field in ("system", "related_system"):
+            system = catalog_queries.get_system(session, value, field=field) if value else None
+            if system is not None and system.is_retracted:
+                raise InvalidValue(field, raw, "is retracted")
+            values[f"{field}_id"] = system.id if system else None
+        elif field == "target_type":
+            target = catalog_queries.get_target_type(session, value) if value else None
+            values["target_type_id"] = target.id if target else None
+        elif field in ("country", "counterparty_country"):
+            values[field] = country_code(value, field=field)
+        elif field == "claimant":
+            actor = actor_queries.get_actor(session, value, field="claimant") if value else None
+            values["claimant_id"] = actor.id if actor else None
+        elif field == "stated":
+            stated = parse_partial_date(value, field="stated") if value else None
+            values["stated_on"] = stated.start if stated else None
+            values["stated_precision"] = stated.precision if stated else None
+        elif field == "about":
+            period = parse_period(value, field="about") if value else None
+            values["about_start"] = period.start if period else None
+            values["about_end"] = period.end if period else None
+            values["about_precision"] = period.precision if period else None
+        else:
+            values[field] = value
+    return values
+
+
+def place_value(
+    *,
+    value: float | None,
+    value_low: float | None,
+    value_high: float | None,
+    unit: str | None,
+    qualifier: Qualifier | None,
+    attribute: Attribute | None,
+    counted: Counted | None,
+) -> dict[str, Any]:
+    """Bounds in the canonical unit: `at_least 5000` -> low 5000; `up_to 6 km` -> high 6000 m."""
+    unit = clean_text(unit)
+    for name, number in (("value", value), ("value_low", value_low), ("value_high", value_high)):
+        if number is not None and (not math.isfinite(number) or number < 0):
+            raise InvalidValue(name, number, "must be a finite number, zero or more")
+    if value is not None and (value_low is not None or value_high is not None):
+        raise InvalidValue("value", value, "given together with value_low/value_high: give one or the other")
+    low, high = _bounds(value, value_low, value_high, qualifier)
+    if low is None and high is None:
+        if unit is not None:
+            raise InvalidValue("unit", unit, "given without a value")
+        return {"value_low": None, "value_high": None, "unit": None, "original_unit": None,
+                "qualifier": qualifier}
+    qualifier = qualifier or _default_qualifier(value, low, high)
+    if counted is not None:
+        if unit is not None:
+            raise InvalidValue("unit", unit, f"given for a count of {counted.value}: a count has no unit")
+        for name, number in (("value_low", low), ("value_high", high)):
+            if number is not None and number != int(number):
+                raise InvalidValue(name if value is None else "value", number,
+                                   f"must be a whole number of {counted.value}")
+        return {"value_low": low, "value_high": high, "unit": None, "original_unit": None,
+                "qualifier": qualifier}
+    dimension = ATTRIBUTE_DIMENSION.get(attribute) if attribute else None
+    if unit is None:
+        if dimension not in (None, "text"):
+            raise MissingValue("unit", f"for {attribute.value} (a value in {dimension})")  # type: ignore[union-attr]
+        return {"value_low": low, "value_high": high, "unit": None, "original_unit": None,
+                "qualifier": qualifier}
+    converted = convert(low, high, unit, expect_dimension=dimension if dimension != "text" else None)
+    return {"value_low": converted.low, "value_high": converted.high, "unit": converted.unit,
+            "original_unit": converted.original_unit, "qualifier": qualifier}
+
+
+def _default_qualifier(value: float | None, low: float | None, high: float | None) -> Qualifier:
+    if value is not None or low == high:
+        return Qualifier.exact
+    if low is not None and high is not None:
+        return Qualifier.range
+    return Qualifier.at_least if low is not None else Qualifier.at_most
+
+
+def _bounds(value: float | None, low: float | None, high: float | None,
+            qualifier: Qualifier | None) -> tuple[float | None, float | None]:
+    name = qualifier.value if qualifier else None
+    if qualifier is Qualifier.unspecified:
+        if value is not None or low is not None or high is not None:
+            raise InvalidValue("qualifier", name, "means no number was given, but a value is present")
+        return None, None
+    if value is not None:
+        if qualifier is Qualifier.range:
+            raise InvalidValue("qualifier", name, "needs value_low and value_high, not one value")
+        if qualifier in _LOWER_BOUND:
+            return value, None
+        if qualifier in _UPPER_BOUND:
+            return None, value
+        return value, value
+    if low is not None and high is not None and low > high:
+        raise InvalidValue("value_low", low, f"is greater than value_high {high}")
+    if qualifier is Qualifier.range and (low is None or high is None):
+        raise MissingValue("value_low" if low is None else "value_high", "for a range")
+    if qualifier in _LOWER_BOUND and high is not None:
+        raise InvalidValue("value_high", high, f"given with qualifier {name}, which bounds only from below")
+    if qualifier in _UPPER_BOUND and low is not None:
+        raise InvalidValue("value_low", low, f"given with qualifier {name}, which bounds only from above")
+    if qualifier is Qualifier.exact and low is not None and high is not None and low != high:
+        raise InvalidValue("qualifier", name, f"given with two different values {low} and {high}")
+    if qualifier in _POINT and (low is None) != (high is None):
+        single = low if low is not None else high
+        return single, single
+    return low, high
+
+
+def check(values: dict[str, Any], *, citation_count: int) -> dict[str, Any]:
+    """Enforce the rules of the claim's kind; returns values with defaults filled in."""
+    kind = ClaimKind(values["kind"])
+    values = dict(values)
+    has_number = values.get("value_low") is not None or values.get("value_high") is not None
+    unspecified = values.get("qualifier") is Qualifier.unspecified
+    if values.get("system_id") is None and not values.get("subject"):
+        raise MissingValue("system", "(or a free-text subject) for every claim")
+    if values.get("attribute") is not None and kind is not ClaimKind.specification:
+        raise InvalidValue("attribute", values["attribute"].value, f"is only for specification claims, not {kind.value}")
+    if kind not in QUANTITY_KINDS:
+        for name in ("counted", "scope"):
+            if values.get(name) is not None:
+                raise InvalidValue(name, values[name].value, f"is only for quantity claims, not {kind.value}")
+    _KIND_RULES[kind](values, has_number, unspecified)
+    if kind in QUANTITY_KINDS and (has_number or unspecified):
+        if values.get("counted") is None:
+            raise MissingValue("counted", f"for a {kind.value} quantity: say what is counted "
+                                          "(missiles, launchers, personnel, ...)")
+        if values.get("scope") is None:
+            if kind not in DEFAULT_SCOPE:
+                raise MissingValue("scope", f"for a {kind.value} quantity (ordered or delivered)")
+            values["scope"] = DEFAULT_SCOPE[kind]
+    if citation_count < 1:
+        raise MissingValue("citations", "at least one source for every claim")
+    return values
+
+
+def _specification(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("system_id") is None:
+        raise MissingValue("system", "for a specification")
+    attribute = values.get("attribute")
+    if attribute is None:
+        raise MissingValue("attribute", "for a specification (max_range, weight, guidance, ...)")
+    if ATTRIBUTE_DIMENSION[Attribute(attribute)] == "text":
+        if has_number:
+            raise InvalidValue("value", values.get("value_low") or values.get("value_high"),
+                               f"is a number, but {attribute.value} takes words (value_text)")
+        if not values.get("value_text"):
+            raise MissingValue("value_text", f"for a {attribute.value} specification")
+    elif not has_number:
+        raise MissingValue("value", f"for a {attribute.value} specification")
+
+
+def _capability(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("system_id") is None:
+        raise MissingValue("system", "for a capability")
+    if values.get("target_type_id") is None:
+        raise MissingValue("target_type", "for a capability (what the system can engage)")
+
+
+def _comparison(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("system_id") is None:
+        raise MissingValue("system", "for a comparison")
+    if values.get("related_system_id") is None:
+        raise MissingValue("related_system", "for a comparison (the system it is compared to)")
+    if values["related_system_id"] == values["system_id"]:
+        raise InvalidValue("related_system", values["related_system_id"], "is the system itself")
+
+
+def _inventory(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("country") is None:
+        raise MissingValue("country", "for an inventory (whose holdings)")
+    if not (has_number or unspecified):
+        raise MissingValue("value", "for an inventory: a quantity, or qualifier unspecified")
+
+
+def _deployment(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("country") is None:
+        raise MissingValue("country", "for a deployment (whose forces)")
+    if not (has_number or unspecified or values.get("location")):
+        raise MissingValue("location", "for a deployment: a location, a quantity, or qualifier unspecified")
+
+
+def _transfer(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    if values.get("country") is None:
+        raise MissingValue("country", "for a transfer (the recipient)")
+    if values.get("counterparty_country") is None:
+        raise MissingValue("counterparty_country", "for a transfer (the supplier)")
+    if values["country"] == values["counterparty_country"]:
+        raise InvalidValue("counterparty_country", values["counterparty_country"],
+                           "is the recipient too: a transfer needs two countries")
+
+
+def _no_extra_rule(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
+    return None
+
+
+_KIND_RULES = {
+    ClaimKind.specification: _specification,
+    ClaimKind.capability: _capability,
+    ClaimKind.comparison: _comparison,
+    ClaimKind.inventory: _inventory,
+    ClaimKind.deployment: _deployment,
+    ClaimKind.transfer: _transfer,
+    ClaimKind.production: _no_extra_rule,
+    ClaimKind.use: _no_extra_rule,
+    ClaimKind.loss: _no_extra_rule,
+}

@@ -1,0 +1,297 @@
+"""Validated writes to claims, citations and claim links. Every write appends a revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from equipment_db.actors.models import Actor
+from equipment_db.catalog import service as catalog_service
+from equipment_db.catalog.models import System, TargetType
+from equipment_db.claims import queries, rules
+from equipment_db.claims.models import (
+    Citation,
+    CitationCreate,
+    Claim,
+    ClaimCreate,
+    ClaimLink,
+    ClaimLinkCreate,
+    ClaimUpdate,
+)
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound, Retracted
+from equipment_db.history import service as history
+from equipment_db.history.service import Edit
+from equipment_db.publicid import new_public_id, normalise_public_id
+from equipment_db.sources import queries as source_queries
+from equipment_db.sources import service as source_service
+from equipment_db.sources.models import Source
+from equipment_db.vocab import ClaimKind, EntityType, LinkKind, Rank, RevisionAction
+
+SYMMETRIC_LINKS = {LinkKind.same_as, LinkKind.corroborates, LinkKind.contradicts}
+
+
+def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
+    """The full state of a claim version, including the details of the sources it cites."""
+    data = claim.model_dump(mode="json")
+
+    def slug(model: type[System] | type[TargetType], key: int | None) -> str | None:
+        row = session.get(model, key) if key is not None else None
+        return row.slug if row else None
+
+    claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
+    data["system"] = slug(System, claim.system_id)
+    data["related_system"] = slug(System, claim.related_system_id)
+    data["target_type"] = slug(TargetType, claim.target_type_id)
+    data["claimant"] = claimant.name if claimant else None
+    data["citations"] = [
+        {
+            "source": source_service.source_reference(source),
+            "quote": citation.quote,
+            "locator": citation.locator,
+            "role": citation.role.value,
+        }
+        for citation, source in queries.citations(session, claim.id)  # type: ignore[arg-type]
+    ]
+    data["external_ids"] = catalog_service.external_id_snapshot(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
+    return data
+
+
+def _record(session: Session, claim: Claim, action: RevisionAction, edit: Edit) -> None:
+    history.record(session, entity_type=EntityType.claim, entity=claim, key=claim.public_id,
+                   action=action, edit=edit, snapshot=claim_snapshot(session, claim))
+
+
+def _resolve_citations(session: Session, citations: list[CitationCreate]) -> list[tuple[Source, CitationCreate]]:
+    resolved = []
+    seen: set[tuple[int, str]] = set()
+    for index, citation in enumerate(citations):
+        field = f"citations[{index}].source"
+        if not citation.source or not citation.source.strip():
+            raise MissingValue(field, "(a source id or URL)")
+        source = source_queries.get_source(session, citation.source, field=field)
+        if (source.id, citation.role.value) in seen:  # type: ignore[comparison-overlap]
+            raise AlreadyExists("citation", field, citation.source)
+        seen.add((source.id, citation.role.value))  # type: ignore[arg-type]
+        resolved.append((source, citation))
+    return resolved
+
+
+def _insert_citation(session: Session, claim: Claim, source: Source, data: CitationCreate) -> Citation:
+    citation = Citation(
+        claim_id=claim.id,  # type: ignore[arg-type]
+        source_id=source.id,  # type: ignore[arg-type]
+        quote=data.quote.strip() if data.quote and data.quote.strip() else None,
+        locator=data.locator.strip() if data.locator and data.locator.strip() else None,
+        role=data.role,
+    )
+    session.add(citation)
+    return citation
+
+
+def _public_id(session: Session, given: str | None) -> str:
+    if given:
+        public_id = normalise_public_id(given, "claim", field="public_id")
+        if session.exec(select(Claim).where(Claim.public_id == public_id)).first():
+            raise AlreadyExists("claim", "public_id", public_id)
+        return public_id
+    while True:
+        candidate = new_public_id("claim")
+        if not session.exec(select(Claim).where(Claim.public_id == candidate)).first():
+            return candidate
+
+
+def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
+    """Recompute the value group (bounds, units, qualifier) from the fields being set."""
+    attribute = data.get("attribute", current.attribute if current else None)
+    counted = data.get("counted", current.counted if current else None)
+    given = {name: data[name] for name in rules.VALUE_FIELDS if name in data}
+    if current is None or any(name in given for name in ("value", "value_low", "value_high")):
+        return rules.place_value(
+            value=given.get("value"),
+            value_low=given.get("value_low"),
+            value_high=given.get("value_high"),
+            unit=given.get("unit", current.original_unit if current else None),
+            qualifier=given.get("qualifier", current.qualifier if current else None),
+            attribute=attribute,
+            counted=counted,
+        )
+    # Only the qualifier and/or unit change: re-place the stored number (canonical unit).
+    single = current.value_low if current.value_low is not None else current.value_high
+    both = current.value_low is not None and current.value_high is not None and current.value_low != current.value_high
+    placed = rules.place_value(
+        value=None if both else single,
+        value_low=current.value_low if both else None,
+        value_high=current.value_high if both else None,
+        unit=current.unit,
+        qualifier=given.get("qualifier", current.qualifier),
+        attribute=attribute,
+        counted=counted,
+    )
+    if "unit" in given:
+        placed_unit = rules.place_value(value=1.0, value_low=None, value_high=None, unit=given["unit"],
+                                        qualifier=None, attribute=attribute, counted=counted)
+        if placed_unit["unit"] != current.unit:
+            raise InvalidValue("unit", given["unit"], f"does not convert to {current.unit}; restate the value")
+        placed["original_unit"] = placed_unit["original_unit"]
+    else:
+        placed["original_unit"] = current.original_unit
+    return placed
+
+
+def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
+    fields = data.model_dump()
+    values = rules.normalise(session, fields)
+    values |= _value_columns(fields, None)
+    values = rules.check(values, citation_count=len(data.citations))
+    cited = _resolve_citations(session, data.citations)
+    claim = Claim(**values, public_id=_public_id(session, data.public_id))
+    session.add(claim)
+    session.flush()
+    for source, citation in cited:
+        _insert_citation(session, claim, source, citation)
+    for xid in data.external_ids:
+        catalog_service.insert_external_id(session, EntityType.claim, claim.id, xid)  # type: ignore[arg-type]
+    session.flush()
+    _record(session, claim, RevisionAction.create, edit)
+    if claim.rank is Rank.preferred:
+        _demote_other_preferred(session, claim, edit)
+    return claim
+
+
+def _editable(session: Session, key: str) -> Claim:
+    claim = queries.get_claim(session, key)
+    if claim.is_retracted:
+        raise Retracted("claim", claim.public_id)
+    return claim
+
+
+def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -> Claim:
+    """Change the fields set in `data`; the whole claim must still meet its kind's rules."""
+    edit.require_reason()
+    claim = _editable(session, key)
+    fields = data.model_dump(exclude_unset=True)
+    for name in ("kind", "verification_status", "rank"):
+        if name in fields and fields[name] is None:
+            raise MissingValue(name, "cannot be cleared")
+    changes = rules.normalise(session, fields)
+    if any(name in fields for name in rules.VALUE_FIELDS) or "counted" in fields or "attribute" in fields:
+        changes |= _value_columns(fields, claim)
+    active = len(queries.citations(session, claim.id))  # type: ignore[arg-type]
+    merged = rules.check(claim.model_dump() | changes, citation_count=active)
+    changed = {k: v for k, v in merged.items() if k in Claim.model_fields and getattr(claim, k) != v}
+    if not changed:
+        return claim
+    for name, value in changed.items():
+        setattr(claim, name, value)
+    history.touch(claim)
+    _record(session, claim, RevisionAction.update, edit)
+    if "rank" in changed and claim.rank is Rank.preferred:
+        _demote_other_preferred(session, claim, edit)
+    return claim
+
+
+def _demote_other_preferred(session: Session, claim: Claim, edit: Edit) -> None:
+    """One preferred value per (system, attribute): the others go back to normal rank."""
+    if claim.kind is not ClaimKind.specification:
+        return
+    others = session.exec(
+        select(Claim).where(
+            Claim.system_id == claim.system_id,
+            Claim.attribute == claim.attribute,
+            Claim.rank == Rank.preferred,
+            Claim.id != claim.id,
+            col(Claim.retracted_at).is_(None),
+        )
+    ).all()
+    for other in others:
+        other.rank = Rank.normal
+        history.touch(other)
+        _record(session, other, RevisionAction.update,
+                Edit(edit.editor, f"{claim.public_id} was ranked preferred for {claim.attribute.value}"))  # type: ignore[union-attr]
+
+
+def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit) -> Citation:
+    claim = _editable(session, key)
+    ((source, citation),) = _resolve_citations(session, [data])
+    existing = session.exec(select(Citation).where(
+        Citation.claim_id == claim.id, Citation.source_id == source.id, Citation.role == data.role,
+        col(Citation.retracted_at).is_(None))).first()
+    if existing is not None:
+        raise AlreadyExists("citation", "source", f"{source.public_id} ({data.role.value})")
+    row = _insert_citation(session, claim, source, citation)
+    history.touch(claim)
+    _record(session, claim, RevisionAction.update, edit)
+    return row
+
+
+def retract_citation(session: Session, key: str, source_key: str, *, edit: Edit) -> Claim:
+    edit.require_reason()
+    claim = _editable(session, key)
+    source = source_queries.get_source(session, source_key)
+    active = queries.citations(session, claim.id)  # type: ignore[arg-type]
+    matching = [c for c, s in active if s.id == source.id]
+    if not matching:
+        raise NotFound("citation", f"{claim.public_id} <- {source.public_id}", field="source")
+    if len(active) == len(matching):
+        raise InvalidValue("source", source_key, "is the claim's only source: cite another first")
+    when = history.touch(claim)
+    for citation in matching:
+        citation.retracted_at = when
+    _record(session, claim, RevisionAction.update, edit)
+    return claim
+
+
+def retract_claim(session: Session, key: str, *, edit: Edit) -> Claim:
+    claim = _editable(session, key)
+    history.retract(claim, edit)
+    _record(session, claim, RevisionAction.retract, edit)
+    return claim
+
+
+def link_snapshot(session: Session, link: ClaimLink) -> dict[str, Any]:
+    data = link.model_dump(mode="json")
+    data["from_claim"] = session.get(Claim, link.from_claim_id).public_id  # type: ignore[union-attr]
+    data["to_claim"] = session.get(Claim, link.to_claim_id).public_id  # type: ignore[union-attr]
+    return data
+
+
+def _link_key(session: Session, link: ClaimLink) -> str:
+    snap = link_snapshot(session, link)
+    return f"{snap['from_claim']} {link.kind.value} {snap['to_claim']}"
+
+
+def create_link(session: Session, data: ClaimLinkCreate, *, edit: Edit) -> ClaimLink:
+    source = queries.get_claim(session, data.from_claim, field="from_claim")
+    target = queries.get_claim(session, data.to_claim, field="to_claim")
+    if source.id == target.id:
+        raise InvalidValue("to_claim", data.to_claim, "is the same claim as from_claim")
+    pairs = [(source.id, target.id)]
+    if data.kind in SYMMETRIC_LINKS:
+        pairs.append((target.id, source.id))
+    for first, second in pairs:
+        existing = session.exec(select(ClaimLink).where(
+            ClaimLink.from_claim_id == first, ClaimLink.to_claim_id == second,
+            ClaimLink.kind == data.kind)).first()
+        if existing is not None:
+            raise AlreadyExists("claim link", "kind",
+                                f"{source.public_id} {data.kind.value} {target.public_id}")
+    link = ClaimLink(from_claim_id=source.id, to_claim_id=target.id, kind=data.kind,  # type: ignore[arg-type]
+                     note=data.note.strip() if data.note and data.note.strip() else None)
+    session.add(link)
+    session.flush()
+    history.record(session, entity_type=EntityType.claim_link, entity=link, key=_link_key(session, link),
+                   action=RevisionAction.create, edit=edit, snapshot=link_snapshot(session, link))
+    return link
+
+
+def retract_link(session: Session, link_id: int, *, edit: Edit) -> ClaimLink:
+    link = session.get(ClaimLink, link_id)
+    if link is None:
+        raise NotFound("claim link", link_id)
+    if link.is_retracted:
+        raise Retracted("claim link", link_id)
+    history.retract(link, edit)
+    history.record(session, entity_type=EntityType.claim_link, entity=link, key=_link_key(session, link),
+                   action=RevisionAction.retract, edit=edit, snapshot=link_snapshot(session, link))
+    return link

@@ -1,0 +1,87 @@
+"""Engines and transactions on SQLite and PostgreSQL.
+
+SQLite: WAL, foreign keys, a busy timeout; pysqlite's own transaction handling is
+switched off so that we emit BEGIN ourselves, and write transactions start with
+`BEGIN IMMEDIATE` (a deferred read-then-write transaction fails with "database is
+locked" under concurrency even with a busy timeout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from equipment_db.config import Settings
+
+_WRITE_OPTION = "equipment_db_write"
+
+
+def is_sqlite(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for other engines or in-memory databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_db_engine(settings: Settings) -> sa.Engine:
+    url = settings.database_url
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, echo=settings.echo_sql, future=True)
+    if is_sqlite(engine):
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def write_engine(engine: sa.Engine) -> sa.Engine:
+    """The same engine, marked so that its transactions take the write lock at BEGIN."""
+    return engine.execution_options(**{_WRITE_OPTION: True})
+
+
+@contextmanager
+def session_scope(engine: sa.Engine, *, write: bool = False) -> Iterator[Session]:
+    """One editor action, one transaction: commit on success, roll back on any error.
+
+    Read scopes (`write=False`) never commit.
+    """
+    bind = write_engine(engine) if write else engine
+    session = Session(bind, expire_on_commit=False)
+    try:
+        yield session
+        if write:
+            session.commit()
+        else:
+            session.rollback()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

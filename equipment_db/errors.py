@@ -1,0 +1,88 @@
+"""Typed domain errors. Each has a stable `code`, and a message naming the field and value.
+
+Adapters translate them once: the CLI to one stderr line and exit 1, the API to one
+problem+json body.
+"""
+
+from __future__ import annotations
+
+
+class EquipmentDBError(Exception):
+    """Base of every expected error; never shown to a user as a traceback."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.value = value
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidValue(EquipmentDBError):
+    """A field holds a value the rules refuse."""
+
+    code = "invalid_value"
+    status = 422
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}: {value!r} {reason}", field=field, value=value)
+        self.reason = reason
+
+
+class MissingValue(EquipmentDBError):
+    """A field that the rules require is empty."""
+
+    code = "missing_value"
+    status = 422
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: required {reason}", field=field, value=None)
+        self.reason = reason
+
+
+class NotFound(EquipmentDBError):
+    code = "not_found"
+    status = 404
+
+    def __init__(self, entity: str, key: object, *, field: str | None = None) -> None:
+        super().__init__(f"{entity} not found: {key!r}", field=field or entity, value=key)
+        self.entity = entity
+
+
+class AlreadyExists(EquipmentDBError):
+    code = "already_exists"
+    status = 409
+
+    def __init__(self, entity: str, field: str, value: object) -> None:
+        super().__init__(f"{entity} with {field} {value!r} already exists", field=field, value=value)
+        self.entity = entity
+
+
+class Ambiguous(EquipmentDBError):
+    code = "ambiguous"
+    status = 409
+
+    def __init__(self, entity: str, key: object, candidates: list[str]) -> None:
+        names = ", ".join(candidates)
+        super().__init__(f"{entity} {key!r} is ambiguous: matches {names}", field=entity, value=key)
+        self.candidates = candidates
+
+
+class Retracted(EquipmentDBError):
+    """A write targets an entry that was retracted (it stays readable, not editable)."""
+
+    code = "retracted"
+    status = 409
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity} {key!r} is retracted and cannot be changed", field=entity, value=key)
+
+
+class DatabaseNotReady(EquipmentDBError):
+    code = "database_not_ready"
+    status = 503

@@ -1,0 +1,1 @@
+"""Turning what editors and sources write into canonical, comparable values."""

@@ -1,0 +1,51 @@
+"""Turn pydantic validation failures into typed errors naming the field and the value."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from equipment_db.errors import InvalidValue, MissingValue
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def first_error(exc: ValidationError, prefix: str = "") -> InvalidValue | MissingValue:
+    error = exc.errors()[0]
+    field = ".".join(str(part) for part in error["loc"]) or "record"
+    if prefix:
+        field = f"{prefix}.{field}"
+    if error["type"] == "missing":
+        return MissingValue(field, "but not given")
+    message = error["msg"]
+    if error["type"] == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"is not one of {expected}"
+    elif error["type"] == "extra_forbidden":
+        message = "is not a known field"
+    else:
+        message = f"is invalid: {message[0].lower()}{message[1:]}"
+    return InvalidValue(field, error.get("input"), message)
+
+
+def parse_model(model: type[M], data: dict[str, Any], *, prefix: str = "") -> M:
+    """`model.model_validate(data)`, raising InvalidValue/MissingValue on failure."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise first_error(exc, prefix) from None
+
+
+def check_model(model: type[BaseModel], values: dict[str, Any]) -> None:
+    """Check column values against a table's base schema (table models skip validation)."""
+    known = {key: value for key, value in values.items() if key in model.model_fields}
+    parse_model(model, known)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Strip surrounding white space; an empty string means 'not given'."""
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None

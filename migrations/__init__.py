@@ -1,0 +1,1 @@
+"""Alembic migrations (schema only; seed data loads through the services)."""
