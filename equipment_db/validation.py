@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -44,8 +45,9 @@ def check_model(model: type[BaseModel], values: dict[str, Any]) -> None:
 
 
 def clean_text(value: str | None) -> str | None:
-    """Strip surrounding white space; an empty string means 'not given'."""
-    if value is None:
-        return None
+    """Strip surrounding white space; an empty string means 'not given'. Enum members
+    (a StrEnum is a str) are returned as they are."""
+    if value is None or isinstance(value, Enum):
+        return value
     stripped = value.strip()
     return stripped or None

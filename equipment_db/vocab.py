@@ -53,6 +53,7 @@ class SourceKind(StrEnum):
     book = "book"
     video = "video"
     web_page = "web_page"
+    other = "other"  # e.g. a report known only because another source cites it
 
 
 class ClaimKind(StrEnum):

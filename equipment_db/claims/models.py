@@ -90,6 +90,7 @@ class Claim(Versioned, table=True):
         InformationCredibility, "credibility", default=None, nullable=True
     )
     assessment_rationale: str | None = Field(default=None, sa_type=sa.Text)
+    note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class CitationCreate(SQLModel):
@@ -137,6 +138,7 @@ class ClaimCreate(SQLModel):
     reliability: SourceReliability | None = None
     credibility: InformationCredibility | None = None
     assessment_rationale: str | None = None
+    note: str | None = None
     citations: list[CitationCreate] = []
     external_ids: list[ExternalIdCreate] = []
     public_id: str | None = None  # kept on import; new ids are generated otherwise
@@ -171,6 +173,7 @@ class ClaimUpdate(SQLModel):
     reliability: SourceReliability | None = None
     credibility: InformationCredibility | None = None
     assessment_rationale: str | None = None
+    note: str | None = None
 
 
 class Citation(SQLModel, table=True):

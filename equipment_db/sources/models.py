@@ -13,7 +13,7 @@ from equipment_db.vocab import DatePrecision, SourceKind
 
 class SourceBase(SQLModel):
     kind: SourceKind = enum_field(SourceKind, "kind")
-    title: str = Field(min_length=1, max_length=500)
+    title: str | None = Field(default=None, min_length=1, max_length=500)
     publisher: str | None = Field(default=None, max_length=200)
     authors: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     url: str | None = Field(default=None, max_length=2000)
@@ -41,7 +41,7 @@ class SourceCreate(SQLModel):
     """Input: dates as YYYY, YYYY-MM or YYYY-MM-DD; `cites` a source id or URL."""
 
     kind: SourceKind
-    title: str
+    title: str | None = None
     publisher: str | None = None
     authors: list[str] = []
     url: str | None = None

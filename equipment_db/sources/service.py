@@ -7,7 +7,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session, select
 
-from equipment_db.errors import AlreadyExists, InvalidValue, Retracted
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, Retracted
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.dates import parse_partial_date
@@ -118,9 +118,15 @@ def _public_id(session: Session, given: str | None) -> str:
             return candidate
 
 
+def _check_identifiable(values: dict[str, Any]) -> None:
+    if not values.get("title") and not values.get("publisher"):
+        raise MissingValue("title", "or a publisher: a source must say what it is")
+
+
 def create_source(session: Session, data: SourceCreate, *, edit: Edit) -> Source:
     values = _values(session, data.model_dump(), current=None)
     check_model(SourceBase, values)
+    _check_identifiable(values)
     _check_url_free(session, values.get("url"), own_id=None)
     source = Source(**values, public_id=_public_id(session, data.public_id))
     session.add(source)
@@ -136,6 +142,7 @@ def update_source(session: Session, key: str, data: SourceUpdate, *, edit: Edit)
         raise Retracted("source", source.public_id)
     changes = _values(session, data.model_dump(exclude_unset=True), current=source)
     check_model(SourceBase, source.model_dump() | changes)
+    _check_identifiable(source.model_dump() | changes)
     _check_url_free(session, changes.get("url"), own_id=source.id)
     changed = {k: v for k, v in changes.items() if getattr(source, k) != v}
     if not changed:

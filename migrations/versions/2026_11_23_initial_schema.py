@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:31:30.028589
+Create Date: 2026-11-23 19:32:54.729548
 """
 
 from collections.abc import Sequence
@@ -167,13 +167,14 @@ def upgrade() -> None:
                 "book",
                 "video",
                 "web_page",
+                "other",
                 name="kind",
                 native_enum=False,
                 create_constraint=True,
             ),
             nullable=False,
         ),
-        sa.Column("title", sa.String(length=500), nullable=False),
+        sa.Column("title", sa.String(length=500), nullable=True),
         sa.Column("publisher", sa.String(length=200), nullable=True),
         sa.Column("authors", sa.JSON(), nullable=False),
         sa.Column("url", sa.String(length=2000), nullable=True),
@@ -508,6 +509,7 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("assessment_rationale", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.CheckConstraint(
             "about_start IS NULL OR about_end IS NULL OR about_start <= about_end",
             name=op.f("ck_claim_about_order"),

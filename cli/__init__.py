@@ -1,0 +1,1 @@
+"""The `equipment-db` command line: a thin Typer layer over the library."""

@@ -1,0 +1,37 @@
+"""What every command shares: the settings from global options, and the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+import typer
+
+from equipment_db.bootstrap import ensure_ready
+from equipment_db.config import Settings
+from equipment_db.database import create_db_engine
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    _engine: sa.Engine | None = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            self._engine = create_db_engine(self.settings)
+        return self._engine
+
+    def ready_engine(self) -> sa.Engine:
+        """The engine of a database at the current schema (first run: created and seeded)."""
+        readiness = ensure_ready(self.engine, self.settings)
+        if readiness.initialised:
+            created = sum(readiness.seeded.created.values()) if readiness.seeded else 0
+            typer.echo(f"Created the database at {self.settings.database_url} "
+                       f"and loaded {created} seed records.", err=True)
+        return self.engine
+
+
+def state(ctx: typer.Context) -> AppState:
+    return ctx.find_root().obj

@@ -1,0 +1,40 @@
+"""What a database holds: engine, location, schema revision, row counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from equipment_db import migrate
+from equipment_db.config import Settings
+from equipment_db.database import sqlite_path
+from equipment_db.models import metadata
+
+
+def database_info(engine: sa.Engine, settings: Settings) -> dict[str, Any]:
+    url = settings.database_url
+    path = sqlite_path(url)
+    current = migrate.current(engine)
+    info: dict[str, Any] = {
+        "url": make_url(url).render_as_string(hide_password=True),
+        "engine": engine.dialect.name,
+        "embedded_default": settings.is_embedded_default,
+        "path": str(path) if path else None,
+        "size_bytes": path.stat().st_size if path and path.exists() else None,
+        "schema_revision": current,
+        "schema_head": ", ".join(migrate.heads()),
+        "up_to_date": current in migrate.heads(),
+    }
+    if current is not None:
+        info["rows"] = table_counts(engine)
+    return info
+
+
+def table_counts(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+            for table in metadata.sorted_tables
+        }

@@ -1,0 +1,126 @@
+"""Fresh databases for tests, on SQLite and PostgreSQL, cloned from migrated templates.
+
+PostgreSQL: EQUIPMENT_DB_TEST_PG_URL (default postgres@127.0.0.1:5432/test). When it
+cannot be reached the PostgreSQL half of each test is skipped with the reason shown,
+unless EQUIPMENT_DB_REQUIRE_POSTGRES=1 (CI), where that is an error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from equipment_db import migrate
+from equipment_db.config import get_settings
+from equipment_db.database import create_db_engine, session_scope
+from equipment_db.models import metadata
+from equipment_db.seed.loader import load
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+ENGINES = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+def pg_admin_url() -> str:
+    return os.environ.get("EQUIPMENT_DB_TEST_PG_URL", DEFAULT_PG_URL)
+
+
+def postgres_required() -> bool:
+    return os.environ.get("EQUIPMENT_DB_REQUIRE_POSTGRES") == "1"
+
+
+def postgres_unreachable_reason() -> str | None:
+    engine = sa.create_engine(pg_admin_url(), connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        return f"PostgreSQL not reachable at {make_url(pg_admin_url()).render_as_string()}: {exc.orig}"
+    finally:
+        engine.dispose()
+    return None
+
+
+def engine_for(url: str) -> sa.Engine:
+    return create_db_engine(get_settings(url=url))
+
+
+class DatabaseFactory:
+    """Hands out fresh databases: blank, migrated, or migrated and seeded."""
+
+    def __init__(self, name: str, workdir: Path) -> None:
+        self.name = name
+        self.workdir = workdir
+        self.prefix = f"edb_test_{os.getpid()}"
+        self._templates: dict[str, str] = {}
+        self._created: list[str] = []
+        self._admin = (sa.create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+                       if name == "postgresql" else None)
+
+    def blank(self) -> str:
+        if self.name == "sqlite":
+            return f"sqlite:///{self.workdir / f'db{next(_counter)}.sqlite3'}"
+        return self._create_pg(f"{self.prefix}_{next(_counter)}", template=None)
+
+    def migrated(self) -> str:
+        return self._clone("migrated", self._build_migrated)
+
+    def seeded(self) -> str:
+        return self._clone("seeded", self._build_seeded)
+
+    def _build_migrated(self, url: str) -> None:
+        engine = engine_for(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+
+    def _build_seeded(self, url: str) -> None:
+        self._build_migrated(url)
+        engine = engine_for(url)
+        with session_scope(engine, write=True) as session:
+            load(session, get_settings().seed_dir)
+        engine.dispose()
+
+    def _clone(self, kind: str, build: Callable[[str], None]) -> str:
+        if kind not in self._templates:
+            template = self.blank()
+            build(template)
+            self._templates[kind] = template
+        template = self._templates[kind]
+        if self.name == "sqlite":
+            target = self.workdir / f"db{next(_counter)}.sqlite3"
+            shutil.copyfile(make_url(template).database, target)  # templates are closed, WAL checkpointed
+            return f"sqlite:///{target}"
+        return self._create_pg(f"{self.prefix}_{next(_counter)}", template=make_url(template).database)
+
+    def _create_pg(self, name: str, *, template: str | None) -> str:
+        assert self._admin is not None
+        clause = f" TEMPLATE {template}" if template else ""
+        with self._admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"{clause}'))
+        self._created.append(name)
+        return make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if self._admin is None:
+            return
+        with self._admin.connect() as connection:
+            for name in reversed(self._created):
+                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._admin.dispose()
+
+
+def db_state(engine: sa.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a failed write changed nothing."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(row) for row in connection.execute(sa.select(table))), key=repr
+            )
+            for table in metadata.sorted_tables
+        }
