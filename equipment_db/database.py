@@ -78,8 +78,7 @@ def session_scope(engine: sa.Engine, *, write: bool = False) -> Iterator[Session
         yield session
         if write:
             session.commit()
-        else:
-            session.rollback()
+        # A read scope just closes: its transaction ends without expiring what it loaded.
     except BaseException:
         session.rollback()
         raise

@@ -15,7 +15,7 @@ class ActorBase(SQLModel):
     kind: ActorKind = enum_field(ActorKind, "kind")
     country: str | None = Field(default=None, min_length=2, max_length=2)
     role: str | None = Field(default=None, max_length=300)
-    wikidata_qid: str | None = Field(default=None, max_length=20, regex=QID_PATTERN)
+    wikidata_qid: str | None = Field(default=None, max_length=20, schema_extra={"pattern": QID_PATTERN})
     description: str | None = Field(default=None, sa_type=sa.Text)
 
 

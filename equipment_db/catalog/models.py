@@ -16,12 +16,12 @@ QID_PATTERN = r"^Q[1-9][0-9]*$"
 
 
 class SystemBase(SQLModel):
-    slug: str = Field(max_length=100, regex=SLUG_PATTERN)
+    slug: str = Field(max_length=100, schema_extra={"pattern": SLUG_PATTERN})
     name: str = Field(min_length=1, max_length=200)
     category: SystemCategory = enum_field(SystemCategory, "category")
     origin_country: str | None = Field(default=None, min_length=2, max_length=2)
     manufacturer: str | None = Field(default=None, max_length=200)
-    wikidata_qid: str | None = Field(default=None, max_length=20, regex=QID_PATTERN)
+    wikidata_qid: str | None = Field(default=None, max_length=20, schema_extra={"pattern": QID_PATTERN})
     description: str | None = Field(default=None, sa_type=sa.Text)
 
 
@@ -84,7 +84,7 @@ SystemCreate.model_rebuild()
 
 
 class TargetTypeBase(SQLModel):
-    slug: str = Field(max_length=100, regex=SLUG_PATTERN)
+    slug: str = Field(max_length=100, schema_extra={"pattern": SLUG_PATTERN})
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, sa_type=sa.Text)
 

@@ -104,7 +104,9 @@ def _public_id(session: Session, given: str | None) -> str:
 def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
     """Recompute the value group (bounds, units, qualifier) from the fields being set."""
     attribute = data.get("attribute", current.attribute if current else None)
-    counted = data.get("counted", current.counted if current else None)
+    kind = data.get("kind") or (current.kind if current else None)
+    # A count on a kind that takes none is reported by rules.check, naming `counted`.
+    counted = data.get("counted", current.counted if current else None) if kind in rules.QUANTITY_KINDS else None
     given = {name: data[name] for name in rules.VALUE_FIELDS if name in data}
     if current is None or any(name in given for name in ("value", "value_low", "value_high")):
         return rules.place_value(
