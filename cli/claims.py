@@ -7,12 +7,12 @@ import typer
 from cli.output import JsonOption, emit
 from cli.state import state
 from equipment_db.claims import queries as claim_queries
-from equipment_db.claims.queries import ClaimFilter
 from equipment_db.database import session_scope
 from equipment_db.vocab import ClaimKind, VerificationStatus
 
-app = typer.Typer(help="Sourced claims.\n\nExample: equipment-db claim list --country VE",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Sourced claims.\n\nExample: equipment-db claim list --country VE", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -34,9 +34,15 @@ def list_(
     with session_scope(engine) as session:
         rows = claim_queries.claim_rows(
             session,
-            claim_queries.filter_from_input(session, system=system, country=country, kind=kind,
-                                            status=status, include_retracted=include_retracted),
+            claim_queries.filter_from_input(
+                session,
+                system=system,
+                country=country,
+                kind=kind,
+                status=status,
+                include_retracted=include_retracted,
+            ),
             limit=limit,
         )
-    columns = ["id", "kind", "subject", "country", "value", "claimant", "stated", "status"]
+    columns = ["id", "kind", "subject", "country", "value", "claimant", "stated", "about", "status"]
     emit(rows, columns=columns, as_json=as_json, title=None if as_json else f"{len(rows)} claims")

@@ -9,8 +9,9 @@ from cli.state import state
 from equipment_db import migrate
 from equipment_db.stats import database_info
 
-app = typer.Typer(help="Database location, schema migrations.\n\nExample: equipment-db db info",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Database location, schema migrations.\n\nExample: equipment-db db info", no_args_is_help=True
+)
 
 
 @app.command()

@@ -57,15 +57,22 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     db_url: str | None = typer.Option(
-        None, "--db", envvar="EQUIPMENT_DB_URL", show_envvar=True,
+        None,
+        "--db",
+        envvar="EQUIPMENT_DB_URL",
+        show_envvar=True,
         help="Database URL; default: the embedded SQLite file (see `equipment-db db info`).",
     ),
     editor: str | None = typer.Option(
-        None, "--editor", envvar="EQUIPMENT_DB_EDITOR", show_envvar=True,
+        None,
+        "--editor",
+        envvar="EQUIPMENT_DB_EDITOR",
+        show_envvar=True,
         help="Name recorded on every revision you make; default: your OS user.",
     ),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Global options, read before any command."""
     ctx.obj = AppState(get_settings(url=db_url, editor=editor))

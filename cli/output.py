@@ -13,7 +13,9 @@ from rich.table import Table
 JsonOption = typer.Option(False, "--json", help="Print JSON (for scripts) instead of a table.")
 
 
-def emit(rows: Sequence[dict[str, Any]], *, columns: Sequence[str], as_json: bool, title: str | None = None) -> None:
+def emit(
+    rows: Sequence[dict[str, Any]], *, columns: Sequence[str], as_json: bool, title: str | None = None
+) -> None:
     if as_json:
         typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
         return

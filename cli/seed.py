@@ -33,8 +33,11 @@ def seed(
     editor = app_state.settings.editor if ctx.find_root().params.get("editor") else SEED_EDITOR
     if dry_run:
         if not migrate.is_up_to_date(engine):
-            raise DatabaseNotReady("database: not at the newest schema; --dry-run writes nothing, "
-                                   "so run `equipment-db db upgrade` first", field="database")
+            raise DatabaseNotReady(
+                "database: not at the newest schema; --dry-run writes nothing, "
+                "so run `equipment-db db upgrade` first",
+                field="database",
+            )
         try:
             with session_scope(engine, write=True) as session:
                 raise _DryRunRollback(load(session, app_state.settings.seed_dir, editor=editor))
@@ -45,9 +48,17 @@ def seed(
         with session_scope(engine, write=True) as session:
             report = load(session, app_state.settings.seed_dir, editor=editor)
     rows = [
-        {"section": name, "created": report.created[name], "updated": report.updated[name],
-         "unchanged": report.unchanged[name]}
+        {
+            "section": name,
+            "created": report.created[name],
+            "updated": report.updated[name],
+            "unchanged": report.unchanged[name],
+        }
         for name in SECTIONS
     ]
-    emit(rows, columns=["section", "created", "updated", "unchanged"], as_json=as_json,
-         title="Seed (dry run: nothing written)" if dry_run else "Seed")
+    emit(
+        rows,
+        columns=["section", "created", "updated", "unchanged"],
+        as_json=as_json,
+        title="Seed (dry run: nothing written)" if dry_run else "Seed",
+    )

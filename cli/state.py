@@ -28,8 +28,11 @@ class AppState:
         readiness = ensure_ready(self.engine, self.settings)
         if readiness.initialised:
             created = sum(readiness.seeded.created.values()) if readiness.seeded else 0
-            typer.echo(f"Created the database at {self.settings.database_url} "
-                       f"and loaded {created} seed records.", err=True)
+            typer.echo(
+                f"First run: created {self.settings.database_url}, migrated it and loaded "
+                f"{created} seed records (see `equipment-db db info`).",
+                err=True,
+            )
         return self.engine
 
 

@@ -32,8 +32,7 @@ def ensure_ready(engine: sa.Engine, settings: Settings) -> Readiness:
         return Readiness(True, report)
     where = "empty (no schema)" if current is None else f"at revision {current}"
     raise DatabaseNotReady(
-        f"database: {where}, this version needs {', '.join(migrate.heads())}: "
-        "run `equipment-db db upgrade`",
+        f"database: {where}, this version needs {', '.join(migrate.heads())}: run `equipment-db db upgrade`",
         field="database",
         value=current,
     )

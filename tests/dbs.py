@@ -60,8 +60,9 @@ class DatabaseFactory:
         self.prefix = f"edb_test_{os.getpid()}"
         self._templates: dict[str, str] = {}
         self._created: list[str] = []
-        self._admin = (sa.create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
-                       if name == "postgresql" else None)
+        self._admin = (
+            sa.create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT") if name == "postgresql" else None
+        )
 
     def blank(self) -> str:
         if self.name == "sqlite":
@@ -119,8 +120,6 @@ def db_state(engine: sa.Engine) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a failed write changed nothing."""
     with engine.connect() as connection:
         return {
-            table.name: sorted(
-                (tuple(row) for row in connection.execute(sa.select(table))), key=repr
-            )
+            table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
             for table in metadata.sorted_tables
         }

@@ -34,7 +34,11 @@ def test_create_records_version_one_with_a_full_snapshot(engine: sa.Engine) -> N
     snap = revision.snapshot
     assert snap["public_id"] == public_id
     assert (snap["system"], snap["country"], snap["value_low"], snap["qualifier"]) == (
-        "test-system-1", "FR", 100.0, "at_least")
+        "test-system-1",
+        "FR",
+        100.0,
+        "at_least",
+    )
     assert snap["claimant"] == "Test Claimant"
     (citation,) = snap["citations"]
     assert citation["quote"] == "Test quote one." and citation["locator"] == "para 2"
@@ -46,20 +50,30 @@ def test_update_appends_a_version_and_keeps_the_old_one(engine: sa.Engine) -> No
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
     with session_scope(engine, write=True) as session:
-        claim = claim_service.update_claim(session, public_id, ClaimUpdate(value=120, value_text="at least 120"),
-                                           edit=Edit("second-editor", "source corrected its figure"))
+        claim = claim_service.update_claim(
+            session,
+            public_id,
+            ClaimUpdate(value=120, value_text="at least 120"),
+            edit=Edit("second-editor", "source corrected its figure"),
+        )
         assert claim.version == 2 and claim.value_low == 120
     first, second = _history(engine, public_id)
     assert first.snapshot["value_low"] == 100.0 and second.snapshot["value_low"] == 120.0
     assert (second.action, second.editor, second.reason) == (
-        RevisionAction.update, "second-editor", "source corrected its figure")
+        RevisionAction.update,
+        "second-editor",
+        "source corrected its figure",
+    )
 
 
 def test_update_without_reason_is_refused(engine: sa.Engine) -> None:
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
     before = db_state(engine)
-    with pytest.raises(MissingValue, match=r"^reason: required"), session_scope(engine, write=True) as session:
+    with (
+        pytest.raises(MissingValue, match=r"^reason: required"),
+        session_scope(engine, write=True) as session,
+    ):
         claim_service.update_claim(session, public_id, ClaimUpdate(value=1), edit=Edit("e", None))
     assert db_state(engine) == before
 
@@ -70,8 +84,9 @@ def test_update_is_held_to_the_kind_rules(engine: sa.Engine) -> None:
     before = db_state(engine)
     with pytest.raises(EquipmentDBError, match=r"^counterparty_country: required for a transfer"):
         with session_scope(engine, write=True) as session:
-            claim_service.update_claim(session, public_id, ClaimUpdate(kind="transfer", scope="delivered"),
-                                       edit=EDIT)
+            claim_service.update_claim(
+                session, public_id, ClaimUpdate(kind="transfer", scope="delivered"), edit=EDIT
+            )
     assert db_state(engine) == before
 
 
@@ -88,8 +103,9 @@ def test_changing_only_the_qualifier_replaces_the_bounds(engine: sa.Engine) -> N
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
     with session_scope(engine, write=True) as session:
-        claim = claim_service.update_claim(session, public_id, ClaimUpdate(qualifier=Qualifier.approximately),
-                                           edit=EDIT)
+        claim = claim_service.update_claim(
+            session, public_id, ClaimUpdate(qualifier=Qualifier.approximately), edit=EDIT
+        )
         assert (claim.value_low, claim.value_high, claim.qualifier) == (100, 100, Qualifier.approximately)
 
 
@@ -103,8 +119,9 @@ def test_retraction_keeps_the_claim_readable_and_hides_it_from_lists(engine: sa.
         assert claim.is_retracted and claim.retraction_reason == "the outlet withdrew the report"
         assert claim.version == 2
         assert claim_queries.list_claims(session, ClaimFilter()) == []
-        assert [c.public_id for c in claim_queries.list_claims(session, ClaimFilter(include_retracted=True))] == [
-            public_id]
+        assert [
+            c.public_id for c in claim_queries.list_claims(session, ClaimFilter(include_retracted=True))
+        ] == [public_id]
     last = _history(engine, public_id)[-1]
     assert last.action is RevisionAction.retract and last.snapshot["retracted_at"] is not None
     with pytest.raises(Retracted), session_scope(engine, write=True) as session:
@@ -114,7 +131,7 @@ def test_retraction_keeps_the_claim_readable_and_hides_it_from_lists(engine: sa.
 def test_retraction_needs_a_reason(engine: sa.Engine) -> None:
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
-    with pytest.raises(MissingValue, match="^reason"), session_scope(engine, write=True) as session:
+    with pytest.raises(MissingValue, match=r"^reason"), session_scope(engine, write=True) as session:
         claim_service.retract_claim(session, public_id, edit=Edit("e", "  "))
 
 
@@ -134,13 +151,21 @@ def test_citations_are_added_and_retracted_as_claim_versions(engine: sa.Engine) 
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
     with session_scope(engine, write=True) as session:
-        second = source_service.create_source(session, SourceCreate(kind="news_article", title="Test Report 2",
-                                                                    url="https://example.org/report-2"), edit=EDIT)
-        claim_service.add_citation(session, public_id, CitationCreate(source="https://example.org/report-2",
-                                                                      role="corroborates"), edit=EDIT)
+        second = source_service.create_source(
+            session,
+            SourceCreate(kind="news_article", title="Test Report 2", url="https://example.org/report-2"),
+            edit=EDIT,
+        )
+        claim_service.add_citation(
+            session,
+            public_id,
+            CitationCreate(source="https://example.org/report-2", role="corroborates"),
+            edit=EDIT,
+        )
     with pytest.raises(AlreadyExists), session_scope(engine, write=True) as session:
-        claim_service.add_citation(session, public_id, CitationCreate(source=second.public_id,
-                                                                      role="corroborates"), edit=EDIT)
+        claim_service.add_citation(
+            session, public_id, CitationCreate(source=second.public_id, role="corroborates"), edit=EDIT
+        )
     with session_scope(engine, write=True) as session:
         claim_service.retract_citation(session, public_id, second.public_id, edit=Edit("e", "misread"))
     with pytest.raises(EquipmentDBError, match="is the claim's only source"):
@@ -155,19 +180,27 @@ def test_links_are_versioned_and_not_duplicated_in_reverse(engine: sa.Engine) ->
     first = add_claim(engine, keys["source"])
     second = add_claim(engine, keys["source"], stated="2025-10-23")
     with session_scope(engine, write=True) as session:
-        link = claim_service.create_link(session, ClaimLinkCreate(from_claim=second, to_claim=first,
-                                                                  kind=LinkKind.same_as), edit=EDIT)
+        link = claim_service.create_link(
+            session, ClaimLinkCreate(from_claim=second, to_claim=first, kind=LinkKind.same_as), edit=EDIT
+        )
         revisions = history_queries.revisions(session, EntityType.claim_link, link.id)
         assert [r.entity_key for r in revisions] == [f"{second} same_as {first}"]
     with pytest.raises(AlreadyExists), session_scope(engine, write=True) as session:
-        claim_service.create_link(session, ClaimLinkCreate(from_claim=first, to_claim=second,
-                                                           kind=LinkKind.same_as), edit=EDIT)
+        claim_service.create_link(
+            session, ClaimLinkCreate(from_claim=first, to_claim=second, kind=LinkKind.same_as), edit=EDIT
+        )
 
 
 def test_ranking_a_value_preferred_demotes_the_previous_one(engine: sa.Engine) -> None:
     keys = populate(engine)
-    spec = {"kind": "specification", "country": None, "counted": None, "attribute": "max_range",
-            "qualifier": "exact", "unit": "km"}
+    spec = {
+        "kind": "specification",
+        "country": None,
+        "counted": None,
+        "attribute": "max_range",
+        "qualifier": "exact",
+        "unit": "km",
+    }
     first = add_claim(engine, keys["source"], **spec, value=8, rank="preferred")
     second = add_claim(engine, keys["source"], **spec, value=4.8)
     with session_scope(engine, write=True) as session:

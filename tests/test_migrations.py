@@ -59,14 +59,20 @@ def test_downgrade_to_base_removes_every_table(dbs: DatabaseFactory) -> None:
 def test_check_constraints_guard_vocabularies(engine: sa.Engine) -> None:
     """A vocabulary value written past the services is refused by the database itself."""
     with engine.connect() as connection, connection.begin():
-        connection.execute(sa.text(
-            "INSERT INTO target_type (slug, name, version, created_at, updated_at) "
-            "VALUES ('x', 'X', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        connection.execute(
+            sa.text(
+                "INSERT INTO target_type (slug, name, version, created_at, updated_at) "
+                "VALUES ('x', 'X', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
     try:
         with engine.connect() as connection, connection.begin():
-            connection.execute(sa.text(
-                "INSERT INTO system (slug, name, category, version, created_at, updated_at) "
-                "VALUES ('s', 'S', 'spaceship', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            connection.execute(
+                sa.text(
+                    "INSERT INTO system (slug, name, category, version, created_at, updated_at) "
+                    "VALUES ('s', 'S', 'spaceship', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
     except sa.exc.IntegrityError as exc:
         assert "ck_system_category" in str(exc)
     else:

@@ -29,7 +29,9 @@ from equipment_db.vocab import DatePrecision
         (119320, "USD", 119320.0, "USD"),
     ],
 )
-def test_units_convert_to_the_canonical_unit(value: float, unit: str, expected: float, canonical: str) -> None:
+def test_units_convert_to_the_canonical_unit(
+    value: float, unit: str, expected: float, canonical: str
+) -> None:
     converted = convert(value, None, unit)
     assert converted.low == pytest.approx(expected)
     assert converted.unit == canonical
@@ -49,10 +51,20 @@ def test_unit_of_the_wrong_dimension_is_rejected() -> None:
         convert(1, None, "kg", expect_dimension="[length]")
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("Venezuela", "VE"), ("VE", "VE"), ("ven", "VE"), ("venezuela", "VE"),
-    ("Russia", "RU"), ("United States", "US"), ("USA", "US"), ("Turkey", "TR"), ("Türkiye", "TR"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Venezuela", "VE"),
+        ("VE", "VE"),
+        ("ven", "VE"),
+        ("venezuela", "VE"),
+        ("Russia", "RU"),
+        ("United States", "US"),
+        ("USA", "US"),
+        ("Turkey", "TR"),
+        ("Türkiye", "TR"),
+    ],
+)
 def test_countries_are_stored_as_iso_codes(text: str, code: str) -> None:
     assert country_code(text) == code
 
@@ -62,22 +74,32 @@ def test_unknown_country_is_rejected_naming_field_and_value() -> None:
         country_code("Narnia", field="counterparty_country")
 
 
-@pytest.mark.parametrize(("text", "start", "end", "precision"), [
-    ("2025", date(2025, 1, 1), date(2025, 12, 31), DatePrecision.year),
-    ("2025-10", date(2025, 10, 1), date(2025, 10, 31), DatePrecision.month),
-    ("2024-02", date(2024, 2, 1), date(2024, 2, 29), DatePrecision.month),
-    ("2025-10-22", date(2025, 10, 22), date(2025, 10, 22), DatePrecision.day),
-])
-def test_partial_dates_keep_their_precision(text: str, start: date, end: date, precision: DatePrecision) -> None:
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"),
+    [
+        ("2025", date(2025, 1, 1), date(2025, 12, 31), DatePrecision.year),
+        ("2025-10", date(2025, 10, 1), date(2025, 10, 31), DatePrecision.month),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29), DatePrecision.month),
+        ("2025-10-22", date(2025, 10, 22), date(2025, 10, 22), DatePrecision.day),
+    ],
+)
+def test_partial_dates_keep_their_precision(
+    text: str, start: date, end: date, precision: DatePrecision
+) -> None:
     parsed = parse_partial_date(text, field="stated")
     assert (parsed.start, parsed.end, parsed.precision) == (start, end, precision)
     assert str(parsed) == text
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("22/10/2025", "is not a date"), ("2025-13", "is not a real date"),
-    ("2025-02-30", "is not a real date"), ("last week", "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("22/10/2025", "is not a date"),
+        ("2025-13", "is not a real date"),
+        ("2025-02-30", "is not a real date"),
+        ("last week", "is not a date"),
+    ],
+)
 def test_bad_dates_are_rejected(text: str, reason: str) -> None:
     with pytest.raises(InvalidValue, match=rf"^stated: '{text}' {reason}"):
         parse_partial_date(text, field="stated")
@@ -98,12 +120,18 @@ def test_name_keys_ignore_case_and_punctuation() -> None:
     assert name_key("FIM-92") == name_key("fim 92")
 
 
-@pytest.mark.parametrize(("raw", "normal"), [
-    ("https://www.trtworld.com:443/article/9b3ac3419ff8", "https://www.trtworld.com/article/9b3ac3419ff8"),
-    ("HTTPS://Example.ORG/a?utm_source=x&b=1#frag", "https://example.org/a?b=1"),
-    ("https://example.org/video?rss", "https://example.org/video?rss"),
-    ("http://example.org:8080", "http://example.org:8080/"),
-])
+@pytest.mark.parametrize(
+    ("raw", "normal"),
+    [
+        (
+            "https://www.trtworld.com:443/article/9b3ac3419ff8",
+            "https://www.trtworld.com/article/9b3ac3419ff8",
+        ),
+        ("HTTPS://Example.ORG/a?utm_source=x&b=1#frag", "https://example.org/a?b=1"),
+        ("https://example.org/video?rss", "https://example.org/video?rss"),
+        ("http://example.org:8080", "http://example.org:8080/"),
+    ],
+)
 def test_urls_are_normalised(raw: str, normal: str) -> None:
     assert normalise_url(raw) == normal
 

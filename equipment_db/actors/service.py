@@ -30,8 +30,15 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record(session: Session, actor: Actor, action: RevisionAction, edit: Edit) -> None:
-    history.record(session, entity_type=EntityType.actor, entity=actor, key=actor.name,
-                   action=action, edit=edit, snapshot=actor.model_dump(mode="json"))
+    history.record(
+        session,
+        entity_type=EntityType.actor,
+        entity=actor,
+        key=actor.name,
+        action=action,
+        edit=edit,
+        snapshot=actor.model_dump(mode="json"),
+    )
 
 
 def create_actor(session: Session, data: ActorCreate, *, edit: Edit) -> Actor:

@@ -24,8 +24,11 @@ def find_system(session: Session, key: str) -> System | None:
     by_alias = select(Alias.system_id).where(Alias.name_key == folded, col(Alias.retracted_at).is_(None))
     candidates = session.exec(select(System).where(col(System.id).in_(by_alias))).all()
     if not candidates:
-        candidates = [s for s in session.exec(select(System)).all()
-                      if name_key(s.slug) == folded or name_key(s.name) == folded]
+        candidates = [
+            s
+            for s in session.exec(select(System)).all()
+            if name_key(s.slug) == folded or name_key(s.name) == folded
+        ]
     if len(candidates) > 1:
         raise Ambiguous("system", key, sorted(system.slug for system in candidates))
     return candidates[0] if candidates else None

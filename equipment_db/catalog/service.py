@@ -142,8 +142,9 @@ def add_external_id(session: Session, system_key: str, data: ExternalIdCreate, *
     return system
 
 
-def insert_external_id(session: Session, entity_type: EntityType, entity_id: int,
-                       data: ExternalIdCreate) -> ExternalId:
+def insert_external_id(
+    session: Session, entity_type: EntityType, entity_id: int, data: ExternalIdCreate
+) -> ExternalId:
     value = data.value.strip()
     existing = session.exec(
         select(ExternalId).where(

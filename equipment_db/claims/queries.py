@@ -14,11 +14,11 @@ from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import System
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.text import describe_value
-from equipment_db.normalize.countries import country_code
-from equipment_db.normalize.dates import format_partial
-from equipment_db.sources import queries as source_queries
 from equipment_db.errors import NotFound
+from equipment_db.normalize.countries import country_code
+from equipment_db.normalize.dates import format_partial, format_period
 from equipment_db.publicid import normalise_public_id
+from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
 from equipment_db.vocab import ClaimKind, Rank, VerificationStatus
 
@@ -35,8 +35,9 @@ def get_claim(session: Session, key: str, *, field: str = "claim") -> Claim:
     return claim
 
 
-def citations(session: Session, claim_id: int, *, include_retracted: bool = False
-              ) -> Sequence[tuple[Citation, Source]]:
+def citations(
+    session: Session, claim_id: int, *, include_retracted: bool = False
+) -> Sequence[tuple[Citation, Source]]:
     statement = (
         select(Citation, Source)
         .join(Source, col(Source.id) == Citation.source_id)
@@ -70,10 +71,18 @@ class ClaimFilter:
     include_retracted: bool = False
 
 
-def filter_from_input(session: Session, *, system: str | None = None, country: str | None = None,
-                      kind: ClaimKind | None = None, claimant: str | None = None,
-                      source: str | None = None, status: VerificationStatus | None = None,
-                      include_deprecated: bool = False, include_retracted: bool = False) -> ClaimFilter:
+def filter_from_input(
+    session: Session,
+    *,
+    system: str | None = None,
+    country: str | None = None,
+    kind: ClaimKind | None = None,
+    claimant: str | None = None,
+    source: str | None = None,
+    status: VerificationStatus | None = None,
+    include_deprecated: bool = False,
+    include_retracted: bool = False,
+) -> ClaimFilter:
     """A filter from what a person typed: system by alias, country by name, and so on."""
     return ClaimFilter(
         system_id=catalog_queries.get_system(session, system).id if system else None,
@@ -87,33 +96,46 @@ def filter_from_input(session: Session, *, system: str | None = None, country: s
     )
 
 
-def claim_rows(session: Session, where: ClaimFilter, *, limit: int = 100,
-               after_id: int | None = None) -> list[dict[str, Any]]:
+def claim_rows(
+    session: Session, where: ClaimFilter, *, limit: int = 100, after_id: int | None = None
+) -> list[dict[str, Any]]:
     """Claims as flat rows for listings, in one query (systems and claimants joined)."""
     statement = _filtered(
         select(Claim, System.slug, Actor.name)
         .outerjoin(System, col(System.id) == Claim.system_id)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id),
-        where, limit=limit, after_id=after_id,
+        where,
+        limit=limit,
+        after_id=after_id,
     )
     rows = []
     for claim, slug, claimant in session.exec(statement).all():
-        rows.append({
-            "id": claim.public_id,
-            "kind": claim.kind.value,
-            "subject": slug or claim.subject,
-            "country": claim.country,
-            "value": describe_value(claim),
-            "claimant": claimant,
-            "stated": format_partial(claim.stated_on, claim.stated_precision) if claim.stated_on else None,
-            "status": claim.verification_status.value,
-            "retracted": claim.is_retracted,
-        })
+        rows.append(
+            {
+                "id": claim.public_id,
+                "kind": claim.kind.value,
+                "subject": slug or claim.subject,
+                "country": claim.country,
+                "value": describe_value(claim),
+                "claimant": claimant,
+                "stated": format_partial(claim.stated_on, claim.stated_precision)
+                if claim.stated_on
+                else None,
+                "about": (
+                    format_period(claim.about_start, claim.about_end, claim.about_precision)
+                    if claim.about_start and claim.about_end and claim.about_precision
+                    else None
+                ),
+                "status": claim.verification_status.value,
+                "retracted": claim.is_retracted,
+            }
+        )
     return rows
 
 
-def list_claims(session: Session, where: ClaimFilter, *, limit: int = 100,
-                after_id: int | None = None) -> Sequence[Claim]:
+def list_claims(
+    session: Session, where: ClaimFilter, *, limit: int = 100, after_id: int | None = None
+) -> Sequence[Claim]:
     """Claims in id order, keyset-paginated by `after_id` (never OFFSET)."""
     return session.exec(_filtered(select(Claim), where, limit=limit, after_id=after_id)).all()
 

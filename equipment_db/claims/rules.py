@@ -98,27 +98,48 @@ def place_value(
     if low is None and high is None:
         if unit is not None:
             raise InvalidValue("unit", unit, "given without a value")
-        return {"value_low": None, "value_high": None, "unit": None, "original_unit": None,
-                "qualifier": qualifier}
+        return {
+            "value_low": None,
+            "value_high": None,
+            "unit": None,
+            "original_unit": None,
+            "qualifier": qualifier,
+        }
     qualifier = qualifier or _default_qualifier(value, low, high)
     if counted is not None:
         if unit is not None:
             raise InvalidValue("unit", unit, f"given for a count of {counted.value}: a count has no unit")
         for name, number in (("value_low", low), ("value_high", high)):
             if number is not None and number != int(number):
-                raise InvalidValue(name if value is None else "value", number,
-                                   f"must be a whole number of {counted.value}")
-        return {"value_low": low, "value_high": high, "unit": None, "original_unit": None,
-                "qualifier": qualifier}
+                raise InvalidValue(
+                    name if value is None else "value", number, f"must be a whole number of {counted.value}"
+                )
+        return {
+            "value_low": low,
+            "value_high": high,
+            "unit": None,
+            "original_unit": None,
+            "qualifier": qualifier,
+        }
     dimension = ATTRIBUTE_DIMENSION.get(attribute) if attribute else None
     if unit is None:
         if dimension not in (None, "text"):
             raise MissingValue("unit", f"for {attribute.value} (a value in {dimension})")  # type: ignore[union-attr]
-        return {"value_low": low, "value_high": high, "unit": None, "original_unit": None,
-                "qualifier": qualifier}
+        return {
+            "value_low": low,
+            "value_high": high,
+            "unit": None,
+            "original_unit": None,
+            "qualifier": qualifier,
+        }
     converted = convert(low, high, unit, expect_dimension=dimension if dimension != "text" else None)
-    return {"value_low": converted.low, "value_high": converted.high, "unit": converted.unit,
-            "original_unit": converted.original_unit, "qualifier": qualifier}
+    return {
+        "value_low": converted.low,
+        "value_high": converted.high,
+        "unit": converted.unit,
+        "original_unit": converted.original_unit,
+        "qualifier": qualifier,
+    }
 
 
 def _default_qualifier(value: float | None, low: float | None, high: float | None) -> Qualifier:
@@ -129,8 +150,9 @@ def _default_qualifier(value: float | None, low: float | None, high: float | Non
     return Qualifier.at_least if low is not None else Qualifier.at_most
 
 
-def _bounds(value: float | None, low: float | None, high: float | None,
-            qualifier: Qualifier | None) -> tuple[float | None, float | None]:
+def _bounds(
+    value: float | None, low: float | None, high: float | None, qualifier: Qualifier | None
+) -> tuple[float | None, float | None]:
     name = qualifier.value if qualifier else None
     if qualifier is Qualifier.unspecified:
         if value is not None or low is not None or high is not None:
@@ -169,7 +191,9 @@ def check(values: dict[str, Any], *, citation_count: int) -> dict[str, Any]:
     if values.get("system_id") is None and not values.get("subject"):
         raise MissingValue("system", "(or a free-text subject) for every claim")
     if values.get("attribute") is not None and kind is not ClaimKind.specification:
-        raise InvalidValue("attribute", values["attribute"].value, f"is only for specification claims, not {kind.value}")
+        raise InvalidValue(
+            "attribute", values["attribute"].value, f"is only for specification claims, not {kind.value}"
+        )
     if kind not in QUANTITY_KINDS:
         for name in ("counted", "scope"):
             if values.get(name) is not None:
@@ -177,15 +201,21 @@ def check(values: dict[str, Any], *, citation_count: int) -> dict[str, Any]:
     _KIND_RULES[kind](values, has_number, unspecified)
     if kind in QUANTITY_KINDS and (has_number or unspecified):
         if values.get("counted") is None:
-            raise MissingValue("counted", f"for a {kind.value} quantity: say what is counted "
-                                          "(missiles, launchers, personnel, ...)")
+            raise MissingValue(
+                "counted",
+                f"for {_a(kind.value)} quantity: say what is counted (missiles, launchers, personnel, ...)",
+            )
         if values.get("scope") is None:
             if kind not in DEFAULT_SCOPE:
-                raise MissingValue("scope", f"for a {kind.value} quantity (ordered or delivered)")
+                raise MissingValue("scope", f"for {_a(kind.value)} quantity (ordered or delivered)")
             values["scope"] = DEFAULT_SCOPE[kind]
     if citation_count < 1:
         raise MissingValue("citations", "at least one source for every claim")
     return values
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _specification(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
@@ -196,8 +226,11 @@ def _specification(values: dict[str, Any], has_number: bool, unspecified: bool) 
         raise MissingValue("attribute", "for a specification (max_range, weight, guidance, ...)")
     if ATTRIBUTE_DIMENSION[Attribute(attribute)] == "text":
         if has_number:
-            raise InvalidValue("value", values.get("value_low") or values.get("value_high"),
-                               f"is a number, but {attribute.value} takes words (value_text)")
+            raise InvalidValue(
+                "value",
+                values.get("value_low") or values.get("value_high"),
+                f"is a number, but {attribute.value} takes words (value_text)",
+            )
         if not values.get("value_text"):
             raise MissingValue("value_text", f"for a {attribute.value} specification")
     elif not has_number:
@@ -240,8 +273,11 @@ def _transfer(values: dict[str, Any], has_number: bool, unspecified: bool) -> No
     if values.get("counterparty_country") is None:
         raise MissingValue("counterparty_country", "for a transfer (the supplier)")
     if values["country"] == values["counterparty_country"]:
-        raise InvalidValue("counterparty_country", values["counterparty_country"],
-                           "is the recipient too: a transfer needs two countries")
+        raise InvalidValue(
+            "counterparty_country",
+            values["counterparty_country"],
+            "is the recipient too: a transfer needs two countries",
+        )
 
 
 def _no_extra_rule(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:

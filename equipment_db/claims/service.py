@@ -58,11 +58,20 @@ def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
 
 
 def _record(session: Session, claim: Claim, action: RevisionAction, edit: Edit) -> None:
-    history.record(session, entity_type=EntityType.claim, entity=claim, key=claim.public_id,
-                   action=action, edit=edit, snapshot=claim_snapshot(session, claim))
+    history.record(
+        session,
+        entity_type=EntityType.claim,
+        entity=claim,
+        key=claim.public_id,
+        action=action,
+        edit=edit,
+        snapshot=claim_snapshot(session, claim),
+    )
 
 
-def _resolve_citations(session: Session, citations: list[CitationCreate]) -> list[tuple[Source, CitationCreate]]:
+def _resolve_citations(
+    session: Session, citations: list[CitationCreate]
+) -> list[tuple[Source, CitationCreate]]:
     resolved = []
     seen: set[tuple[int, str]] = set()
     for index, citation in enumerate(citations):
@@ -106,7 +115,9 @@ def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any
     attribute = data.get("attribute", current.attribute if current else None)
     kind = data.get("kind") or (current.kind if current else None)
     # A count on a kind that takes none is reported by rules.check, naming `counted`.
-    counted = data.get("counted", current.counted if current else None) if kind in rules.QUANTITY_KINDS else None
+    counted = (
+        data.get("counted", current.counted if current else None) if kind in rules.QUANTITY_KINDS else None
+    )
     given = {name: data[name] for name in rules.VALUE_FIELDS if name in data}
     if current is None or any(name in given for name in ("value", "value_low", "value_high")):
         return rules.place_value(
@@ -120,7 +131,11 @@ def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any
         )
     # Only the qualifier and/or unit change: re-place the stored number (canonical unit).
     single = current.value_low if current.value_low is not None else current.value_high
-    both = current.value_low is not None and current.value_high is not None and current.value_low != current.value_high
+    both = (
+        current.value_low is not None
+        and current.value_high is not None
+        and current.value_low != current.value_high
+    )
     placed = rules.place_value(
         value=None if both else single,
         value_low=current.value_low if both else None,
@@ -131,10 +146,19 @@ def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any
         counted=counted,
     )
     if "unit" in given:
-        placed_unit = rules.place_value(value=1.0, value_low=None, value_high=None, unit=given["unit"],
-                                        qualifier=None, attribute=attribute, counted=counted)
+        placed_unit = rules.place_value(
+            value=1.0,
+            value_low=None,
+            value_high=None,
+            unit=given["unit"],
+            qualifier=None,
+            attribute=attribute,
+            counted=counted,
+        )
         if placed_unit["unit"] != current.unit:
-            raise InvalidValue("unit", given["unit"], f"does not convert to {current.unit}; restate the value")
+            raise InvalidValue(
+                "unit", given["unit"], f"does not convert to {current.unit}; restate the value"
+            )
         placed["original_unit"] = placed_unit["original_unit"]
     else:
         placed["original_unit"] = current.original_unit
@@ -209,16 +233,25 @@ def _demote_other_preferred(session: Session, claim: Claim, edit: Edit) -> None:
     for other in others:
         other.rank = Rank.normal
         history.touch(other)
-        _record(session, other, RevisionAction.update,
-                Edit(edit.editor, f"{claim.public_id} was ranked preferred for {claim.attribute.value}"))  # type: ignore[union-attr]
+        _record(
+            session,
+            other,
+            RevisionAction.update,
+            Edit(edit.editor, f"{claim.public_id} was ranked preferred for {claim.attribute.value}"),
+        )  # type: ignore[union-attr]
 
 
 def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit) -> Citation:
     claim = _editable(session, key)
     ((source, citation),) = _resolve_citations(session, [data])
-    existing = session.exec(select(Citation).where(
-        Citation.claim_id == claim.id, Citation.source_id == source.id, Citation.role == data.role,
-        col(Citation.retracted_at).is_(None))).first()
+    existing = session.exec(
+        select(Citation).where(
+            Citation.claim_id == claim.id,
+            Citation.source_id == source.id,
+            Citation.role == data.role,
+            col(Citation.retracted_at).is_(None),
+        )
+    ).first()
     if existing is not None:
         raise AlreadyExists("citation", "source", f"{source.public_id} ({data.role.value})")
     row = _insert_citation(session, claim, source, citation)
@@ -272,18 +305,32 @@ def create_link(session: Session, data: ClaimLinkCreate, *, edit: Edit) -> Claim
     if data.kind in SYMMETRIC_LINKS:
         pairs.append((target.id, source.id))
     for first, second in pairs:
-        existing = session.exec(select(ClaimLink).where(
-            ClaimLink.from_claim_id == first, ClaimLink.to_claim_id == second,
-            ClaimLink.kind == data.kind)).first()
+        existing = session.exec(
+            select(ClaimLink).where(
+                ClaimLink.from_claim_id == first, ClaimLink.to_claim_id == second, ClaimLink.kind == data.kind
+            )
+        ).first()
         if existing is not None:
-            raise AlreadyExists("claim link", "kind",
-                                f"{source.public_id} {data.kind.value} {target.public_id}")
-    link = ClaimLink(from_claim_id=source.id, to_claim_id=target.id, kind=data.kind,  # type: ignore[arg-type]
-                     note=data.note.strip() if data.note and data.note.strip() else None)
+            raise AlreadyExists(
+                "claim link", "kind", f"{source.public_id} {data.kind.value} {target.public_id}"
+            )
+    link = ClaimLink(
+        from_claim_id=source.id,
+        to_claim_id=target.id,
+        kind=data.kind,  # type: ignore[arg-type]
+        note=data.note.strip() if data.note and data.note.strip() else None,
+    )
     session.add(link)
     session.flush()
-    history.record(session, entity_type=EntityType.claim_link, entity=link, key=_link_key(session, link),
-                   action=RevisionAction.create, edit=edit, snapshot=link_snapshot(session, link))
+    history.record(
+        session,
+        entity_type=EntityType.claim_link,
+        entity=link,
+        key=_link_key(session, link),
+        action=RevisionAction.create,
+        edit=edit,
+        snapshot=link_snapshot(session, link),
+    )
     return link
 
 
@@ -294,6 +341,13 @@ def retract_link(session: Session, link_id: int, *, edit: Edit) -> ClaimLink:
     if link.is_retracted:
         raise Retracted("claim link", link_id)
     history.retract(link, edit)
-    history.record(session, entity_type=EntityType.claim_link, entity=link, key=_link_key(session, link),
-                   action=RevisionAction.retract, edit=edit, snapshot=link_snapshot(session, link))
+    history.record(
+        session,
+        entity_type=EntityType.claim_link,
+        entity=link,
+        key=_link_key(session, link),
+        action=RevisionAction.retract,
+        edit=edit,
+        snapshot=link_snapshot(session, link),
+    )
     return link

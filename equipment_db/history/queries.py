@@ -20,8 +20,9 @@ def revisions(session: Session, entity_type: EntityType, entity_id: int) -> Sequ
     return session.exec(statement).all()
 
 
-def revision(session: Session, entity_type: EntityType, entity_id: int, version: int,
-             *, key: str) -> Revision:
+def revision(
+    session: Session, entity_type: EntityType, entity_id: int, version: int, *, key: str
+) -> Revision:
     statement = select(Revision).where(
         Revision.entity_type == entity_type,
         Revision.entity_id == entity_id,

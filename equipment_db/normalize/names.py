@@ -10,7 +10,7 @@ _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def name_key(text: str) -> str:
-    """`SA-24 "Grinch"` -> `sa24grinch`; `9К338` keeps its letters, folded."""
+    """`SA-24 "Grinch"` -> `sa24grinch`; letters of any script are kept, case-folded."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _NOT_ALNUM.sub("", folded)
 

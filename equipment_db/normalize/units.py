@@ -38,8 +38,13 @@ class Converted:
 def parse_unit(text: str, *, field: str = "unit") -> pint.Unit:
     try:
         unit = registry().parse_units(text.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError) as exc:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as exc:
         raise InvalidValue(field, text, "is not a unit pint knows (try m, km, mi, kg, m/s, USD)") from exc
     return unit
 
@@ -49,8 +54,14 @@ def dimension_of(unit: pint.Unit) -> str:
     return str(dims)
 
 
-def convert(low: float | None, high: float | None, unit_text: str, *,
-            expect_dimension: str | None = None, field: str = "unit") -> Converted:
+def convert(
+    low: float | None,
+    high: float | None,
+    unit_text: str,
+    *,
+    expect_dimension: str | None = None,
+    field: str = "unit",
+) -> Converted:
     """Convert low/high from `unit_text` to the canonical unit of its dimension."""
     unit = parse_unit(unit_text, field=field)
     dimension = dimension_of(unit)

@@ -35,6 +35,9 @@ def normalise_url(text: str | None, *, field: str = "url") -> str | None:
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if key not in _TRACKING_PARAMS and not key.startswith(_TRACKING_PREFIXES)
     ]
-    query = urlencode(query_items, doseq=True) if query_items != parse_qsl(
-        parts.query, keep_blank_values=True) else parts.query
+    query = (
+        urlencode(query_items, doseq=True)
+        if query_items != parse_qsl(parts.query, keep_blank_values=True)
+        else parts.query
+    )
     return urlunsplit((scheme, host, parts.path or "/", query, ""))

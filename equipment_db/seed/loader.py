@@ -19,7 +19,13 @@ from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate, ActorUpdate
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
-from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate, TargetTypeCreate, TargetTypeUpdate
+from equipment_db.catalog.models import (
+    AliasCreate,
+    SystemCreate,
+    SystemUpdate,
+    TargetTypeCreate,
+    TargetTypeUpdate,
+)
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
@@ -149,7 +155,9 @@ def _load_source(session: Session, data: dict[str, Any], edit: Edit) -> str:
         raise InvalidValue("id", None, "is required on every seed source (a fixed S-... id)")
     existing = source_queries.find_source(session, public_id)
     if existing is None:
-        source_service.create_source(session, parse_model(SourceCreate, data | {"public_id": public_id}), edit=edit)
+        source_service.create_source(
+            session, parse_model(SourceCreate, data | {"public_id": public_id}), edit=edit
+        )
         return "created"
     before = existing.version
     source_service.update_source(session, existing.public_id, parse_model(SourceUpdate, data), edit=edit)
@@ -162,14 +170,17 @@ def _load_claim(session: Session, data: dict[str, Any], edit: Edit) -> str:
         raise InvalidValue("id", None, "is required on every seed claim (a fixed C-... id)")
     existing = claim_queries.find_claim(session, public_id)
     if existing is None:
-        claim_service.create_claim(session, parse_model(ClaimCreate, data | {"public_id": public_id}), edit=edit)
+        claim_service.create_claim(
+            session, parse_model(ClaimCreate, data | {"public_id": public_id}), edit=edit
+        )
         return "created"
     before = existing.version
     citations = [parse_model(CitationCreate, c) for c in data.pop("citations", [])]
     data.pop("external_ids", None)
     # Restate every field, so that a field removed from the seed file is cleared.
     fields = {name: data.get(name) for name in ClaimUpdate.model_fields} | {
-        k: v for k, v in data.items() if k in ("verification_status", "rank")}
+        k: v for k, v in data.items() if k in ("verification_status", "rank")
+    }
     fields.setdefault("verification_status", "unverified")
     fields.setdefault("rank", "normal")
     fields = {k: v for k, v in fields.items() if v is not None or k not in ("verification_status", "rank")}

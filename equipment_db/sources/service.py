@@ -47,8 +47,11 @@ def _language(text: str | None) -> str | None:
     if text is None:
         return None
     primary = text.split("-")[0].lower()
-    found = (pycountry.languages.get(alpha_2=primary) if len(primary) == 2
-             else pycountry.languages.get(alpha_3=primary))
+    found = (
+        pycountry.languages.get(alpha_2=primary)
+        if len(primary) == 2
+        else pycountry.languages.get(alpha_3=primary)
+    )
     if found is None:
         raise InvalidValue("language", text, "is not an ISO 639 language code (like en, es, el)")
     return text
@@ -74,7 +77,9 @@ def _values(session: Session, data: dict[str, Any], *, current: Source | None) -
         elif field == "authors":
             values["authors"] = [name.strip() for name in (value or []) if name and name.strip()]
         elif field == "content_sha256":
-            if value is not None and (len(value) != 64 or not all(c in "0123456789abcdef" for c in value.lower())):
+            if value is not None and (
+                len(value) != 64 or not all(c in "0123456789abcdef" for c in value.lower())
+            ):
                 raise InvalidValue("content_sha256", value, "is not a SHA-256 hex digest")
             values[field] = value.lower() if value else None
         elif field == "cites":
@@ -102,8 +107,15 @@ def _check_url_free(session: Session, url: str | None, *, own_id: int | None) ->
 
 
 def _record(session: Session, source: Source, action: RevisionAction, edit: Edit) -> None:
-    history.record(session, entity_type=EntityType.source, entity=source, key=source.public_id,
-                   action=action, edit=edit, snapshot=source_snapshot(session, source))
+    history.record(
+        session,
+        entity_type=EntityType.source,
+        entity=source,
+        key=source.public_id,
+        action=action,
+        edit=edit,
+        snapshot=source_snapshot(session, source),
+    )
 
 
 def _public_id(session: Session, given: str | None) -> str:

@@ -208,9 +208,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("url", name=op.f("uq_source_url")),
     )
     with op.batch_alter_table("source", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_source_cites_source_id"), ["cites_source_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_source_cites_source_id"), ["cites_source_id"], unique=False)
 
     op.create_table(
         "system",
@@ -251,9 +249,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["parent_id"], ["system.id"], name=op.f("fk_system_parent_id_system")
-        ),
+        sa.ForeignKeyConstraint(["parent_id"], ["system.id"], name=op.f("fk_system_parent_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_system")),
         sa.UniqueConstraint("slug", name=op.f("uq_system_slug")),
     )
@@ -296,9 +292,7 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["system_id"], ["system.id"], name=op.f("fk_alias_system_id_system")
-        ),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_alias_system_id_system")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alias")),
         sa.UniqueConstraint("system_id", "name_key", name=op.f("uq_alias_system_id_name_key")),
     )
@@ -518,15 +512,11 @@ def upgrade() -> None:
             "value_low IS NULL OR value_high IS NULL OR value_low <= value_high",
             name=op.f("ck_claim_value_order"),
         ),
-        sa.ForeignKeyConstraint(
-            ["claimant_id"], ["actor.id"], name=op.f("fk_claim_claimant_id_actor")
-        ),
+        sa.ForeignKeyConstraint(["claimant_id"], ["actor.id"], name=op.f("fk_claim_claimant_id_actor")),
         sa.ForeignKeyConstraint(
             ["related_system_id"], ["system.id"], name=op.f("fk_claim_related_system_id_system")
         ),
-        sa.ForeignKeyConstraint(
-            ["system_id"], ["system.id"], name=op.f("fk_claim_system_id_system")
-        ),
+        sa.ForeignKeyConstraint(["system_id"], ["system.id"], name=op.f("fk_claim_system_id_system")),
         sa.ForeignKeyConstraint(
             ["target_type_id"], ["target_type.id"], name=op.f("fk_claim_target_type_id_target_type")
         ),
@@ -537,15 +527,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_claim_claimant_id"), ["claimant_id"], unique=False)
         batch_op.create_index("ix_claim_country_about", ["country", "about_start"], unique=False)
         batch_op.create_index("ix_claim_kind_system", ["kind", "system_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_claim_related_system_id"), ["related_system_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_claim_related_system_id"), ["related_system_id"], unique=False)
         batch_op.create_index(
             "ix_claim_system_country_about", ["system_id", "country", "about_start"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_claim_target_type_id"), ["target_type_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_claim_target_type_id"), ["target_type_id"], unique=False)
 
     op.create_table(
         "citation",
@@ -569,12 +555,8 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("retracted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["claim_id"], ["claim.id"], name=op.f("fk_citation_claim_id_claim")
-        ),
-        sa.ForeignKeyConstraint(
-            ["source_id"], ["source.id"], name=op.f("fk_citation_source_id_source")
-        ),
+        sa.ForeignKeyConstraint(["claim_id"], ["claim.id"], name=op.f("fk_citation_claim_id_claim")),
+        sa.ForeignKeyConstraint(["source_id"], ["source.id"], name=op.f("fk_citation_source_id_source")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_citation")),
         sa.UniqueConstraint(
             "claim_id", "source_id", "role", name=op.f("uq_citation_claim_id_source_id_role")
@@ -611,9 +593,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["from_claim_id"], ["claim.id"], name=op.f("fk_claim_link_from_claim_id_claim")
         ),
-        sa.ForeignKeyConstraint(
-            ["to_claim_id"], ["claim.id"], name=op.f("fk_claim_link_to_claim_id_claim")
-        ),
+        sa.ForeignKeyConstraint(["to_claim_id"], ["claim.id"], name=op.f("fk_claim_link_to_claim_id_claim")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_claim_link")),
         sa.UniqueConstraint(
             "from_claim_id",
@@ -623,9 +603,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("claim_link", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_claim_link_to_claim_id"), ["to_claim_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_claim_link_to_claim_id"), ["to_claim_id"], unique=False)
 
 
 def downgrade() -> None:
