@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
-from equipment_db.errors import InvalidValue
+from sqlmodel import Session, select
+
+from equipment_db.errors import AlreadyExists, InvalidValue
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIXES = {"claim": "C", "source": "S"}
@@ -41,3 +44,16 @@ def looks_like_public_id(text: str, entity: str) -> bool:
     except InvalidValue:
         return False
     return True
+
+
+def allocate_public_id(session: Session, model: Any, entity: str, given: str | None) -> str:
+    """The given id (normalised, refused if taken) or a new random one not yet in use."""
+    if given:
+        public_id = normalise_public_id(given, entity, field="public_id")
+        if session.exec(select(model).where(model.public_id == public_id)).first():
+            raise AlreadyExists(entity, "public_id", public_id)
+        return public_id
+    while True:
+        candidate = new_public_id(entity)
+        if not session.exec(select(model).where(model.public_id == candidate)).first():
+            return candidate

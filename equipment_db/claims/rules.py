@@ -98,13 +98,7 @@ def place_value(
     if low is None and high is None:
         if unit is not None:
             raise InvalidValue("unit", unit, "given without a value")
-        return {
-            "value_low": None,
-            "value_high": None,
-            "unit": None,
-            "original_unit": None,
-            "qualifier": qualifier,
-        }
+        return _unitless(None, None, qualifier)
     qualifier = qualifier or _default_qualifier(value, low, high)
     if counted is not None:
         if unit is not None:
@@ -114,24 +108,12 @@ def place_value(
                 raise InvalidValue(
                     name if value is None else "value", number, f"must be a whole number of {counted.value}"
                 )
-        return {
-            "value_low": low,
-            "value_high": high,
-            "unit": None,
-            "original_unit": None,
-            "qualifier": qualifier,
-        }
+        return _unitless(low, high, qualifier)
     dimension = ATTRIBUTE_DIMENSION.get(attribute) if attribute else None
     if unit is None:
         if dimension not in (None, "text"):
             raise MissingValue("unit", f"for {attribute.value} (a value in {dimension})")  # type: ignore[union-attr]
-        return {
-            "value_low": low,
-            "value_high": high,
-            "unit": None,
-            "original_unit": None,
-            "qualifier": qualifier,
-        }
+        return _unitless(low, high, qualifier)
     converted = convert(low, high, unit, expect_dimension=dimension if dimension != "text" else None)
     return {
         "value_low": converted.low,
@@ -140,6 +122,10 @@ def place_value(
         "original_unit": converted.original_unit,
         "qualifier": qualifier,
     }
+
+
+def _unitless(low: float | None, high: float | None, qualifier: Qualifier | None) -> dict[str, Any]:
+    return {"value_low": low, "value_high": high, "unit": None, "original_unit": None, "qualifier": qualifier}
 
 
 def _default_qualifier(value: float | None, low: float | None, high: float | None) -> Qualifier:

@@ -22,7 +22,7 @@ from equipment_db.claims.models import (
 from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound, Retracted
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
-from equipment_db.publicid import new_public_id, normalise_public_id
+from equipment_db.publicid import allocate_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source
@@ -98,18 +98,6 @@ def _insert_citation(session: Session, claim: Claim, source: Source, data: Citat
     return citation
 
 
-def _public_id(session: Session, given: str | None) -> str:
-    if given:
-        public_id = normalise_public_id(given, "claim", field="public_id")
-        if session.exec(select(Claim).where(Claim.public_id == public_id)).first():
-            raise AlreadyExists("claim", "public_id", public_id)
-        return public_id
-    while True:
-        candidate = new_public_id("claim")
-        if not session.exec(select(Claim).where(Claim.public_id == candidate)).first():
-            return candidate
-
-
 def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
     """Recompute the value group (bounds, units, qualifier) from the fields being set."""
     attribute = data.get("attribute", current.attribute if current else None)
@@ -171,7 +159,7 @@ def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
     values |= _value_columns(fields, None)
     values = rules.check(values, citation_count=len(data.citations))
     cited = _resolve_citations(session, data.citations)
-    claim = Claim(**values, public_id=_public_id(session, data.public_id))
+    claim = Claim(**values, public_id=allocate_public_id(session, Claim, "claim", data.public_id))
     session.add(claim)
     session.flush()
     for source, citation in cited:

@@ -12,7 +12,7 @@ from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.dates import parse_partial_date
 from equipment_db.normalize.urls import normalise_url
-from equipment_db.publicid import new_public_id, normalise_public_id
+from equipment_db.publicid import allocate_public_id
 from equipment_db.sources import queries
 from equipment_db.sources.models import Source, SourceBase, SourceCreate, SourceUpdate
 from equipment_db.validation import check_model, clean_text
@@ -118,18 +118,6 @@ def _record(session: Session, source: Source, action: RevisionAction, edit: Edit
     )
 
 
-def _public_id(session: Session, given: str | None) -> str:
-    if given:
-        public_id = normalise_public_id(given, "source", field="public_id")
-        if session.exec(select(Source).where(Source.public_id == public_id)).first():
-            raise AlreadyExists("source", "public_id", public_id)
-        return public_id
-    while True:
-        candidate = new_public_id("source")
-        if not session.exec(select(Source).where(Source.public_id == candidate)).first():
-            return candidate
-
-
 def _check_identifiable(values: dict[str, Any]) -> None:
     if not values.get("title") and not values.get("publisher"):
         raise MissingValue("title", "or a publisher: a source must say what it is")
@@ -140,7 +128,7 @@ def create_source(session: Session, data: SourceCreate, *, edit: Edit) -> Source
     check_model(SourceBase, values)
     _check_identifiable(values)
     _check_url_free(session, values.get("url"), own_id=None)
-    source = Source(**values, public_id=_public_id(session, data.public_id))
+    source = Source(**values, public_id=allocate_public_id(session, Source, "source", data.public_id))
     session.add(source)
     session.flush()
     _record(session, source, RevisionAction.create, edit)
