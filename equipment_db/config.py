@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         description="Folder of curated seed files loaded by `equipment-db seed`.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    public_url: str = Field(
+        default="http://localhost:8000",
+        description="Base URL where this database's API is published; permalinks in citations "
+        "start with it (e.g. https://db.example.org).",
+    )
 
     @property
     def is_embedded_default(self) -> bool:

@@ -35,15 +35,16 @@ def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
     """The full state of a claim version, including the details of the sources it cites."""
     data = claim.model_dump(mode="json")
 
-    def slug(model: type[System] | type[TargetType], key: int | None) -> str | None:
+    def named(model: type[System] | type[TargetType], key: int | None) -> tuple[str | None, str | None]:
         row = session.get(model, key) if key is not None else None
-        return row.slug if row else None
+        return (row.slug, row.name) if row else (None, None)
 
     claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
-    data["system"] = slug(System, claim.system_id)
-    data["related_system"] = slug(System, claim.related_system_id)
-    data["target_type"] = slug(TargetType, claim.target_type_id)
+    data["system"], data["system_name"] = named(System, claim.system_id)
+    data["related_system"], data["related_system_name"] = named(System, claim.related_system_id)
+    data["target_type"], data["target_type_name"] = named(TargetType, claim.target_type_id)
     data["claimant"] = claimant.name if claimant else None
+    data["claimant_role"] = claimant.role if claimant else None
     data["citations"] = [
         {
             "source": source_service.source_reference(source),
