@@ -1,18 +1,403 @@
-"""`equipment-db claim ...`: read claims. (Adding and editing: the editors' CLI issue.)"""
+"""`equipment-db claim ...`: add, revise, verify, rank, grade, link, retract and read claims."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
-from cli.output import JsonOption, emit
-from cli.state import state
+from cli.output import JsonOption, emit, emit_record
+from cli.state import edit, interactive, reading, writing
 from equipment_db.claims import queries as claim_queries
-from equipment_db.database import session_scope
-from equipment_db.vocab import ClaimKind, VerificationStatus
-
-app = typer.Typer(
-    help="Sourced claims.\n\nExample: equipment-db claim list --country VE", no_args_is_help=True
+from equipment_db.claims import service as claim_service
+from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
+from equipment_db.errors import EquipmentDBError, InvalidValue, MissingValue
+from equipment_db.history import queries as history_queries
+from equipment_db.normalize.wording import parse_value
+from equipment_db.validation import parse_model
+from equipment_db.vocab import (
+    Attribute,
+    CitationRole,
+    ClaimKind,
+    Counted,
+    EntityType,
+    InformationCredibility,
+    LinkKind,
+    Qualifier,
+    Rank,
+    Scope,
+    SourceReliability,
+    VerificationStatus,
 )
+
+app = typer.Typer(help="Sourced claims: add, revise, verify, rank, grade, link, retract, read.\n\n"
+                  "Example: equipment-db claim list --system igla-s --country VE", no_args_is_help=True)  # fmt: skip
+
+# Options shared by `claim add` and `claim edit`.
+SYSTEM = typer.Option(None, "--system", help="System slug or any alias (igla-s, SA-24, Stinger).")
+SUBJECT = typer.Option(None, "--subject", help='Free-text subject when no system fits ("militia members").')
+ATTRIBUTE = typer.Option(None, "--attribute", help="For a specification: what is specified.")
+TARGET = typer.Option(None, "--target-type", help="For a capability: target type slug (helicopter, uav).")
+RELATED = typer.Option(None, "--related-system", help="For a comparison: the other system.")
+COUNTRY = typer.Option(
+    None, "--country", help="Country code or name (VE, Venezuela); a transfer's recipient."
+)
+COUNTERPARTY = typer.Option(None, "--counterparty", help="Other country; a transfer's supplier.")
+LOCATION = typer.Option(None, "--location", help="Where, in the source's words.")
+VALUE = typer.Option(None, "--value", help='The value as worded: "no less than 5,000", "up to 6 km".')
+QUANTITY = typer.Option(None, "--quantity", help="The number, if not (or differently) worded in --value.")
+LOW = typer.Option(None, "--value-low", help="Lower bound (with --value-high for a range).")
+HIGH = typer.Option(None, "--value-high", help="Upper bound.")
+UNIT = typer.Option(None, "--unit", help="Unit of the value (km, mi, kg, m/s, USD).")
+QUALIFIER = typer.Option(None, "--qualifier", help="Overrides the qualifier read from --value.")
+VALUE_TEXT = typer.Option(None, "--value-text", help="The source's words, if --value is not them.")
+COUNTED = typer.Option(None, "--counted", help="What a quantity counts.")
+SCOPE = typer.Option(None, "--scope", help="The state of what is counted.")
+CLAIMANT = typer.Option(None, "--claimant", help="Actor who made the claim (by name).")
+STATED = typer.Option(None, "--stated", help="When it was stated: YYYY, YYYY-MM or YYYY-MM-DD.")
+ABOUT = typer.Option(None, "--about", help="When it holds: a partial date or START/END (2009/2012).")
+NOTE = typer.Option(None, "--note", help="Editor's note (caveats such as a variant or a date doubt).")
+
+# Option name for each field the rules may ask for, for prompts and messages.
+PROMPTABLE = {
+    "system": "--system", "subject": "--subject", "attribute": "--attribute", "target_type": "--target-type",
+    "related_system": "--related-system", "country": "--country", "counterparty_country": "--counterparty",
+    "location": "--location", "value": "--value", "unit": "--unit", "value_text": "--value-text",
+    "counted": "--counted", "scope": "--scope", "citations": "--source",
+}  # fmt: skip
+
+
+def _value_fields(
+    value: str | None,
+    quantity: float | None,
+    low: float | None,
+    high: float | None,
+    unit: str | None,
+    qualifier: Qualifier | None,
+    value_text: str | None,
+) -> dict[str, Any]:
+    """Read --value as worded; explicit --quantity/--value-low/--value-high/--unit/--qualifier win."""
+    fields: dict[str, Any] = {}
+    if value is not None:
+        if qualifier is Qualifier.unspecified:
+            fields |= {"qualifier": Qualifier.unspecified}
+        else:
+            parsed = parse_value(value)
+            fields |= {"value": parsed.value, "value_low": parsed.value_low, "value_high": parsed.value_high,
+                       "unit": parsed.unit, "qualifier": parsed.qualifier}  # fmt: skip
+        fields["value_text"] = value_text or value
+    elif value_text is not None:
+        fields["value_text"] = value_text
+    if quantity is not None:
+        fields |= {"value": quantity, "value_low": None, "value_high": None}
+    if low is not None or high is not None:
+        fields |= {"value": None, "value_low": low, "value_high": high}
+    if unit is not None:
+        fields["unit"] = unit
+    if qualifier is not None:
+        fields["qualifier"] = qualifier
+    return {k: v for k, v in fields.items() if v is not None or k in ("value", "value_low", "value_high")}
+
+
+def _drop_none(**fields: Any) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    kind: ClaimKind = typer.Option(..., "--kind", help="What kind of claim."),
+    system: str | None = SYSTEM,
+    subject: str | None = SUBJECT,
+    attribute: Attribute | None = ATTRIBUTE,
+    target_type: str | None = TARGET,
+    related_system: str | None = RELATED,
+    country: str | None = COUNTRY,
+    counterparty: str | None = COUNTERPARTY,
+    location: str | None = LOCATION,
+    value: str | None = VALUE,
+    quantity: float | None = QUANTITY,
+    value_low: float | None = LOW,
+    value_high: float | None = HIGH,
+    unit: str | None = UNIT,
+    qualifier: Qualifier | None = QUALIFIER,
+    value_text: str | None = VALUE_TEXT,
+    counted: Counted | None = COUNTED,
+    scope: Scope | None = SCOPE,
+    claimant: str | None = CLAIMANT,
+    stated: str | None = STATED,
+    about: str | None = ABOUT,
+    status: VerificationStatus = typer.Option(
+        VerificationStatus.unverified, "--status", help="Verification."
+    ),
+    verification_note: str | None = typer.Option(None, "--verification-note", help="Why that status."),
+    rank: Rank = typer.Option(Rank.normal, "--rank", help="preferred, normal or deprecated."),
+    note: str | None = NOTE,
+    source: str | None = typer.Option(None, "--source", help="Source id (S-...) or URL that carries it."),
+    quote: str | None = typer.Option(None, "--quote", help="The exact words in the source."),
+    locator: str | None = typer.Option(None, "--locator", help="Paragraph, page or timestamp."),
+    role: CitationRole = typer.Option(CitationRole.reports, "--role", help="How the source carries it."),
+    public_id: str | None = typer.Option(None, "--id", help="Keep this claim id (normally generated)."),
+) -> None:
+    """Add a sourced claim and print its id.
+
+    The rules of its kind apply: a specification
+    needs --attribute and a value; an inventory --country and a quantity (or --qualifier
+    unspecified) with --counted; a transfer --country (recipient) and --counterparty
+    (supplier). Missing options are asked for at a terminal, and are an error otherwise.
+
+    Example: equipment-db claim add --kind deployment --system igla-s --country VE --value "no less than 5,000" --counted missiles --claimant "Nicolás Maduro" --stated 2025-10-22 --source S-PJZ2YVHP --quote "Venezuela has no less than 5,000"
+    """  # noqa: E501
+    fields: dict[str, Any] = _drop_none(
+        kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
+        related_system=related_system, country=country, counterparty_country=counterparty, location=location,
+        counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
+        verification_note=verification_note, rank=rank, note=note, public_id=public_id,
+    )  # fmt: skip
+    fields |= _value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    citation = _drop_none(source=source, quote=quote, locator=locator, role=role)
+    for _ in range(len(PROMPTABLE)):
+        fields["citations"] = [citation] if citation.get("source") else []
+        try:
+            with writing(ctx) as session:
+                claim = claim_service.create_claim(session, parse_model(ClaimCreate, fields), edit=edit(ctx))
+        except MissingValue as exc:
+            if not interactive() or exc.field not in PROMPTABLE:
+                raise MissingValue(PROMPTABLE.get(exc.field or "", exc.field or ""), exc.reason) from None
+            answer = typer.prompt(f"{PROMPTABLE[exc.field]} ({exc.reason})")
+            if exc.field == "citations":
+                citation["source"] = answer
+            elif exc.field == "value":
+                fields |= _value_fields(answer, None, None, None, fields.get("unit"), qualifier, None)
+            else:
+                fields[exc.field] = answer
+            continue
+        typer.echo(claim.public_id)
+        return
+
+
+@app.command("edit")
+def edit_(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    reason: str = typer.Option(..., "--reason", help="Why: recorded on the new version."),
+    kind: ClaimKind | None = typer.Option(None, "--kind"),
+    system: str | None = SYSTEM,
+    subject: str | None = SUBJECT,
+    attribute: Attribute | None = ATTRIBUTE,
+    target_type: str | None = TARGET,
+    related_system: str | None = RELATED,
+    country: str | None = COUNTRY,
+    counterparty: str | None = COUNTERPARTY,
+    location: str | None = LOCATION,
+    value: str | None = VALUE,
+    quantity: float | None = QUANTITY,
+    value_low: float | None = LOW,
+    value_high: float | None = HIGH,
+    unit: str | None = UNIT,
+    qualifier: Qualifier | None = QUALIFIER,
+    value_text: str | None = VALUE_TEXT,
+    counted: Counted | None = COUNTED,
+    scope: Scope | None = SCOPE,
+    claimant: str | None = CLAIMANT,
+    stated: str | None = STATED,
+    about: str | None = ABOUT,
+    note: str | None = NOTE,
+) -> None:
+    """Change a claim's fields (a new version records who, when and --reason).
+
+    Only the options given change; the claim must still meet its kind's rules.
+
+    Example: equipment-db claim edit C-YSESYR2E --location "key air defense positions" --reason "wording of the speech"
+    """
+    fields = _drop_none(
+        kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
+        related_system=related_system, country=country, counterparty_country=counterparty, location=location,
+        counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
+    )  # fmt: skip
+    fields |= _value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    if not fields:
+        raise MissingValue("options", "to edit: give at least one field option (see --help)")
+    _update(ctx, claim_id, fields, reason)
+
+
+def _update(ctx: typer.Context, claim_id: str, fields: dict[str, Any], reason: str) -> None:
+    with writing(ctx) as session:
+        claim = claim_service.update_claim(
+            session, claim_id, parse_model(ClaimUpdate, fields), edit=edit(ctx, reason)
+        )
+    typer.echo(f"{claim.public_id} is at version {claim.version}.", err=True)
+
+
+@app.command()
+def cite(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    source: str = typer.Option(..., "--source", help="Source id (S-...) or URL."),
+    quote: str | None = typer.Option(None, "--quote", help="The exact words in the source."),
+    locator: str | None = typer.Option(None, "--locator", help="Paragraph, page or timestamp."),
+    role: CitationRole = typer.Option(CitationRole.reports, "--role", help="How the source carries it."),
+    reason: str | None = typer.Option(None, "--reason", help="Why (recorded on the new version)."),
+) -> None:
+    """Add a source to a claim (a new version of the claim).
+
+    Example: equipment-db claim cite C-YSESYR2E --source S-SNXDBGDV --role cited_in --quote "CNN reported"
+    """
+    data = parse_model(CitationCreate, _drop_none(source=source, quote=quote, locator=locator, role=role))
+    with writing(ctx) as session:
+        claim_service.add_citation(session, claim_id, data, edit=edit(ctx, reason or f"cite {source}"))
+    typer.echo(f"{claim_id.upper()} now cites {source} ({role.value}).", err=True)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    status: VerificationStatus = typer.Argument(..., help="New verification status."),
+    note: str = typer.Option(..., "--note", help="What the verification rests on."),
+    source: str | None = typer.Option(None, "--source", help="Source that corroborates or disputes it."),
+    quote: str | None = typer.Option(None, "--quote", help="Its exact words."),
+) -> None:
+    """Set a claim's verification status, with a note and optionally a source.
+
+    --source also cites the source that
+    corroborates (corroborated, confirmed) or disputes (disputed, denied, refuted) it.
+
+    Example: equipment-db claim verify C-RZ15HDBW corroborated --note "Public weapons registries confirm the bulk of the numbers"
+    """  # noqa: E501
+    with writing(ctx) as session:
+        claim_service.update_claim(session, claim_id,
+                                   ClaimUpdate(verification_status=status, verification_note=note),
+                                   edit=edit(ctx, f"verification: {status.value}"))  # fmt: skip
+        if source is not None:
+            role = (
+                CitationRole.corroborates
+                if status in (VerificationStatus.corroborated, VerificationStatus.confirmed)
+                else CitationRole.disputes
+            )
+            if status is VerificationStatus.unverified:
+                raise InvalidValue("source", source, "cannot support an 'unverified' status")
+            claim_service.add_citation(session, claim_id, CitationCreate(source=source, quote=quote, role=role),
+                                       edit=edit(ctx, f"verification source ({role.value})"))  # fmt: skip
+    typer.echo(f"{claim_id.upper()} is {status.value}.", err=True)
+
+
+@app.command()
+def rank(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    value: Rank = typer.Argument(..., help="preferred, normal or deprecated."),
+    reason: str = typer.Option(..., "--reason", help="Why this rank."),
+) -> None:
+    """Rank a claim preferred, normal or deprecated (as in Wikidata).
+
+    Ranking a specification value preferred returns the
+    previous preferred value for that system and attribute to normal.
+
+    Example: equipment-db claim rank C-1SBQT6X5 preferred --reason "two sources agree on 8 km"
+    """
+    _update(ctx, claim_id, {"rank": value}, reason)
+
+
+@app.command()
+def grade(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    reliability: SourceReliability = typer.Option(
+        ..., "--reliability", help="Admiralty source reliability A-F."
+    ),
+    credibility: InformationCredibility = typer.Option(
+        ..., "--credibility", help="Information credibility 1-6."
+    ),
+    rationale: str = typer.Option(..., "--rationale", help="Why this grade."),
+) -> None:
+    """Grade a claim with the Admiralty code (kept apart from the claim itself).
+
+    Example: equipment-db claim grade C-YSESYR2E --reliability C --credibility 4 --rationale "head of state, no independent check"
+    """  # noqa: E501
+    fields = {"reliability": reliability, "credibility": credibility, "assessment_rationale": rationale}
+    _update(ctx, claim_id, fields, f"graded {reliability.value}{credibility.value}")
+
+
+@app.command()
+def link(
+    ctx: typer.Context,
+    from_claim: str = typer.Argument(..., help="Claim id (C-...)."),
+    kind: LinkKind = typer.Argument(..., help="corroborates, contradicts, supersedes or same_as."),
+    to_claim: str = typer.Argument(..., help="Claim id (C-...)."),
+    note: str | None = typer.Option(None, "--note", help="Why they are linked."),
+) -> None:
+    """Link two claims: FROM corroborates / contradicts / supersedes / same_as TO.
+
+    Example: equipment-db claim link C-3B9KZ769 same_as C-YSESYR2E --note "same speech, reported by Sputnik"
+    """
+    data = ClaimLinkCreate(from_claim=from_claim, to_claim=to_claim, kind=kind, note=note)
+    with writing(ctx) as session:
+        created = claim_service.create_link(session, data, edit=edit(ctx, note))
+    typer.echo(f"Link {created.id}: {from_claim.upper()} {kind.value} {to_claim.upper()}.", err=True)
+
+
+@app.command()
+def retract(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    reason: str = typer.Option(..., "--reason", help="Why it is withdrawn (shown with the claim)."),
+) -> None:
+    """Retract a claim; it is never deleted: its id and every version still resolve.
+
+    Example: equipment-db claim retract C-3B9KZ769 --reason "entered twice"
+    """
+    with writing(ctx) as session:
+        claim_service.retract_claim(session, claim_id, edit=edit(ctx, reason))
+    typer.echo(f"{claim_id.upper()} is retracted.", err=True)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+    version: int | None = typer.Option(None, "--version", min=1, help="Show this version as it was."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Show a claim with its sources, quotes and links, or one of its versions.
+
+    --version N shows that version's stored snapshot.
+
+    Example: equipment-db claim show C-YSESYR2E
+    """
+    with reading(ctx) as session:
+        if version is None:
+            record = claim_queries.claim_detail(session, claim_id)
+        else:
+            claim = claim_queries.get_claim(session, claim_id)
+            revision = history_queries.revision(
+                session, EntityType.claim, claim.id, version, key=claim.public_id
+            )  # type: ignore[arg-type]
+            record = {"id": claim.public_id, "version": revision.version, "action": revision.action.value,
+                      "at": revision.created_at.isoformat(), "editor": revision.editor, "reason": revision.reason,
+                      "snapshot": revision.snapshot}  # fmt: skip
+    if not as_json and "citations" in record:
+        for index, citation in enumerate(record.pop("citations"), start=1):
+            record[f"source {index}"] = (f"{citation['source']} {citation['publisher'] or ''} "
+                                         f"({citation['role']}): {citation['quote'] or ''}")  # fmt: skip
+        for index, one in enumerate(record.pop("links"), start=1):
+            record[f"link {index}"] = f"{one['from_claim']} {one['kind']} {one['to_claim']}"
+    emit_record(record, as_json=as_json)
+
+
+@app.command()
+def history(ctx: typer.Context, claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
+            as_json: bool = JsonOption) -> None:  # fmt: skip
+    """List every version of a claim: when, who, what and why.
+
+    Example: equipment-db claim history C-YSESYR2E
+    """
+    with reading(ctx) as session:
+        claim = claim_queries.get_claim(session, claim_id)
+        rows = [{"version": r.version, "action": r.action.value, "at": r.created_at.isoformat(),
+                 "editor": r.editor, "reason": r.reason}
+                for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
+    emit(rows, columns=["version", "action", "at", "editor", "reason"], as_json=as_json)
 
 
 @app.command("list")
@@ -20,8 +405,20 @@ def list_(
     ctx: typer.Context,
     system: str | None = typer.Option(None, help="System slug or alias (e.g. igla-s, SA-24)."),
     country: str | None = typer.Option(None, help="Country code or name (e.g. VE, Venezuela)."),
+    counterparty: str | None = typer.Option(None, help="Counterparty country (a transfer's supplier)."),
     kind: ClaimKind | None = typer.Option(None, help="Claim kind."),
+    claimant: str | None = typer.Option(None, help="Actor name."),
+    source: str | None = typer.Option(None, help="Source id or URL: claims it carries."),
     status: VerificationStatus | None = typer.Option(None, help="Verification status."),
+    rank_: Rank | None = typer.Option(None, "--rank", help="Rank."),
+    stated_from: str | None = typer.Option(None, help="Stated on or after (YYYY[-MM[-DD]])."),
+    stated_to: str | None = typer.Option(None, help="Stated on or before."),
+    about_from: str | None = typer.Option(None, help="About a period ending on or after this."),
+    about_to: str | None = typer.Option(None, help="About a period starting on or before this."),
+    text: str | None = typer.Option(None, help="Words in the wording, subject, location or notes."),
+    include_deprecated: bool = typer.Option(
+        False, "--include-deprecated", help="Show deprecated claims too."
+    ),
     include_retracted: bool = typer.Option(False, "--include-retracted", help="Show retracted claims too."),
     limit: int = typer.Option(100, min=1, max=10_000, help="At most this many claims."),
     as_json: bool = JsonOption,
@@ -30,19 +427,16 @@ def list_(
 
     Example: equipment-db claim list --system igla-s --country Venezuela
     """
-    engine = state(ctx).ready_engine()
-    with session_scope(engine) as session:
-        rows = claim_queries.claim_rows(
-            session,
-            claim_queries.filter_from_input(
-                session,
-                system=system,
-                country=country,
-                kind=kind,
-                status=status,
-                include_retracted=include_retracted,
-            ),
-            limit=limit,
-        )
+    with reading(ctx) as session:
+        where = claim_queries.filter_from_input(
+            session, system=system, country=country, counterparty=counterparty, kind=kind, claimant=claimant,
+            source=source, status=status, rank=rank_, stated_from=stated_from, stated_to=stated_to,
+            about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
+            include_retracted=include_retracted,
+        )  # fmt: skip
+        rows = claim_queries.claim_rows(session, where, limit=limit)
     columns = ["id", "kind", "subject", "country", "value", "claimant", "stated", "about", "status"]
     emit(rows, columns=columns, as_json=as_json, title=None if as_json else f"{len(rows)} claims")
+
+
+__all__ = ["EquipmentDBError", "app"]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import typer
 
 from cli.output import JsonOption, emit_record
 from cli.state import state
 from equipment_db import migrate
+from equipment_db.backup import backup_sqlite, is_postgres, pg_dump_available, pg_dump_command
+from equipment_db.errors import InvalidValue
 from equipment_db.stats import database_info
 
 app = typer.Typer(
@@ -55,3 +60,42 @@ def current(ctx: typer.Context) -> None:
     head = ", ".join(migrate.heads())
     status = "head" if revision in migrate.heads() else f"behind head {head}"
     typer.echo(f"{revision or 'none'} ({status})")
+
+
+@app.command()
+def backup(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="File to write the copy to."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace PATH if it exists."),
+) -> None:
+    """Back up the database while it is in use.
+
+    SQLite: a consistent copy made with the
+    online backup API and checked with PRAGMA integrity_check. PostgreSQL: runs pg_dump
+    (custom format; restore with pg_restore), or prints the command when pg_dump is missing.
+
+    Example: equipment-db db backup equipment-db-2026-11-23.sqlite3
+    """
+    app_state = state(ctx)
+    if is_postgres(app_state.engine):
+        command = pg_dump_command(app_state.settings.database_url, path)
+        if not pg_dump_available():
+            raise InvalidValue(
+                "pg_dump",
+                None,
+                "is not installed; on the database host run: "
+                + " ".join(
+                    part if not part.startswith("--dbname=") else "--dbname=<your URL>" for part in command
+                ),
+            )
+        if path.exists() and not overwrite:
+            raise InvalidValue("path", str(path), "exists; use --overwrite to replace it")
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise InvalidValue(
+                "pg_dump", result.returncode, f"failed: {result.stderr.strip().splitlines()[-1:]}"
+            )
+        typer.echo(f"Backed up to {path} with pg_dump ({path.stat().st_size:,} bytes).", err=True)
+        return
+    size = backup_sqlite(app_state.settings.database_url, path, overwrite=overwrite)
+    typer.echo(f"Backed up to {path} ({size:,} bytes, integrity check ok).", err=True)

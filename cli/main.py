@@ -8,7 +8,7 @@ import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 
-from cli import claims, db, seed
+from cli import actors, cite, claims, db, seed, sources, systems, transfer
 from cli.state import AppState
 from equipment_db import __version__
 from equipment_db.config import get_settings
@@ -40,10 +40,16 @@ app = typer.Typer(
     "Example: equipment-db claim list --system igla-s --country VE",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 app.add_typer(db.app, name="db")
+app.add_typer(systems.app, name="system")
+app.add_typer(actors.app, name="actor")
+app.add_typer(sources.app, name="source")
 app.add_typer(claims.app, name="claim")
+app.command("import")(transfer.import_)
+app.command("export")(transfer.export)
+app.command("cite")(cite.cite)
 app.command("seed")(seed.seed)
 
 

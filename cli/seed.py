@@ -22,7 +22,9 @@ def seed(
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Load seed_data/ (sourced facts only) into the database. Idempotent: a second run
+    """Load the curated seed data (sourced facts only); a second run changes nothing.
+
+    Idempotent: a second run
     changes nothing; an entry changed in seed_data/ is updated with a new revision.
     The schema is migrated first (not with --dry-run). Any bad record: nothing is written.
 

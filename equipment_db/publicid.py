@@ -24,7 +24,8 @@ _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
 def new_public_id(entity: str) -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    bits = int.from_bytes(secrets.token_bytes(5), "big")  # 40 bits: 8 base32 characters
+    body = "".join(ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
     return f"{PREFIXES[entity]}-{body}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -82,3 +83,32 @@ def external_ids(session: Session, entity_type: EntityType, entity_id: int) -> S
         .order_by(ExternalId.scheme, ExternalId.value)
     )
     return session.exec(statement).all()
+
+
+def system_detail(session: Session, key: str) -> dict[str, Any]:
+    from equipment_db.transfer import records
+
+    system = get_system(session, key)
+    parent = session.get(System, system.parent_id) if system.parent_id else None
+    detail = records.system_record(system, parent.slug if parent else None)
+    detail["aliases"] = [{"name": a.name, "kind": a.kind.value} for a in aliases(session, system.id)]  # type: ignore[arg-type]
+    detail["external_ids"] = [{"scheme": x.scheme.value, "value": x.value}
+                              for x in external_ids(session, EntityType.system, system.id)]  # type: ignore[arg-type]  # fmt: skip
+    return detail | records.meta(system)
+
+
+def system_rows(session: Session, *, category: str | None = None, include_retracted: bool = False
+                ) -> list[dict[str, Any]]:  # fmt: skip
+    statement = select(System).order_by(System.slug)
+    if category:
+        statement = statement.where(System.category == category)
+    if not include_retracted:
+        statement = statement.where(col(System.retracted_at).is_(None))
+    found = session.exec(statement).all()
+    names: dict[int, list[str]] = {}
+    for system_id, name in session.exec(select(Alias.system_id, Alias.name).where(
+            col(Alias.retracted_at).is_(None)).order_by(Alias.id)):  # fmt: skip
+        names.setdefault(system_id, []).append(name)
+    return [{"slug": s.slug, "name": s.name, "category": s.category.value, "origin_country": s.origin_country,
+             "aliases": ", ".join(names.get(s.id, [])), "version": s.version,  # type: ignore[arg-type]
+             "retracted": s.is_retracted} for s in found]  # fmt: skip

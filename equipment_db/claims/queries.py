@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.actors import queries as actor_queries
@@ -16,7 +18,7 @@ from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import NotFound
 from equipment_db.normalize.countries import country_code
-from equipment_db.normalize.dates import format_partial, format_period
+from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
 from equipment_db.publicid import normalise_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
@@ -63,10 +65,17 @@ def links(session: Session, claim_id: int) -> Sequence[ClaimLink]:
 class ClaimFilter:
     system_id: int | None = None
     country: str | None = None
+    counterparty: str | None = None
     kind: ClaimKind | None = None
     claimant_id: int | None = None
     source_id: int | None = None
     status: VerificationStatus | None = None
+    rank: Rank | None = None
+    stated_from: date | None = None  # stated on or after the first day given
+    stated_to: date | None = None  # ... on or before the last day given
+    about_from: date | None = None  # the period the claim is about overlaps [about_from, about_to]
+    about_to: date | None = None
+    text: str | None = None  # words in the wording, subject, location or notes
     include_deprecated: bool = False
     include_retracted: bool = False
 
@@ -76,21 +85,42 @@ def filter_from_input(
     *,
     system: str | None = None,
     country: str | None = None,
+    counterparty: str | None = None,
     kind: ClaimKind | None = None,
     claimant: str | None = None,
     source: str | None = None,
     status: VerificationStatus | None = None,
+    rank: Rank | None = None,
+    stated_from: str | None = None,
+    stated_to: str | None = None,
+    about_from: str | None = None,
+    about_to: str | None = None,
+    text: str | None = None,
     include_deprecated: bool = False,
     include_retracted: bool = False,
 ) -> ClaimFilter:
-    """A filter from what a person typed: system by alias, country by name, and so on."""
+    """A filter from what a person typed: system by alias, country by name, partial dates."""
+
+    def day(value: str | None, field: str, *, last: bool) -> date | None:
+        if not value:
+            return None
+        parsed = parse_partial_date(value, field=field)
+        return parsed.end if last else parsed.start
+
     return ClaimFilter(
         system_id=catalog_queries.get_system(session, system).id if system else None,
         country=country_code(country) if country else None,
+        counterparty=country_code(counterparty, field="counterparty") if counterparty else None,
         kind=kind,
         claimant_id=actor_queries.get_actor(session, claimant, field="claimant").id if claimant else None,
         source_id=source_queries.get_source(session, source).id if source else None,
         status=status,
+        rank=rank,
+        stated_from=day(stated_from, "stated_from", last=False),
+        stated_to=day(stated_to, "stated_to", last=True),
+        about_from=day(about_from, "about_from", last=False),
+        about_to=day(about_to, "about_to", last=True),
+        text=text.strip() if text and text.strip() else None,
         include_deprecated=include_deprecated,
         include_retracted=include_retracted,
     )
@@ -154,6 +184,20 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
         statement = statement.where(Claim.claimant_id == where.claimant_id)
     if where.status is not None:
         statement = statement.where(Claim.verification_status == where.status)
+    if where.counterparty is not None:
+        statement = statement.where(Claim.counterparty_country == where.counterparty)
+    if where.rank is not None:
+        statement = statement.where(Claim.rank == where.rank)
+    if where.stated_from is not None:
+        statement = statement.where(Claim.stated_on >= where.stated_from)
+    if where.stated_to is not None:
+        statement = statement.where(Claim.stated_on <= where.stated_to)
+    if where.about_from is not None:
+        statement = statement.where(Claim.about_end >= where.about_from)
+    if where.about_to is not None:
+        statement = statement.where(Claim.about_start <= where.about_to)
+    if where.text is not None:
+        statement = statement.where(_text_matches(where.text))
     if where.source_id is not None:
         cited = select(Citation.claim_id).where(
             Citation.source_id == where.source_id, col(Citation.retracted_at).is_(None)
@@ -164,3 +208,33 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
     if not where.include_retracted:
         statement = statement.where(col(Claim.retracted_at).is_(None))
     return statement
+
+
+def claim_detail(session: Session, key: str) -> dict[str, Any]:
+    """The claim's record, its citations with their sources, links, and version fields."""
+    from equipment_db.transfer import records
+
+    claim = get_claim(session, key)
+    detail = records.claim_record(claim, records.claim_refs(session, claim),
+                                  records.claim_external_ids(session, claim.id))  # type: ignore[arg-type]  # fmt: skip
+    detail["value_as_worded"] = describe_value(claim)
+    detail["citations"] = [
+        {"source": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url,
+         "quote": c.quote, "locator": c.locator, "role": c.role.value}
+        for c, s in citations(session, claim.id)  # type: ignore[arg-type]
+    ]  # fmt: skip
+    ids = {claim.id: claim.public_id}
+    linked = links(session, claim.id)  # type: ignore[arg-type]
+    for other in session.exec(select(Claim).where(col(Claim.id).in_(
+            [k.from_claim_id for k in linked] + [k.to_claim_id for k in linked]))):  # fmt: skip
+        ids[other.id] = other.public_id
+    detail["links"] = [{"id": k.id, "from_claim": ids[k.from_claim_id], "kind": k.kind.value,
+                        "to_claim": ids[k.to_claim_id], "note": k.note} for k in linked]  # fmt: skip
+    return detail | records.meta(claim)
+
+
+def _text_matches(text: str) -> Any:
+    """Case-insensitive substring match; % and _ typed by the user match themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    columns = (Claim.value_text, Claim.subject, Claim.location, Claim.note, Claim.verification_note)
+    return or_(*(func.lower(column).like(f"%{escaped}%", escape="\\") for column in columns))

@@ -9,7 +9,7 @@ values, so that creates and updates are held to the same rules.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -43,26 +43,49 @@ _UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to}
 _POINT = {Qualifier.exact, Qualifier.approximately}
 
 
-def normalise(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+class Resolver(Protocol):
+    """Turns the names an editor types into row ids (or placeholders for rows being imported)."""
+
+    def system(self, key: str, field: str) -> Any: ...
+    def target_type(self, key: str) -> Any: ...
+    def actor(self, name: str) -> Any: ...
+
+
+class DatabaseResolver:
+    """Resolves names with one query each (editor commands: one claim at a time)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def system(self, key: str, field: str) -> int:
+        system = catalog_queries.get_system(self.session, key, field=field)
+        if system.is_retracted:
+            raise InvalidValue(field, key, "is retracted")
+        return system.id  # type: ignore[return-value]
+
+    def target_type(self, key: str) -> int:
+        return catalog_queries.get_target_type(self.session, key).id  # type: ignore[return-value]
+
+    def actor(self, name: str) -> int:
+        return actor_queries.get_actor(self.session, name, field="claimant").id  # type: ignore[return-value]
+
+
+def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | None = None) -> dict[str, Any]:
     """Column values for the given non-value input fields (value fields: `place_value`)."""
+    resolve = resolver or DatabaseResolver(session)
     values: dict[str, Any] = {}
     for field, raw in fields.items():
         if field in VALUE_FIELDS or field in ("citations", "external_ids", "public_id"):
             continue
         value = clean_text(raw) if isinstance(raw, str) else raw
         if field in ("system", "related_system"):
-            system = catalog_queries.get_system(session, value, field=field) if value else None
-            if system is not None and system.is_retracted:
-                raise InvalidValue(field, raw, "is retracted")
-            values[f"{field}_id"] = system.id if system else None
+            values[f"{field}_id"] = resolve.system(value, field) if value else None
         elif field == "target_type":
-            target = catalog_queries.get_target_type(session, value) if value else None
-            values["target_type_id"] = target.id if target else None
+            values["target_type_id"] = resolve.target_type(value) if value else None
         elif field in ("country", "counterparty_country"):
             values[field] = country_code(value, field=field)
         elif field == "claimant":
-            actor = actor_queries.get_actor(session, value, field="claimant") if value else None
-            values["claimant_id"] = actor.id if actor else None
+            values["claimant_id"] = resolve.actor(value) if value else None
         elif field == "stated":
             stated = parse_partial_date(value, field="stated") if value else None
             values["stated_on"] = stated.start if stated else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -33,29 +35,68 @@ SYMMETRIC_LINKS = {LinkKind.same_as, LinkKind.corroborates, LinkKind.contradicts
 
 def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
     """The full state of a claim version, including the details of the sources it cites."""
-    data = claim.model_dump(mode="json")
 
     def named(model: type[System] | type[TargetType], key: int | None) -> tuple[str | None, str | None]:
         row = session.get(model, key) if key is not None else None
         return (row.slug, row.name) if row else (None, None)
 
     claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
-    data["system"], data["system_name"] = named(System, claim.system_id)
-    data["related_system"], data["related_system_name"] = named(System, claim.related_system_id)
-    data["target_type"], data["target_type_name"] = named(TargetType, claim.target_type_id)
-    data["claimant"] = claimant.name if claimant else None
-    data["claimant_role"] = claimant.role if claimant else None
-    data["citations"] = [
-        {
-            "source": source_service.source_reference(source),
-            "quote": citation.quote,
-            "locator": citation.locator,
-            "role": citation.role.value,
-        }
+    names = {
+        "system": named(System, claim.system_id),
+        "related_system": named(System, claim.related_system_id),
+        "target_type": named(TargetType, claim.target_type_id),
+        "claimant": (claimant.name, claimant.role) if claimant else (None, None),
+    }
+    citations = [
+        citation_snapshot(
+            source_service.source_reference(source), citation.quote, citation.locator, citation.role.value
+        )
         for citation, source in queries.citations(session, claim.id)  # type: ignore[arg-type]
     ]
-    data["external_ids"] = catalog_service.external_id_snapshot(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
+    external_ids = catalog_service.external_id_snapshot(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
+    return snapshot_from_parts(claim, names, citations, external_ids)
+
+
+def citation_snapshot(
+    source: dict[str, Any], quote: str | None, locator: str | None, role: str
+) -> dict[str, Any]:
+    return {"source": source, "quote": quote, "locator": locator, "role": role}
+
+
+def snapshot_from_parts(
+    claim: Claim | dict[str, Any],
+    names: dict[str, tuple[str | None, str | None]],
+    citations: list[dict[str, Any]],
+    external_ids: list[dict[str, str]],
+) -> dict[str, Any]:
+    """Snapshot from a claim (or its row, for bulk import) and what it refers to: `names`
+    maps system, related_system and target_type to (slug, name), claimant to (name, role)."""
+    data = claim.model_dump(mode="json") if isinstance(claim, Claim) else json_row(claim)
+    data["system"], data["system_name"] = names["system"]
+    data["related_system"], data["related_system_name"] = names["related_system"]
+    data["target_type"], data["target_type_name"] = names["target_type"]
+    data["claimant"], data["claimant_role"] = names["claimant"]
+    data["citations"] = citations
+    data["external_ids"] = external_ids
     return data
+
+
+_CLAIM_COLUMNS = tuple(Claim.model_fields)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def json_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A claim row as `Claim.model_dump(mode="json")` gives it, without building the model."""
+    return {name: _jsonable(row.get(name)) for name in _CLAIM_COLUMNS}
 
 
 def _record(session: Session, claim: Claim, action: RevisionAction, edit: Edit) -> None:
@@ -99,7 +140,7 @@ def _insert_citation(session: Session, claim: Claim, source: Source, data: Citat
     return citation
 
 
-def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
+def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
     """Recompute the value group (bounds, units, qualifier) from the fields being set."""
     attribute = data.get("attribute", current.attribute if current else None)
     kind = data.get("kind") or (current.kind if current else None)
@@ -157,7 +198,7 @@ def _value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any
 def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
     fields = data.model_dump()
     values = rules.normalise(session, fields)
-    values |= _value_columns(fields, None)
+    values |= value_columns(fields, None)
     values = rules.check(values, citation_count=len(data.citations))
     cited = _resolve_citations(session, data.citations)
     claim = Claim(**values, public_id=allocate_public_id(session, Claim, "claim", data.public_id))
@@ -191,7 +232,7 @@ def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -
             raise MissingValue(name, "cannot be cleared")
     changes = rules.normalise(session, fields)
     if any(name in fields for name in rules.VALUE_FIELDS) or "counted" in fields or "attribute" in fields:
-        changes |= _value_columns(fields, claim)
+        changes |= value_columns(fields, claim)
     active = len(queries.citations(session, claim.id))  # type: ignore[arg-type]
     merged = rules.check(claim.model_dump() | changes, citation_count=active)
     changed = {k: v for k, v in merged.items() if k in Claim.model_fields and getattr(claim, k) != v}

@@ -54,6 +54,19 @@ def dimension_of(unit: pint.Unit) -> str:
     return str(dims)
 
 
+@cache
+def _conversion(unit_text: str) -> tuple[str, str, str, float]:
+    """(dimension, canonical unit, pint spelling, factor) for a unit as written; cached, as
+    bulk imports convert the same few units many times."""
+    unit = parse_unit(unit_text)
+    dimension = dimension_of(unit)
+    canonical = CANONICAL_UNITS.get(dimension)
+    if canonical is None:
+        return dimension, "", f"{unit:~}" or str(unit), 0.0
+    factor = float(registry().Quantity(1.0, unit).to(canonical).magnitude)
+    return dimension, canonical, f"{unit:~}" or str(unit), factor
+
+
 def convert(
     low: float | None,
     high: float | None,
@@ -62,23 +75,20 @@ def convert(
     expect_dimension: str | None = None,
     field: str = "unit",
 ) -> Converted:
-    """Convert low/high from `unit_text` to the canonical unit of its dimension."""
-    unit = parse_unit(unit_text, field=field)
-    dimension = dimension_of(unit)
+    """Convert low/high from `unit_text` to the canonical unit of its dimension (linear units)."""
+    try:
+        dimension, canonical, spelling, factor = _conversion(unit_text.strip())
+    except InvalidValue as exc:
+        raise InvalidValue(field, unit_text, exc.reason) from None
     if expect_dimension is not None and dimension != expect_dimension:
         raise InvalidValue(field, unit_text, f"has dimension {dimension}; expected {expect_dimension}")
-    canonical = CANONICAL_UNITS.get(dimension)
-    if canonical is None:
+    if not canonical:
         raise InvalidValue(field, unit_text, f"has dimension {dimension}, which has no canonical unit")
-    ureg = registry()
 
     def to_canonical(value: float | None) -> float | None:
-        if value is None:
-            return None
-        result = ureg.Quantity(value, unit).to(canonical).magnitude
-        return round(float(result), 9)
+        return None if value is None else round(value * factor, 9)
 
-    return Converted(to_canonical(low), to_canonical(high), canonical, f"{unit:~}" or str(unit))
+    return Converted(to_canonical(low), to_canonical(high), canonical, spelling)
 
 
 def from_canonical(value: float, canonical: str, original_unit: str) -> float:

@@ -14,28 +14,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from equipment_db.actors import queries as actor_queries
-from equipment_db.actors import service as actor_service
-from equipment_db.actors.models import ActorCreate, ActorUpdate
-from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog import service as catalog_service
-from equipment_db.catalog.models import (
-    AliasCreate,
-    SystemCreate,
-    SystemUpdate,
-    TargetTypeCreate,
-    TargetTypeUpdate,
-)
-from equipment_db.claims import queries as claim_queries
-from equipment_db.claims import service as claim_service
-from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
 from equipment_db.errors import EquipmentDBError, InvalidValue
 from equipment_db.history.service import Edit
-from equipment_db.normalize.names import name_key
-from equipment_db.sources import queries as source_queries
-from equipment_db.sources import service as source_service
-from equipment_db.sources.models import SourceCreate, SourceUpdate
-from equipment_db.validation import parse_model
+from equipment_db.transfer import upsert
 
 # Sections in the order they load: later ones refer to earlier ones.
 SECTIONS = ("target_type", "system", "actor", "source", "claim", "link")
@@ -106,110 +87,5 @@ def load(session: Session, seed_dir: Path, *, editor: str = SEED_EDITOR) -> Seed
     return report
 
 
-def _outcome(before: int | None, after: int) -> str:
-    if before is None:
-        return "created"
-    return "unchanged" if before == after else "updated"
-
-
-def _load_target_type(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    existing = catalog_queries.find_target_type(session, data.get("slug", ""))
-    if existing is None:
-        catalog_service.create_target_type(session, parse_model(TargetTypeCreate, data), edit=edit)
-        return "created"
-    before = existing.version
-    update = parse_model(TargetTypeUpdate, {k: v for k, v in data.items() if k != "slug"})
-    after = catalog_service.update_target_type(session, existing.slug, update, edit=edit).version
-    return _outcome(before, after)
-
-
-def _load_system(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    existing = catalog_queries.find_system(session, data.get("slug", ""))
-    if existing is None or existing.slug != data.get("slug"):
-        catalog_service.create_system(session, parse_model(SystemCreate, data), edit=edit)
-        return "created"
-    before = existing.version
-    aliases = [parse_model(AliasCreate, alias) for alias in data.pop("aliases", [])]
-    fields = {k: v for k, v in data.items() if k != "slug"}
-    catalog_service.update_system(session, existing.slug, parse_model(SystemUpdate, fields), edit=edit)
-    known = {alias.name_key for alias in catalog_queries.aliases(session, existing.id)}  # type: ignore[arg-type]
-    for alias in aliases:
-        if name_key(alias.name) not in known:
-            catalog_service.add_alias(session, existing.slug, alias, edit=edit)
-    return _outcome(before, existing.version)
-
-
-def _load_actor(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    existing = actor_queries.find_actor(session, data.get("name", ""))
-    if existing is None:
-        actor_service.create_actor(session, parse_model(ActorCreate, data), edit=edit)
-        return "created"
-    before = existing.version
-    actor_service.update_actor(session, existing.name, parse_model(ActorUpdate, data), edit=edit)
-    return _outcome(before, existing.version)
-
-
-def _load_source(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    public_id = data.pop("id", None)
-    if not public_id:
-        raise InvalidValue("id", None, "is required on every seed source (a fixed S-... id)")
-    existing = source_queries.find_source(session, public_id)
-    if existing is None:
-        source_service.create_source(
-            session, parse_model(SourceCreate, data | {"public_id": public_id}), edit=edit
-        )
-        return "created"
-    before = existing.version
-    source_service.update_source(session, existing.public_id, parse_model(SourceUpdate, data), edit=edit)
-    return _outcome(before, existing.version)
-
-
-def _load_claim(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    public_id = data.pop("id", None)
-    if not public_id:
-        raise InvalidValue("id", None, "is required on every seed claim (a fixed C-... id)")
-    existing = claim_queries.find_claim(session, public_id)
-    if existing is None:
-        claim_service.create_claim(
-            session, parse_model(ClaimCreate, data | {"public_id": public_id}), edit=edit
-        )
-        return "created"
-    before = existing.version
-    citations = [parse_model(CitationCreate, c) for c in data.pop("citations", [])]
-    data.pop("external_ids", None)
-    # Restate every field, so that a field removed from the seed file is cleared.
-    fields = {name: data.get(name) for name in ClaimUpdate.model_fields} | {
-        k: v for k, v in data.items() if k in ("verification_status", "rank")
-    }
-    fields.setdefault("verification_status", "unverified")
-    fields.setdefault("rank", "normal")
-    fields = {k: v for k, v in fields.items() if v is not None or k not in ("verification_status", "rank")}
-    claim_service.update_claim(session, public_id, parse_model(ClaimUpdate, fields), edit=edit)
-    cited = {(source.id, citation.role) for citation, source in claim_queries.citations(session, existing.id)}  # type: ignore[arg-type]
-    for citation in citations:
-        source = source_queries.get_source(session, citation.source, field="citations.source")
-        if (source.id, citation.role) not in cited:
-            claim_service.add_citation(session, public_id, citation, edit=edit)
-    return _outcome(before, existing.version)
-
-
-def _load_link(session: Session, data: dict[str, Any], edit: Edit) -> str:
-    link = parse_model(ClaimLinkCreate, data)
-    first = claim_queries.get_claim(session, link.from_claim, field="from_claim")
-    second = claim_queries.get_claim(session, link.to_claim, field="to_claim")
-    for existing in claim_queries.links(session, first.id):  # type: ignore[arg-type]
-        ends = {existing.from_claim_id, existing.to_claim_id}
-        if existing.kind == link.kind and ends == {first.id, second.id}:
-            return "unchanged"
-    claim_service.create_link(session, link, edit=edit)
-    return "created"
-
-
-_LOADERS = {
-    "target_type": _load_target_type,
-    "system": _load_system,
-    "actor": _load_actor,
-    "source": _load_source,
-    "claim": _load_claim,
-    "link": _load_link,
-}
+_SECTION_TYPES = {"link": "claim_link"}
+_LOADERS = {section: upsert.UPSERTS[_SECTION_TYPES.get(section, section)] for section in SECTIONS}

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from equipment_db.errors import InvalidValue, NotFound
+from equipment_db.normalize.dates import format_partial
 from equipment_db.normalize.urls import normalise_url
 from equipment_db.publicid import looks_like_public_id, normalise_public_id
 from equipment_db.sources.models import Source
@@ -51,3 +53,33 @@ def reporting_chain(session: Session, source: Source, *, limit: int = 20) -> lis
 
 def list_sources(session: Session) -> Sequence[Source]:
     return session.exec(select(Source).order_by(Source.public_id)).all()
+
+
+def source_detail(session: Session, key: str) -> dict[str, Any]:
+    from sqlalchemy import func
+
+    from equipment_db.claims.models import Citation
+    from equipment_db.transfer import records
+
+    source = get_source(session, key)
+    chain = reporting_chain(session, source)
+    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
+    detail = records.source_record(source, cited.public_id if cited else None)
+    detail["reporting_chain"] = [
+        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url} for s in chain
+    ]
+    detail["claims"] = session.exec(
+        select(func.count(func.distinct(Citation.claim_id))).where(
+            Citation.source_id == source.id, col(Citation.retracted_at).is_(None))
+    ).one()  # fmt: skip
+    return detail | records.meta(source)
+
+
+def source_rows(session: Session, *, include_retracted: bool = False) -> list[dict[str, Any]]:
+    return [
+        {"id": s.public_id, "kind": s.kind.value, "publisher": s.publisher, "title": s.title,
+         "published": format_partial(s.published_on, s.published_precision)
+         if s.published_on and s.published_precision else None,
+         "url": s.url, "version": s.version}
+        for s in list_sources(session) if include_retracted or not s.is_retracted
+    ]  # fmt: skip

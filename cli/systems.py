@@ -1,0 +1,143 @@
+"""`equipment-db system ...`: the catalogue of systems and their aliases."""
+
+from __future__ import annotations
+
+import typer
+
+from cli.output import JsonOption, emit, emit_record
+from cli.state import edit, reading, writing
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.catalog import service as catalog_service
+from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate
+from equipment_db.validation import parse_model
+from equipment_db.vocab import AliasKind, SystemCategory
+
+app = typer.Typer(help="Systems (Igla-S, Stinger) and their aliases.\n\nExample: equipment-db system show SA-24",
+                  no_args_is_help=True)  # fmt: skip
+alias_app = typer.Typer(help="Other names of a system.\n\nExample: equipment-db system alias add igla-s 9K338 "
+                        "--kind grau_index", no_args_is_help=True)  # fmt: skip
+app.add_typer(alias_app, name="alias")
+
+NAME = typer.Option(None, "--name", help="Display name (9K338 Igla-S).")
+ORIGIN = typer.Option(None, "--origin", help="Origin country, code or name.")
+MAKER = typer.Option(None, "--manufacturer", help="Manufacturer.")
+PARENT = typer.Option(None, "--parent", help="Family this system is a variant of (slug or alias).")
+QID = typer.Option(None, "--wikidata", help="Wikidata item id (Q...).")
+DESCRIPTION = typer.Option(None, "--description", help="Short description.")
+
+
+def _set(**fields: object) -> dict[str, object]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    slug: str = typer.Argument(..., help="Stable id: lower case, digits and dashes (fim-92-stinger)."),
+    name: str = typer.Option(..., "--name", help="Display name (FIM-92 Stinger)."),
+    category: SystemCategory = typer.Option(..., "--category", help="Kind of system."),
+    origin: str | None = ORIGIN,
+    manufacturer: str | None = MAKER,
+    parent: str | None = PARENT,
+    wikidata: str | None = QID,
+    description: str | None = DESCRIPTION,
+    alias: list[str] = typer.Option([], "--alias", help="Another name, as NAME or NAME=KIND (repeatable)."),
+) -> None:
+    """Add a system to the catalogue.
+
+    Example: equipment-db system add fim-92-stinger --name "FIM-92 Stinger" --category manpads --origin US --alias FIM-92=designation --alias Stinger
+    """  # noqa: E501
+    aliases = []
+    for text in alias:
+        alias_name, _, kind = text.partition("=")
+        aliases.append(_set(name=alias_name, kind=kind or None))
+    data = parse_model(SystemCreate, _set(slug=slug, name=name, category=category, origin_country=origin,
+                                          manufacturer=manufacturer, parent=parent, wikidata_qid=wikidata,
+                                          description=description) | {"aliases": aliases})  # fmt: skip
+    with writing(ctx) as session:
+        system = catalog_service.create_system(session, data, edit=edit(ctx))
+    typer.echo(system.slug)
+
+
+@app.command("edit")
+def edit_(
+    ctx: typer.Context,
+    system: str = typer.Argument(..., help="Slug or alias."),
+    reason: str = typer.Option(..., "--reason", help="Why: recorded on the new version."),
+    name: str | None = NAME,
+    category: SystemCategory | None = typer.Option(None, "--category"),
+    origin: str | None = ORIGIN,
+    manufacturer: str | None = MAKER,
+    parent: str | None = PARENT,
+    wikidata: str | None = QID,
+    description: str | None = DESCRIPTION,
+) -> None:
+    """Change a system's fields (a new version with --reason).
+
+    Example: equipment-db system edit igla-s --description "Russian MANPADS" --reason "added a description"
+    """
+    fields = _set(name=name, category=category, origin_country=origin, manufacturer=manufacturer, parent=parent,
+                  wikidata_qid=wikidata, description=description)  # fmt: skip
+    with writing(ctx) as session:
+        found = catalog_service.update_system(session, system, parse_model(SystemUpdate, fields),
+                                              edit=edit(ctx, reason))  # fmt: skip
+    typer.echo(f"{found.slug} is at version {found.version}.", err=True)
+
+
+@app.command()
+def retract(ctx: typer.Context, system: str = typer.Argument(..., help="Slug or alias."),
+            reason: str = typer.Option(..., "--reason", help="Why it is withdrawn.")) -> None:  # fmt: skip
+    """Retract a system: it stays readable; new claims cannot refer to it.
+
+    Example: equipment-db system retract test-system-1 --reason "entered by mistake"
+    """
+    with writing(ctx) as session:
+        found = catalog_service.retract_system(session, system, edit=edit(ctx, reason))
+    typer.echo(f"{found.slug} is retracted.", err=True)
+
+
+@app.command()
+def show(ctx: typer.Context, system: str = typer.Argument(..., help="Slug or any alias, any case."),
+         as_json: bool = JsonOption) -> None:  # fmt: skip
+    """Show a system with its aliases, looked up by slug or any alias.
+
+    Example: equipment-db system show "sa-24 grinch"
+    """
+    with reading(ctx) as session:
+        record = catalog_queries.system_detail(session, system)
+    if not as_json:
+        record["aliases"] = ", ".join(f"{a['name']} ({a['kind']})" for a in record["aliases"])
+        record["external_ids"] = ", ".join(f"{x['scheme']}:{x['value']}" for x in record["external_ids"])
+    emit_record(record, as_json=as_json)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    category: SystemCategory | None = typer.Option(None, "--category", help="Only this category."),
+    include_retracted: bool = typer.Option(False, "--include-retracted", help="Show retracted systems too."),
+    as_json: bool = JsonOption,
+) -> None:
+    """List systems with their aliases.
+
+    Example: equipment-db system list --category manpads
+    """
+    with reading(ctx) as session:
+        rows = catalog_queries.system_rows(session, category=category, include_retracted=include_retracted)
+    emit(rows, columns=["slug", "name", "category", "origin_country", "aliases", "version"], as_json=as_json)
+
+
+@alias_app.command("add")
+def alias_add(
+    ctx: typer.Context,
+    system: str = typer.Argument(..., help="Slug or alias of the system."),
+    name: str = typer.Argument(..., help="The other name."),
+    kind: AliasKind = typer.Option(AliasKind.common_name, "--kind", help="What sort of name it is."),
+) -> None:
+    """Add another name for a system (lookups ignore case and punctuation).
+
+    Example: equipment-db system alias add igla-s "SA-24 Grinch" --kind nato_reporting_name
+    """
+    with writing(ctx) as session:
+        catalog_service.add_alias(session, system, AliasCreate(name=name, kind=kind), edit=edit(ctx))
+    typer.echo(f"{name} -> {system}", err=True)

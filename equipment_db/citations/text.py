@@ -1,0 +1,292 @@
+"""A claim snapshot in words: its value in the unit the source used, its dates at their
+precision, and one plain sentence that states the claim with its caveats.
+
+Every function takes the snapshot dict as stored in a claim revision and tolerates missing
+or empty fields: a citation must render even for a sparse claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from pint.errors import PintError
+
+from equipment_db.normalize.units import from_canonical
+
+_PREFIX = {
+    "approximately": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "at_most": "at most ",
+    "less_than": "less than ",
+    "up_to": "up to ",
+}
+_ATTRIBUTES = {
+    "max_range": "maximum range",
+    "min_range": "minimum range",
+    "max_altitude": "maximum altitude",
+    "min_altitude": "minimum altitude",
+    "in_service_since": "year of entry into service",
+    "operator_count": "number of operators",
+}
+# Subject + verb for the counting kinds, by scope (what state the counted things are in).
+_ACTIVE = {
+    "inventory": "holds",
+    "deployed": "has deployed",
+    "mobilised": "has mobilised",
+    "ordered": "has ordered",
+    "delivered": "has received",
+    "produced": "has produced",
+    "used": "has used",
+    "lost": "has lost",
+}
+_PASSIVE = {
+    "inventory": "are held",
+    "deployed": "have been deployed",
+    "mobilised": "have been mobilised",
+    "ordered": "have been ordered",
+    "delivered": "have been delivered",
+    "produced": "have been produced",
+    "used": "have been used",
+    "lost": "have been lost",
+}
+_DEFAULT_SCOPE = {
+    "inventory": "inventory",
+    "deployment": "deployed",
+    "transfer": "delivered",
+    "production": "produced",
+    "use": "used",
+    "loss": "lost",
+}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PRECISION_PARTS = {"year": 1, "month": 2, "day": 3}
+
+
+def field(snapshot: Mapping[str, Any], key: str) -> str | None:
+    """The field as stripped text; None for a missing, null or blank value."""
+    value = snapshot.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def words(value: str | None) -> str | None:
+    """A vocabulary value as words: `at_least` -> `at least`."""
+    return value.replace("_", " ") if value else None
+
+
+def date_parts(value: date | str | None, precision: str | None = None) -> list[int] | None:
+    """[2025], [2025, 10] or [2025, 10, 22]: the date truncated to its precision (all the
+    parts given when the precision is unknown); None when there is no readable date."""
+    if value is None:
+        return None
+    text = value.isoformat() if isinstance(value, date | datetime) else str(value).strip()
+    match = _DATE.match(text)
+    if not match:
+        return None
+    parts = [int(group) for group in match.groups() if group]
+    return parts[: _PRECISION_PARTS.get(precision or "", len(parts))]
+
+
+def format_date(value: date | str | None, precision: str | None = None) -> str | None:
+    """`2025`, `2025-10` or `2025-10-22`; None when there is no readable date."""
+    parts = date_parts(value, precision)
+    if not parts:
+        return None
+    return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
+
+
+def format_number(value: float) -> str:
+    """`5,000`, `3.7`, `0.25`: thousands separators, no trailing zeros, no exponent."""
+    rounded = round(value, 6)
+    if rounded == int(rounded):
+        return f"{int(rounded):,}"
+    return f"{rounded:,.6f}".rstrip("0").rstrip(".")
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _display(value: float, unit: str | None, original: str | None) -> tuple[float, str | None]:
+    """The value in the unit the source used; in the canonical unit if that fails."""
+    if unit and original and original != unit:
+        try:
+            return from_canonical(value, unit, original), original
+        except (PintError, AttributeError, KeyError, TypeError, ValueError):
+            return value, unit
+    return value, original or unit
+
+
+def describe_quantity(snapshot: Mapping[str, Any]) -> str | None:
+    """`at least 5,000`, `up to 6 km`, `500 to 6,000 m`, `about 3.5 kg`, with numbers in the
+    unit the source used; None when the claim gives no number (or says it is unspecified)."""
+    qualifier = field(snapshot, "qualifier")
+    low, high = _float(snapshot.get("value_low")), _float(snapshot.get("value_high"))
+    if qualifier == "unspecified" or (low is None and high is None):
+        return None
+    unit, original = field(snapshot, "unit"), field(snapshot, "original_unit")
+    if low is not None and high is not None and low != high:
+        (first, shown), (last, _) = _display(low, unit, original), _display(high, unit, original)
+        prefix = "about " if qualifier == "approximately" else ""
+        number = f"{format_number(first)} to {format_number(last)}"
+    else:
+        value, shown = _display(low if low is not None else high, unit, original)  # type: ignore[arg-type]
+        prefix = (
+            ("at least " if high is None else "up to ")
+            if qualifier == "range"
+            else _PREFIX.get(qualifier or "", "")
+        )
+        number = format_number(value)
+    return f"{prefix}{number} {shown}" if shown else f"{prefix}{number}"
+
+
+def _thing(snapshot: Mapping[str, Any]) -> str:
+    return (
+        field(snapshot, "system_name")
+        or field(snapshot, "system")
+        or field(snapshot, "subject")
+        or "an unnamed system"
+    )
+
+
+def _counted_object(snapshot: Mapping[str, Any]) -> str:
+    """What the counting kinds count: `at least 5,000 missiles of 9K338 Igla-S`, `12 of
+    Test System 1`, `an unspecified number of militia members (in the source's words: ...)`."""
+    quantity = describe_quantity(snapshot)
+    counted = words(field(snapshot, "counted"))
+    system = field(snapshot, "system_name") or field(snapshot, "system")
+    subject = field(snapshot, "subject")
+    noun = (f"{counted} of {system}" if counted else system) if system else (subject or counted)
+    if quantity is None:
+        text = f"an unspecified number of {noun or 'items'}"
+        source_words = field(snapshot, "value_text")
+        return f"{text} (in the source's words: {source_words})" if source_words else text
+    if not noun:
+        return quantity
+    return f"{quantity} of {noun}" if system and not counted else f"{quantity} {noun}"
+
+
+def _specification(snapshot: Mapping[str, Any]) -> str:
+    value = describe_quantity(snapshot) or field(snapshot, "value_text") or "unspecified"
+    attribute = field(snapshot, "attribute")
+    if attribute:
+        return f"the {_ATTRIBUTES.get(attribute, words(attribute))} of {_thing(snapshot)} is {value}"
+    return f"{_thing(snapshot)} is specified as {value}"
+
+
+def _capability(snapshot: Mapping[str, Any]) -> str:
+    target = field(snapshot, "target_type_name") or words(field(snapshot, "target_type"))
+    quantity = describe_quantity(snapshot)
+    attribute = words(_ATTRIBUTES.get(field(snapshot, "attribute") or "") or field(snapshot, "attribute"))
+    if target:
+        text = f"{_thing(snapshot)} can engage targets of type {target}"
+    else:
+        text = f"{_thing(snapshot)} has the capability: {field(snapshot, 'value_text') or 'unspecified'}"
+    if quantity:
+        text += f" with a {attribute} of {quantity}" if attribute else f" ({quantity})"
+    return text
+
+
+def _comparison(snapshot: Mapping[str, Any]) -> str:
+    related = field(snapshot, "related_system_name") or field(snapshot, "related_system")
+    text = f"{_thing(snapshot)} compares with {related or 'another system'}"
+    attribute = field(snapshot, "attribute")
+    if attribute:
+        text += f" in {_ATTRIBUTES.get(attribute, words(attribute))}"
+    detail = field(snapshot, "value_text") or describe_quantity(snapshot)
+    return f"{text}: {detail}" if detail else text
+
+
+def _counting(snapshot: Mapping[str, Any], kind: str) -> str:
+    """Inventory, deployment, transfer, production, use and loss: who holds or moved how many."""
+    scope = field(snapshot, "scope") or _DEFAULT_SCOPE.get(kind, "inventory")
+    country, counterparty = field(snapshot, "country"), field(snapshot, "counterparty_country")
+    thing = _counted_object(snapshot)
+    location = field(snapshot, "location")
+    if location:
+        thing += f" ({location})"
+    if kind == "transfer":
+        if scope == "ordered":
+            if country:
+                return f"{country} ordered {thing}" + (f" from {counterparty}" if counterparty else "")
+            return f"{counterparty} sold {thing}" if counterparty else f"{thing} were ordered"
+        if counterparty:
+            return f"{counterparty} {words(scope)} {thing}" + (f" to {country}" if country else "")
+        return f"{country} received {thing}" if country else f"{thing} were transferred"
+    if country:
+        return f"{country} {_ACTIVE.get(scope, f'has {words(scope)}')} {thing}"
+    return f"{thing} {_PASSIVE.get(scope, f'are {words(scope)}')}"
+
+
+def _period(snapshot: Mapping[str, Any]) -> str:
+    precision = field(snapshot, "about_precision")
+    start = format_date(snapshot.get("about_start"), precision)
+    end = format_date(snapshot.get("about_end"), precision)
+    if start and end:
+        return f" in {start}" if start == end else f" between {start} and {end}"
+    if start:
+        return f" since {start}"
+    return f" until {end}" if end else ""
+
+
+def claim_clause(snapshot: Mapping[str, Any]) -> str:
+    """What is claimed, without who claimed it or the caveats."""
+    kind = field(snapshot, "kind") or ""
+    if kind == "specification":
+        clause = _specification(snapshot)
+    elif kind == "capability":
+        clause = _capability(snapshot)
+    elif kind == "comparison":
+        clause = _comparison(snapshot)
+    elif kind in _DEFAULT_SCOPE or describe_quantity(snapshot) or field(snapshot, "counted"):
+        clause = _counting(snapshot, kind)
+    else:
+        clause = f"{_thing(snapshot)}: {field(snapshot, 'value_text') or 'no value given'}"
+    return clause + _period(snapshot)
+
+
+def retraction(snapshot: Mapping[str, Any]) -> str | None:
+    """`retracted on 2026-01-02 (duplicate)`; None for a claim that stands."""
+    retracted = snapshot.get("retracted_at")
+    if not retracted:
+        return None
+    when = format_date(retracted, "day")
+    reason = field(snapshot, "retraction_reason")
+    text = f"retracted on {when}" if when else "retracted"
+    return f"{text} ({reason})" if reason else text
+
+
+def caveats(snapshot: Mapping[str, Any]) -> list[str]:
+    """The status words that must travel with the claim: `unverified`, `retracted on ...`."""
+    found = [words(field(snapshot, "verification_status")) or "verification status unknown"]
+    retracted = retraction(snapshot)
+    if retracted:
+        found.append(retracted)
+    if field(snapshot, "rank") == "deprecated":
+        found.append("deprecated")
+    return found
+
+
+def claim_sentence(snapshot: Mapping[str, Any]) -> str:
+    """One plain sentence stating the claim with its caveats, e.g. `Nicolás Maduro (President
+    of Venezuela) claimed that VE has deployed at least 5,000 missiles of 9K338 Igla-S (across
+    its territory), stated 2025-10-22; unverified.` Deterministic; never fails on missing fields."""
+    clause = claim_clause(snapshot)
+    claimant, role = field(snapshot, "claimant"), field(snapshot, "claimant_role")
+    if claimant:
+        who = f"{claimant} ({role})" if role else claimant
+        sentence = f"{who} claimed that {clause}"
+    else:
+        sentence = clause[:1].upper() + clause[1:]
+    stated = format_date(snapshot.get("stated_on"), field(snapshot, "stated_precision"))
+    if stated:
+        sentence += f", stated {stated}"
+    return f"{sentence}; {'; '.join(caveats(snapshot))}."

@@ -1,0 +1,176 @@
+"""Create an entry from a record, or, if it exists, update it only where it differs.
+
+Shared by `equipment-db seed` and `equipment-db import`: loading the same records twice
+changes nothing; a changed record updates its entry with a new revision.
+Each function returns "created", "updated" or "unchanged".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from equipment_db.actors import queries as actor_queries
+from equipment_db.actors import service as actor_service
+from equipment_db.actors.models import ActorCreate, ActorUpdate
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.catalog import service as catalog_service
+from equipment_db.catalog.models import (
+    AliasCreate,
+    SystemCreate,
+    SystemUpdate,
+    TargetTypeCreate,
+    TargetTypeUpdate,
+)
+from equipment_db.claims import queries as claim_queries
+from equipment_db.claims import service as claim_service
+from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
+from equipment_db.errors import InvalidValue
+from equipment_db.history.service import Edit
+from equipment_db.normalize.names import name_key
+from equipment_db.sources import queries as source_queries
+from equipment_db.sources import service as source_service
+from equipment_db.sources.models import SourceCreate, SourceUpdate
+from equipment_db.validation import parse_model
+
+_CLAIM_DEFAULTS = {"verification_status": "unverified", "rank": "normal"}
+
+
+def _outcome(before: int, after: int) -> str:
+    return "unchanged" if before == after else "updated"
+
+
+def _fields(data: dict[str, Any], *drop: str) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("type", *drop)}
+
+
+def target_type(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    existing = catalog_queries.find_target_type(session, data.get("slug") or "")
+    if existing is None or existing.slug != data.get("slug"):
+        catalog_service.create_target_type(session, parse_model(TargetTypeCreate, _fields(data)), edit=edit)
+        return "created"
+    before = existing.version
+    update = parse_model(TargetTypeUpdate, _fields(data, "slug"))
+    catalog_service.update_target_type(session, existing.slug, update, edit=edit)
+    return _outcome(before, existing.version)
+
+
+def system(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    slug = (data.get("slug") or "").strip().lower()
+    existing = catalog_queries.find_system(session, slug) if slug else None
+    if existing is None or existing.slug != slug:
+        catalog_service.create_system(session, parse_model(SystemCreate, _fields(data)), edit=edit)
+        return "created"
+    before = existing.version
+    aliases = [parse_model(AliasCreate, a, prefix="aliases") for a in data.get("aliases") or []]
+    catalog_service.update_system(session, slug, parse_model(SystemUpdate, _fields(data, "slug", "aliases")),
+                                  edit=edit)  # fmt: skip
+    for one in aliases:
+        _add_alias_if_missing(session, slug, one, edit)
+    return _outcome(before, existing.version)
+
+
+def alias(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    key = data.get("system")
+    if not key:
+        raise InvalidValue("system", key, "is required on an alias record (the system's slug)")
+    parsed = parse_model(AliasCreate, _fields(data, "system"))
+    return "created" if _add_alias_if_missing(session, key, parsed, edit) else "unchanged"
+
+
+def _add_alias_if_missing(session: Session, system_key: str, data: AliasCreate, edit: Edit) -> bool:
+    found = catalog_queries.get_system(session, system_key)
+    known = {a.name_key for a in catalog_queries.aliases(session, found.id)}  # type: ignore[arg-type]
+    if name_key(data.name) in known:
+        return False
+    catalog_service.add_alias(session, found.slug, data, edit=edit)
+    return True
+
+
+def actor(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    existing = actor_queries.find_actor(session, data.get("name") or "")
+    if existing is None:
+        actor_service.create_actor(session, parse_model(ActorCreate, _fields(data)), edit=edit)
+        return "created"
+    before = existing.version
+    actor_service.update_actor(session, existing.name, parse_model(ActorUpdate, _fields(data)), edit=edit)
+    return _outcome(before, existing.version)
+
+
+def source(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    public_id = data.get("id")
+    existing = source_queries.find_source(session, public_id) if public_id else None
+    if existing is None and not public_id and data.get("url"):
+        existing = source_queries.find_source(session, data["url"])
+    if existing is None:
+        create = _fields(data, "id") | ({"public_id": public_id} if public_id else {})
+        source_service.create_source(session, parse_model(SourceCreate, create), edit=edit)
+        return "created"
+    before = existing.version
+    update = parse_model(SourceUpdate, _fields(data, "id"))
+    source_service.update_source(session, existing.public_id, update, edit=edit)
+    return _outcome(before, existing.version)
+
+
+def claim(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    """Create, or restate every field of an existing claim (a field left out is cleared)."""
+    public_id = data.get("id")
+    existing = claim_queries.find_claim(session, public_id) if public_id else None
+    if existing is None:
+        create = _fields(data, "id") | ({"public_id": public_id} if public_id else {})
+        claim_service.create_claim(session, parse_model(ClaimCreate, create), edit=edit)
+        return "created"
+    before = existing.version
+    citations = [parse_model(CitationCreate, c, prefix="citations") for c in data.get("citations") or []]
+    fields = {name: data.get(name) for name in ClaimUpdate.model_fields}
+    for name, default in _CLAIM_DEFAULTS.items():
+        fields[name] = fields[name] or default
+    claim_service.update_claim(session, existing.public_id, parse_model(ClaimUpdate, fields), edit=edit)
+    for one in citations:
+        _cite_if_missing(session, existing.public_id, one, edit)
+    return _outcome(before, existing.version)
+
+
+def citation(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    key = data.get("claim")
+    if not key:
+        raise InvalidValue("claim", key, "is required on a citation record (the claim's id)")
+    parsed = parse_model(CitationCreate, _fields(data, "claim"))
+    return "created" if _cite_if_missing(session, key, parsed, edit) else "unchanged"
+
+
+def _cite_if_missing(session: Session, claim_key: str, data: CitationCreate, edit: Edit) -> bool:
+    found = claim_queries.get_claim(session, claim_key, field="claim")
+    cited = source_queries.get_source(session, data.source, field="source")
+    present = {(s.id, c.role) for c, s in claim_queries.citations(session, found.id)}  # type: ignore[arg-type]
+    if (cited.id, data.role) in present:
+        return False
+    claim_service.add_citation(session, found.public_id, data, edit=edit)
+    return True
+
+
+def claim_link(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    link = parse_model(ClaimLinkCreate, _fields(data))
+    first = claim_queries.get_claim(session, link.from_claim, field="from_claim")
+    second = claim_queries.get_claim(session, link.to_claim, field="to_claim")
+    for existing in claim_queries.links(session, first.id):  # type: ignore[arg-type]
+        if existing.kind == link.kind and {existing.from_claim_id, existing.to_claim_id} == {
+            first.id,
+            second.id,
+        }:
+            return "unchanged"
+    claim_service.create_link(session, link, edit=edit)
+    return "created"
+
+
+UPSERTS = {
+    "target_type": target_type,
+    "system": system,
+    "alias": alias,
+    "actor": actor,
+    "source": source,
+    "claim": claim,
+    "citation": citation,
+    "claim_link": claim_link,
+}
