@@ -44,6 +44,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(systems.app, name="system")
+app.add_typer(systems.target_app, name="target-type")
 app.add_typer(actors.app, name="actor")
 app.add_typer(sources.app, name="source")
 app.add_typer(claims.app, name="claim")

@@ -1,7 +1,7 @@
 """Write docs/CLI.md from the commands' own --help, so the reference cannot drift.
 
-    python -m cli.reference            # rewrite docs/CLI.md
-    python -m cli.reference --check    # exit 1 if docs/CLI.md is stale (tests do this)
+python -m cli.reference            # rewrite docs/CLI.md
+python -m cli.reference --check    # exit 1 if docs/CLI.md is stale (tests do this)
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from cli.output import JsonOption, emit, emit_record
 from cli.state import edit, reading, writing
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
-from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate
+from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate, TargetTypeCreate
 from equipment_db.validation import parse_model
 from equipment_db.vocab import AliasKind, SystemCategory
 
@@ -141,3 +141,35 @@ def alias_add(
     with writing(ctx) as session:
         catalog_service.add_alias(session, system, AliasCreate(name=name, kind=kind), edit=edit(ctx))
     typer.echo(f"{name} -> {system}", err=True)
+
+
+target_app = typer.Typer(help="Target types a system can engage (helicopter, uav, ...).\n\n"
+                         "Example: equipment-db target-type list", no_args_is_help=True)  # fmt: skip
+
+
+@target_app.command("add")
+def target_add(
+    ctx: typer.Context,
+    slug: str = typer.Argument(..., help="Stable id: lower case, digits and dashes (cruise-missile)."),
+    name: str = typer.Option(..., "--name", help="Display name (Cruise missile)."),
+    description: str | None = DESCRIPTION,
+) -> None:
+    """Add a target type to the controlled vocabulary.
+
+    Example: equipment-db target-type add cruise-missile --name "Cruise missile"
+    """
+    data = parse_model(TargetTypeCreate, _set(slug=slug, name=name, description=description))
+    with writing(ctx) as session:
+        target = catalog_service.create_target_type(session, data, edit=edit(ctx))
+    typer.echo(target.slug)
+
+
+@target_app.command("list")
+def target_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
+    """List target types.
+
+    Example: equipment-db target-type list --json
+    """
+    with reading(ctx) as session:
+        rows = catalog_queries.target_type_rows(session)
+    emit(rows, columns=["slug", "name", "description"], as_json=as_json)

@@ -9,7 +9,9 @@ README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_cli_reference_is_generated_from_the_current_help() -> None:
-    assert REFERENCE.read_text(encoding="utf-8") == render(), "docs/CLI.md is stale: run python -m cli.reference"
+    assert REFERENCE.read_text(encoding="utf-8") == render(), (
+        "docs/CLI.md is stale: run python -m cli.reference"
+    )
 
 
 def test_every_cli_command_is_in_the_readme() -> None:

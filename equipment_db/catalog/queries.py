@@ -112,3 +112,10 @@ def system_rows(session: Session, *, category: str | None = None, include_retrac
     return [{"slug": s.slug, "name": s.name, "category": s.category.value, "origin_country": s.origin_country,
              "aliases": ", ".join(names.get(s.id, [])), "version": s.version,  # type: ignore[arg-type]
              "retracted": s.is_retracted} for s in found]  # fmt: skip
+
+
+def target_type_rows(session: Session) -> list[dict[str, Any]]:
+    found = session.exec(
+        select(TargetType).where(col(TargetType.retracted_at).is_(None)).order_by(TargetType.slug)
+    )
+    return [{"slug": t.slug, "name": t.name, "description": t.description} for t in found]

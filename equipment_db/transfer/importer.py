@@ -126,21 +126,16 @@ def _reject_unparsed(raw: RawRecord, report: ImportReport) -> bool:
 
 
 def _attach_citations(raws: list[RawRecord], report: ImportReport) -> list[RawRecord]:
-    """Citation records and repeated CSV rows join their claim when it is in the file."""
+    """Citation records join their claim when it is in the file."""
     claims: dict[str, RawRecord] = {}
     kept: list[RawRecord] = []
     for raw in raws:
         data = raw.data or {}
         key = str(data.get("id") or "").strip().upper()
-        if data["type"] == "claim" and key and key in claims:  # a CSV row adding a citation
-            claims[key].data["citations"] += data.get("citations", [])  # type: ignore[index]
-            claims[key].extra_lines.append(raw.line)
-            claims[key].text += "\n" + raw.text
-            continue
         if data["type"] == "claim":
             data.setdefault("citations", [])
             data["citations"] = list(data["citations"])
-            if key:
+            if key and key not in claims:  # a repeated id is reported when the claim is checked
                 claims[key] = raw
         kept.append(raw)
     result = []

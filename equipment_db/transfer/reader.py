@@ -62,35 +62,45 @@ def unneutralise(value: str) -> str:
 
 
 def read_claims_csv(text: str) -> Iterator[RawRecord]:
-    """One claim per row with one citation; rows repeating a claim `id` add citations to it."""
+    """One claim per row with one citation; later rows repeating a claim `id` add their
+    citation to that claim (the claim's other cells are taken from its first row)."""
     reader = csv.DictReader(io.StringIO(text))
     missing = {"kind", "source"} - set(reader.fieldnames or [])
     if missing:
-        yield RawRecord(
-            1,
-            text.splitlines()[0] if text else "",
-            None,
-            f"header: missing column(s) {', '.join(sorted(missing))}",
-        )
+        yield RawRecord(1, text.splitlines()[0] if text else "", None,
+                        f"header: missing column(s) {', '.join(sorted(missing))}")  # fmt: skip
         return
+    records: list[RawRecord] = []
+    by_id: dict[str, RawRecord] = {}
     for row in reader:
-        number = reader.line_num
-        raw = _row_text(reader.fieldnames or [], row)
-        cells = {k: unneutralise(v) for k, v in row.items() if k is not None and v not in (None, "")}
-        if None in row:
-            yield RawRecord(number, raw, None, "row has more cells than the header")
+        record = _csv_record(reader.line_num, reader.fieldnames or [], row)
+        key = str((record.data or {}).get("id") or "").strip().upper()
+        if record.data is not None and key in by_id:
+            first = by_id[key]
+            first.data["citations"] += record.data["citations"]  # type: ignore[index]
+            first.extra_lines.append(record.line)
+            first.text += "\n" + record.text
             continue
-        claim = {k: v for k, v in cells.items() if k not in CSV_CITATION_FIELDS}
-        for name in _CSV_LISTS:
-            if name in claim:
-                try:
-                    claim[name] = json.loads(claim[name])
-                except json.JSONDecodeError:
-                    yield RawRecord(number, raw, None, f"{name}: {claim[name]!r} is not a JSON list")
-                    break
-        else:
-            citation = {k: cells[k] for k in CSV_CITATION_FIELDS if k in cells}
-            yield RawRecord(number, raw, {"type": "claim", **claim, "citations": [citation]})
+        if record.data is not None and key:
+            by_id[key] = record
+        records.append(record)
+    yield from records
+
+
+def _csv_record(number: int, fieldnames: list[str], row: dict[str, Any]) -> RawRecord:
+    raw = _row_text(fieldnames, row)
+    if None in row:
+        return RawRecord(number, raw, None, "row has more cells than the header")
+    cells = {k: unneutralise(v) for k, v in row.items() if k is not None and v not in (None, "")}
+    claim: dict[str, Any] = {k: v for k, v in cells.items() if k not in CSV_CITATION_FIELDS}
+    for name in _CSV_LISTS:
+        if name in claim:
+            try:
+                claim[name] = json.loads(claim[name])
+            except json.JSONDecodeError:
+                return RawRecord(number, raw, None, f"{name}: {claim[name]!r} is not a JSON list")
+    citation = {k: cells[k] for k in CSV_CITATION_FIELDS if k in cells}
+    return RawRecord(number, raw, {"type": "claim", **claim, "citations": [citation]})
 
 
 def _row_text(fieldnames: list[str], row: dict[str, Any]) -> str:
