@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -50,15 +51,18 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Tar
 
 
 @app.command()
-def current(ctx: typer.Context) -> None:
+def current(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     """Print the schema revision the database is at, and whether it is the newest.
 
     Example: equipment-db db current
     """
     engine = state(ctx).engine
     revision = migrate.current(engine)
-    head = ", ".join(migrate.heads())
-    status = "head" if revision in migrate.heads() else f"behind head {head}"
+    heads = migrate.heads()
+    if as_json:
+        typer.echo(json.dumps({"revision": revision, "head": ", ".join(heads), "up_to_date": revision in heads}))
+        return
+    status = "head" if revision in heads else f"behind head {', '.join(heads)}"
     typer.echo(f"{revision or 'none'} ({status})")
 
 
