@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.options import DESCRIPTION, QID, given
 from cli.output import JsonOption, emit, emit_record
 from cli.state import edit, reading, writing
 from equipment_db.actors import queries as actor_queries
@@ -17,12 +18,6 @@ app = typer.Typer(help="Actors: people, governments, armed forces, outlets, inst
 
 COUNTRY = typer.Option(None, "--country", help="Country code or name.")
 ROLE = typer.Option(None, "--role", help="Role or title as the source gives it.")
-QID = typer.Option(None, "--wikidata", help="Wikidata item id (Q...).")
-DESCRIPTION = typer.Option(None, "--description", help="Short description.")
-
-
-def _set(**fields: object) -> dict[str, object]:
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 @app.command()
@@ -39,7 +34,7 @@ def add(
 
     Example: equipment-db actor add "Pete Hegseth" --kind person --country US --role "Defense Secretary"
     """
-    data = parse_model(ActorCreate, _set(name=name, kind=kind, country=country, role=role, wikidata_qid=wikidata,
+    data = parse_model(ActorCreate, given(name=name, kind=kind, country=country, role=role, wikidata_qid=wikidata,
                                          description=description))  # fmt: skip
     with writing(ctx) as session:
         actor = actor_service.create_actor(session, data, edit=edit(ctx))
@@ -62,7 +57,7 @@ def edit_(
 
     Example: equipment-db actor edit "Tom Laliberty" --description "Quoted by MILMAG" --reason "context"
     """
-    fields = _set(
+    fields = given(
         name=name, kind=kind, country=country, role=role, wikidata_qid=wikidata, description=description
     )
     with writing(ctx) as session:

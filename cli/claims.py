@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from cli.options import given
 from cli.output import JsonOption, emit, emit_record
 from cli.state import edit, interactive, reading, writing
 from equipment_db.claims import queries as claim_queries
@@ -99,10 +100,6 @@ def _value_fields(
     return {k: v for k, v in fields.items() if v is not None or k in ("value", "value_low", "value_high")}
 
 
-def _drop_none(**fields: Any) -> dict[str, Any]:
-    return {k: v for k, v in fields.items() if v is not None}
-
-
 @app.command()
 def add(
     ctx: typer.Context,
@@ -148,14 +145,14 @@ def add(
 
     Example: equipment-db claim add --kind deployment --system igla-s --country VE --value "no less than 5,000" --counted missiles --claimant "Nicolás Maduro" --stated 2025-10-22 --source S-PJZ2YVHP --quote "Venezuela has no less than 5,000"
     """  # noqa: E501
-    fields: dict[str, Any] = _drop_none(
+    fields: dict[str, Any] = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
         related_system=related_system, country=country, counterparty_country=counterparty, location=location,
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
         verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
     fields |= _value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
-    citation = _drop_none(source=source, quote=quote, locator=locator, role=role)
+    citation = given(source=source, quote=quote, locator=locator, role=role)
     for _ in range(len(PROMPTABLE)):
         fields["citations"] = [citation] if citation.get("source") else []
         try:
@@ -210,7 +207,7 @@ def edit_(
 
     Example: equipment-db claim edit C-YSESYR2E --location "key air defense positions" --reason "wording of the speech"
     """
-    fields = _drop_none(
+    fields = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
         related_system=related_system, country=country, counterparty_country=counterparty, location=location,
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
@@ -243,7 +240,7 @@ def cite(
 
     Example: equipment-db claim cite C-YSESYR2E --source S-SNXDBGDV --role cited_in --quote "CNN reported"
     """
-    data = parse_model(CitationCreate, _drop_none(source=source, quote=quote, locator=locator, role=role))
+    data = parse_model(CitationCreate, given(source=source, quote=quote, locator=locator, role=role))
     with writing(ctx) as session:
         claim_service.add_citation(session, claim_id, data, edit=edit(ctx, reason or f"cite {source}"))
     typer.echo(f"{claim_id.upper()} now cites {source} ({role.value}).", err=True)

@@ -60,7 +60,9 @@ def current(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     revision = migrate.current(engine)
     heads = migrate.heads()
     if as_json:
-        typer.echo(json.dumps({"revision": revision, "head": ", ".join(heads), "up_to_date": revision in heads}))
+        typer.echo(
+            json.dumps({"revision": revision, "head": ", ".join(heads), "up_to_date": revision in heads})
+        )
         return
     status = "head" if revision in heads else f"behind head {', '.join(heads)}"
     typer.echo(f"{revision or 'none'} ({status})")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.options import given
 from cli.output import JsonOption, emit, emit_record
 from cli.state import edit, interactive, reading, writing
 from equipment_db.sources import queries as source_queries
@@ -26,10 +27,6 @@ ARCHIVE = typer.Option(None, "--archive-url", help="An archived copy (Wayback Ma
 LANGUAGE = typer.Option(None, "--language", help="ISO 639 code (en, es, el).")
 CITES = typer.Option(None, "--cites", help="Source this one cites (id or URL): Anadolu citing CNN.")
 NOTE = typer.Option(None, "--note", help="Editor's note (a date doubt, a missing URL).")
-
-
-def _set(**fields: object) -> dict[str, object]:
-    return {k: v for k, v in fields.items() if v is not None and v != []}
 
 
 @app.command()
@@ -55,7 +52,7 @@ def add(
 
     Example: equipment-db source add --kind news_article --publisher "Anadolu Agency" --author "Busra Nur Cakmak" --published 2025-10-23 --language en --cites S-SNXDBGDV --title "Venezuela's president claims his country has 5,000 Russian missiles as Trump weighs military action"
     """  # noqa: E501
-    data = parse_model(SourceCreate, _set(
+    data = parse_model(SourceCreate, given(
         kind=kind, title=title, publisher=publisher, authors=author or [], url=url, published=published,
         accessed=accessed, archive_url=archive_url, language=language, cites=cites, note=note, public_id=public_id,
     ))  # fmt: skip
@@ -85,7 +82,7 @@ def edit_(
 
     Example: equipment-db source edit S-42AXA5E3 --note "Publication date uncertain" --reason "date doubt"
     """
-    fields = _set(kind=kind, title=title, publisher=publisher, authors=author or None, url=url,
+    fields = given(kind=kind, title=title, publisher=publisher, authors=author or None, url=url,
                   published=published, accessed=accessed, archive_url=archive_url, language=language,
                   cites=cites, note=note)  # fmt: skip
     with writing(ctx) as session:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from cli.options import DESCRIPTION, QID, given
 from cli.output import JsonOption, emit, emit_record
 from cli.state import edit, reading, writing
 from equipment_db.catalog import queries as catalog_queries
@@ -22,12 +23,6 @@ NAME = typer.Option(None, "--name", help="Display name (9K338 Igla-S).")
 ORIGIN = typer.Option(None, "--origin", help="Origin country, code or name.")
 MAKER = typer.Option(None, "--manufacturer", help="Manufacturer.")
 PARENT = typer.Option(None, "--parent", help="Family this system is a variant of (slug or alias).")
-QID = typer.Option(None, "--wikidata", help="Wikidata item id (Q...).")
-DESCRIPTION = typer.Option(None, "--description", help="Short description.")
-
-
-def _set(**fields: object) -> dict[str, object]:
-    return {k: v for k, v in fields.items() if v is not None}
 
 
 @app.command()
@@ -50,8 +45,8 @@ def add(
     aliases = []
     for text in alias:
         alias_name, _, kind = text.partition("=")
-        aliases.append(_set(name=alias_name, kind=kind or None))
-    data = parse_model(SystemCreate, _set(slug=slug, name=name, category=category, origin_country=origin,
+        aliases.append(given(name=alias_name, kind=kind or None))
+    data = parse_model(SystemCreate, given(slug=slug, name=name, category=category, origin_country=origin,
                                           manufacturer=manufacturer, parent=parent, wikidata_qid=wikidata,
                                           description=description) | {"aliases": aliases})  # fmt: skip
     with writing(ctx) as session:
@@ -76,7 +71,7 @@ def edit_(
 
     Example: equipment-db system edit igla-s --description "Russian MANPADS" --reason "added a description"
     """
-    fields = _set(name=name, category=category, origin_country=origin, manufacturer=manufacturer, parent=parent,
+    fields = given(name=name, category=category, origin_country=origin, manufacturer=manufacturer, parent=parent,
                   wikidata_qid=wikidata, description=description)  # fmt: skip
     with writing(ctx) as session:
         found = catalog_service.update_system(session, system, parse_model(SystemUpdate, fields),
@@ -158,7 +153,7 @@ def target_add(
 
     Example: equipment-db target-type add cruise-missile --name "Cruise missile"
     """
-    data = parse_model(TargetTypeCreate, _set(slug=slug, name=name, description=description))
+    data = parse_model(TargetTypeCreate, given(slug=slug, name=name, description=description))
     with writing(ctx) as session:
         target = catalog_service.create_target_type(session, data, edit=edit(ctx))
     typer.echo(target.slug)
