@@ -80,8 +80,13 @@ def _value_fields(
     """Read --value as worded; explicit --quantity/--value-low/--value-high/--unit/--qualifier win."""
     fields: dict[str, Any] = {}
     if value is not None:
-        if qualifier is Qualifier.unspecified:
-            fields |= {"qualifier": Qualifier.unspecified}
+        if qualifier is Qualifier.unspecified:  # the words say how many; there is no number
+            fields |= {
+                "qualifier": Qualifier.unspecified,
+                "value": None,
+                "value_low": None,
+                "value_high": None,
+            }
         else:
             parsed = parse_value(value)
             fields |= {"value": parsed.value, "value_low": parsed.value_low, "value_high": parsed.value_high,

@@ -156,7 +156,11 @@ def fetch(
     for warning in page.warnings:
         typer.echo(f"warning: {warning}", err=True)
     found = page.as_source_fields()
-    record = {"kind": kind.value, **found, "status": page.status, "redirects": page.redirects}
+    record = {"kind": kind.value, **found, "fetched_at": page.fetched_at.isoformat(), "status": page.status,
+              "redirects": page.redirects}  # fmt: skip
+    if not as_json:
+        record["authors"] = "; ".join(found.get("authors", []))
+        record["redirects"] = " -> ".join(page.redirects)
     emit_record(record, as_json=as_json)
     if not save and not (interactive() and typer.confirm("Save this as a new source?", default=False)):
         typer.echo("Not saved: run again with --save to store it.", err=True)

@@ -217,3 +217,15 @@ def test_a_given_public_id_is_kept_and_never_reused(engine: sa.Engine) -> None:
     assert public_id == "C-7K3Q9XZ2"
     with pytest.raises(AlreadyExists, match="claim with public_id 'C-7K3Q9XZ2' already exists"):
         add_claim(engine, keys["source"], public_id="C-7K3Q9XZ2")
+
+
+def test_two_claims_cannot_supersede_each_other(engine: sa.Engine) -> None:
+    keys = populate(engine)
+    first, second = add_claim(engine, keys["source"]), add_claim(engine, keys["source"], stated="2025-10-23")
+    with session_scope(engine, write=True) as session:
+        claim_service.create_link(session, ClaimLinkCreate(from_claim=second, to_claim=first,
+                                                           kind=LinkKind.supersedes), edit=EDIT)  # fmt: skip
+    with pytest.raises(EquipmentDBError, match=rf"^to_claim: '{second}' already supersedes {first}"):
+        with session_scope(engine, write=True) as session:
+            claim_service.create_link(session, ClaimLinkCreate(from_claim=first, to_claim=second,
+                                                               kind=LinkKind.supersedes), edit=EDIT)  # fmt: skip

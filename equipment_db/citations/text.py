@@ -100,11 +100,14 @@ def format_date(value: date | str | None, precision: str | None = None) -> str |
     return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
 
 
-def format_number(value: float) -> str:
-    """`5,000`, `3.7`, `0.25`: thousands separators, no trailing zeros, no exponent."""
+YEAR_ATTRIBUTES = {"in_service_since"}  # numbers that are years: 1981, not 1,981
+
+
+def format_number(value: float, *, separators: bool = True) -> str:
+    """`5,000`, `3.7`, `0.25`: thousands separators (not for years), no trailing zeros."""
     rounded = round(value, 6)
     if rounded == int(rounded):
-        return f"{int(rounded):,}"
+        return f"{int(rounded):,}" if separators else str(int(rounded))
     return f"{rounded:,.6f}".rstrip("0").rstrip(".")
 
 
@@ -133,10 +136,13 @@ def describe_quantity(snapshot: Mapping[str, Any]) -> str | None:
     if qualifier == "unspecified" or (low is None and high is None):
         return None
     unit, original = field(snapshot, "unit"), field(snapshot, "original_unit")
+    separators = field(snapshot, "attribute") not in YEAR_ATTRIBUTES
     if low is not None and high is not None and low != high:
         (first, shown), (last, _) = _display(low, unit, original), _display(high, unit, original)
         prefix = "about " if qualifier == "approximately" else ""
-        number = f"{format_number(first)} to {format_number(last)}"
+        number = (
+            f"{format_number(first, separators=separators)} to {format_number(last, separators=separators)}"
+        )
     else:
         value, shown = _display(low if low is not None else high, unit, original)  # type: ignore[arg-type]
         prefix = (
@@ -144,7 +150,7 @@ def describe_quantity(snapshot: Mapping[str, Any]) -> str | None:
             if qualifier == "range"
             else _PREFIX.get(qualifier or "", "")
         )
-        number = format_number(value)
+        number = format_number(value, separators=separators)
     return f"{prefix}{number} {shown}" if shown else f"{prefix}{number}"
 
 

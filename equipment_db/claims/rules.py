@@ -191,10 +191,19 @@ def _bounds(
     return low, high
 
 
-def check(values: dict[str, Any], *, citation_count: int) -> dict[str, Any]:
-    """Enforce the rules of the claim's kind; returns values with defaults filled in."""
+def check(
+    values: dict[str, Any], *, citation_count: int, given: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Enforce the rules of the claim's kind; returns values with defaults filled in.
+    `given`: the input as typed, so that a message names the value the editor gave."""
     kind = ClaimKind(values["kind"])
     values = dict(values)
+    if kind is ClaimKind.comparison and values.get("related_system_id") is not None and (
+            values["related_system_id"] == values.get("system_id")):  # fmt: skip
+        shown = (
+            (given or {}).get("related_system") or (given or {}).get("system") or values["related_system_id"]
+        )
+        raise InvalidValue("related_system", shown, "is the system itself")
     has_number = values.get("value_low") is not None or values.get("value_high") is not None
     unspecified = values.get("qualifier") is Qualifier.unspecified
     if values.get("system_id") is None and not values.get("subject"):
@@ -258,8 +267,6 @@ def _comparison(values: dict[str, Any], has_number: bool, unspecified: bool) -> 
         raise MissingValue("system", "for a comparison")
     if values.get("related_system_id") is None:
         raise MissingValue("related_system", "for a comparison (the system it is compared to)")
-    if values["related_system_id"] == values["system_id"]:
-        raise InvalidValue("related_system", values["related_system_id"], "is the system itself")
 
 
 def _inventory(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:

@@ -199,7 +199,7 @@ def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
     fields = data.model_dump()
     values = rules.normalise(session, fields)
     values |= value_columns(fields, None)
-    values = rules.check(values, citation_count=len(data.citations))
+    values = rules.check(values, citation_count=len(data.citations), given=fields)
     cited = _resolve_citations(session, data.citations)
     claim = Claim(**values, public_id=allocate_public_id(session, Claim, "claim", data.public_id))
     session.add(claim)
@@ -234,7 +234,7 @@ def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -
     if any(name in fields for name in rules.VALUE_FIELDS) or "counted" in fields or "attribute" in fields:
         changes |= value_columns(fields, claim)
     active = len(queries.citations(session, claim.id))  # type: ignore[arg-type]
-    merged = rules.check(claim.model_dump() | changes, citation_count=active)
+    merged = rules.check(claim.model_dump() | changes, citation_count=active, given=fields)
     changed = {k: v for k, v in merged.items() if k in Claim.model_fields and getattr(claim, k) != v}
     if not changed:
         return claim
@@ -334,6 +334,10 @@ def create_link(session: Session, data: ClaimLinkCreate, *, edit: Edit) -> Claim
     pairs = [(source.id, target.id)]
     if data.kind in SYMMETRIC_LINKS:
         pairs.append((target.id, source.id))
+    elif session.exec(select(ClaimLink).where(
+            ClaimLink.from_claim_id == target.id, ClaimLink.to_claim_id == source.id,
+            ClaimLink.kind == LinkKind.supersedes, col(ClaimLink.retracted_at).is_(None))).first():  # fmt: skip
+        raise InvalidValue("to_claim", data.to_claim, f"already supersedes {source.public_id}")
     for first, second in pairs:
         existing = session.exec(
             select(ClaimLink).where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from equipment_db.citations.text import YEAR_ATTRIBUTES, format_number
 from equipment_db.claims.models import Claim
 from equipment_db.normalize.units import from_canonical
 from equipment_db.vocab import Qualifier
@@ -20,8 +21,8 @@ _WORDS = {
 def _number(value: float, claim: Claim) -> str:
     if claim.unit and claim.original_unit and claim.original_unit != claim.unit:
         value = from_canonical(value, claim.unit, claim.original_unit)
-    rounded = round(value, 6)
-    return f"{int(rounded):,}" if rounded == int(rounded) else f"{rounded:,}"
+    year = claim.attribute is not None and claim.attribute.value in YEAR_ATTRIBUTES
+    return format_number(value, separators=not year)
 
 
 def describe_value(claim: Claim) -> str:

@@ -225,7 +225,7 @@ def _validate_claim(
     data = parse_model(ClaimCreate, fields)
     values = rules.normalise(None, data.model_dump(), resolver)  # type: ignore[arg-type]
     values |= claim_service.value_columns(data.model_dump(), None)
-    values = rules.check(values, citation_count=len(data.citations))
+    values = rules.check(values, citation_count=len(data.citations), given=fields)
     citations = []
     seen: set[tuple[int, str]] = set()
     for index, citation in enumerate(data.citations):
