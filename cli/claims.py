@@ -436,7 +436,8 @@ def list_(
             about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
             include_retracted=include_retracted,
         )  # fmt: skip
-        rows = claim_queries.claim_rows(session, where, limit=limit)
+        rows = [{k: v for k, v in row.items() if not k.startswith("_")}
+                for row in claim_queries.claim_rows(session, where, limit=limit)]  # fmt: skip
     columns = ["id", "kind", "subject", "country", "value", "claimant", "stated", "about", "status"]
     emit(rows, columns=columns, as_json=as_json, title=None if as_json else f"{len(rows)} claims")
 

@@ -8,7 +8,7 @@ import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 
-from cli import actors, cite, claims, db, seed, sources, systems, transfer
+from cli import actors, cite, claims, db, seed, serve, sources, systems, transfer
 from cli.state import AppState
 from equipment_db import __version__
 from equipment_db.config import get_settings
@@ -52,6 +52,7 @@ app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
 app.command("cite")(cite.cite)
 app.command("seed")(seed.seed)
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         description="Folder of curated seed files loaded by `equipment-db seed`.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
+    query_timeout_ms: int = Field(
+        default=5000,
+        ge=10,
+        description="API queries running longer are stopped and answered with 503.",
+    )
     public_url: str = Field(
         default="http://localhost:8000",
         description="Base URL where this database's API is published; permalinks in citations "

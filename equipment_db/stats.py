@@ -32,9 +32,11 @@ def database_info(engine: sa.Engine, settings: Settings) -> dict[str, Any]:
     return info
 
 
-def table_counts(engine: sa.Engine) -> dict[str, int]:
-    with engine.connect() as connection:
-        return {
-            table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-            for table in metadata.sorted_tables
-        }
+def table_counts(bind: sa.Engine | sa.Connection) -> dict[str, int]:
+    if isinstance(bind, sa.Engine):
+        with bind.connect() as connection:
+            return table_counts(connection)
+    return {
+        table.name: bind.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in metadata.sorted_tables
+    }

@@ -212,3 +212,83 @@ class ClaimLinkCreate(SQLModel):
     to_claim: str
     kind: LinkKind
     note: str | None = None
+
+
+class ClaimPublic(SQLModel):
+    """A claim as the API and `--json` give it: the import record's fields plus its version."""
+
+    id: str = Field(schema_extra={"examples": ["C-YSESYR2E"]})
+    kind: ClaimKind
+    system: str | None = Field(default=None, schema_extra={"examples": ["igla-s"]})
+    subject: str | None = None
+    attribute: Attribute | None = None
+    target_type: str | None = None
+    related_system: str | None = None
+    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]})
+    counterparty_country: str | None = None
+    location: str | None = None
+    value_low: float | None = Field(default=None, schema_extra={"examples": [5000]})
+    value_high: float | None = None
+    unit: str | None = None
+    qualifier: Qualifier | None = Field(default=None, schema_extra={"examples": ["at_least"]})
+    value_text: str | None = Field(default=None, schema_extra={"examples": ["no less than 5,000"]})
+    value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
+    counted: Counted | None = None
+    scope: Scope | None = None
+    claimant: str | None = None
+    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]})
+    about: str | None = None
+    verification_status: VerificationStatus
+    verification_note: str | None = None
+    rank: Rank
+    reliability: SourceReliability | None = None
+    credibility: InformationCredibility | None = None
+    assessment_rationale: str | None = None
+    note: str | None = None
+    external_ids: list[dict[str, str]] = []
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
+    url: str | None = Field(default=None, description="This claim's address in the API.")
+
+
+class CitationPublic(SQLModel):
+    source: str
+    publisher: str | None = None
+    title: str | None = None
+    url: str | None = None
+    quote: str | None = None
+    locator: str | None = None
+    role: CitationRole
+    reporting_chain: list[dict[str, str | None]] = []
+
+
+class ClaimLinkPublic(SQLModel):
+    id: int
+    from_claim: str
+    kind: LinkKind
+    to_claim: str
+    note: str | None = None
+
+
+class ClaimDetailPublic(ClaimPublic):
+    citations: list[CitationPublic]
+    links: list[ClaimLinkPublic]
+
+
+class ClaimRowPublic(SQLModel):
+    """One line of a claim list."""
+
+    id: str
+    kind: ClaimKind
+    subject: str | None = None
+    country: str | None = None
+    value: str | None = None
+    claimant: str | None = None
+    stated: str | None = None
+    about: str | None = None
+    status: VerificationStatus
+    retracted: bool
+    url: str

@@ -158,6 +158,7 @@ def claim_rows(
                 ),
                 "status": claim.verification_status.value,
                 "retracted": claim.is_retracted,
+                "_row_id": claim.id,  # the keyset position; not shown
             }
         )
     return rows

@@ -31,3 +31,18 @@ class Revision(SQLModel, table=True):
     editor: str = Field(min_length=1, max_length=200)
     reason: str | None = Field(default=None, sa_type=sa.Text)
     snapshot: dict[str, Any] = Field(sa_type=sa.JSON)
+
+
+class RevisionPublic(SQLModel):
+    """One version of an entry, as it was: immutable."""
+
+    version: int
+    action: RevisionAction
+    created_at: datetime
+    editor: str
+    reason: str | None = None
+    url: str
+
+
+class RevisionSnapshotPublic(RevisionPublic):
+    snapshot: dict[str, Any]

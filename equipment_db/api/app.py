@@ -1,0 +1,37 @@
+"""The read-only HTTP API. `create_app()` builds it; `equipment-db serve` runs it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from equipment_db import __version__
+from equipment_db.api import problems
+from equipment_db.api.caching import CachingMiddleware
+from equipment_db.api.routes import claims, exports, meta, search, sources, systems
+from equipment_db.config import Settings, get_settings
+from equipment_db.database import create_db_engine
+
+DESCRIPTION = """Military-equipment systems and the sourced public claims made about them.
+
+Every value says where it came from (citations with quotes), how sure anyone can be of
+it (qualifier, verification status, rank, grading) and how it changed (versions).
+Read-only: only GET. Errors are RFC 9457 `application/problem+json`. Lists use cursor
+pagination (`next`). Versions are immutable and may be cached forever.
+"""
+
+
+def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
+                  responses=problems.PROBLEM_RESPONSES)  # fmt: skip
+    app.state.settings = settings
+    app.state.engine = engine or create_db_engine(settings)
+    problems.install(app)
+    for module in (meta, systems, claims, sources, search, exports):
+        app.include_router(module.router)
+    app.add_middleware(CachingMiddleware)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["ETag"])  # fmt: skip
+    return app

@@ -1,0 +1,44 @@
+"""Keyset pagination: an opaque cursor holds the last id seen; never OFFSET."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from equipment_db.errors import InvalidValue
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=200, description="The `next` cursor of the previous page.")
+]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    limit: int
+    next: str | None = None  # URL of the next page; null on the last one
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        after = data["after"]
+    except (binascii.Error, ValueError, UnicodeDecodeError, TypeError, KeyError):
+        raise InvalidValue("cursor", cursor, "is not a cursor this API gave out") from None
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0 or after > 2**62:
+        raise InvalidValue("cursor", cursor, "is not a cursor this API gave out")
+    return after

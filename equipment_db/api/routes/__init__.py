@@ -1,0 +1,1 @@
+"""Read-only routes, one module per domain."""

@@ -1,0 +1,122 @@
+"""Claims: filtered lists, one claim with its sources, its versions, its citations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from equipment_db.api.deps import SessionDep, SettingsDep
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.claims import queries as claim_queries
+from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
+from equipment_db.history import queries as history_queries
+from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
+from equipment_db.sources import queries as source_queries
+from equipment_db.vocab import ClaimKind, EntityType, Rank, VerificationStatus
+
+router = APIRouter(prefix="/v1/claims", tags=["claims"])
+ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
+                              examples=["C-YSESYR2E"], max_length=20)]  # fmt: skip
+Text = Annotated[str | None, Query(max_length=200)]
+MEDIA = {
+    CitationFormat.bibtex: "application/x-bibtex; charset=utf-8",
+    CitationFormat.ris: "application/x-research-info-systems; charset=utf-8",
+    CitationFormat.csl_json: "application/vnd.citationstyles.csl+json",
+}
+
+
+@router.get("", summary="List claims, filtered, oldest first, with cursor pagination",
+            response_model=Page[ClaimRowPublic])  # fmt: skip
+def list_claims(
+    request: Request,
+    session: SessionDep,
+    system: Annotated[
+        str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
+    ] = None,
+    country: Annotated[str | None, Query(max_length=100, examples=["VE"])] = None,
+    counterparty: Annotated[str | None, Query(max_length=100)] = None,
+    kind: ClaimKind | None = None,
+    claimant: Text = None,
+    source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None,
+    status: VerificationStatus | None = None,
+    rank: Rank | None = None,
+    stated_from: Annotated[str | None, Query(max_length=10, examples=["2025"])] = None,
+    stated_to: Annotated[str | None, Query(max_length=10)] = None,
+    about_from: Annotated[str | None, Query(max_length=10)] = None,
+    about_to: Annotated[str | None, Query(max_length=10)] = None,
+    text: Text = None,
+    include_deprecated: bool = False,
+    include_retracted: bool = False,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ClaimRowPublic]:
+    where = claim_queries.filter_from_input(
+        session, system=system, country=country, counterparty=counterparty, kind=kind, claimant=claimant,
+        source=source, status=status, rank=rank, stated_from=stated_from, stated_to=stated_to,
+        about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
+        include_retracted=include_retracted,
+    )  # fmt: skip
+    rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ClaimRowPublic.model_validate(r | {"url": str(request.url_for("get_claim", claim_id=r["id"]))})
+             for r in rows]  # fmt: skip
+    next_url = (
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+    )
+    return Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
+
+
+@router.get("/{claim_id}", summary="One claim with its citations, reporting chains and links",
+            response_model=ClaimDetailPublic)  # fmt: skip
+def get_claim(request: Request, session: SessionDep, claim_id: ClaimId) -> ClaimDetailPublic:
+    detail = claim_queries.claim_detail(session, claim_id)
+    for citation in detail["citations"]:
+        source = source_queries.get_source(session, citation["source"])
+        citation["reporting_chain"] = [{"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url}
+                                       for s in source_queries.reporting_chain(session, source)[1:]]  # fmt: skip
+    detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
+    return ClaimDetailPublic.model_validate(detail)
+
+
+@router.get("/{claim_id}/versions", summary="Every version of a claim", response_model=list[RevisionPublic])
+def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
+    claim = claim_queries.get_claim(session, claim_id)
+    return [RevisionPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
+                           reason=r.reason, url=_version_url(request, claim.public_id, r.version))
+            for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
+
+
+@router.get("/{claim_id}/versions/{version}", summary="One version of a claim, as it was (immutable)",
+            response_model=RevisionSnapshotPublic)  # fmt: skip
+def get_version(request: Request, session: SessionDep, claim_id: ClaimId,
+                version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
+    claim = claim_queries.get_claim(session, claim_id)
+    r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
+    return RevisionSnapshotPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
+                                  reason=r.reason, url=_version_url(request, claim.public_id, r.version),
+                                  snapshot=r.snapshot)  # fmt: skip
+
+
+@router.get("/{claim_id}/citation", summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {}, "application/x-bibtex": {},
+                                         "application/x-research-info-systems": {},
+                                         "application/vnd.citationstyles.csl+json": {}}}})  # fmt: skip
+def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
+               format: CitationFormat = CitationFormat.apa,
+               version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
+    claim = claim_queries.get_claim(session, claim_id)
+    r = history_queries.revision(
+        session, EntityType.claim, claim.id, version or claim.version, key=claim.public_id
+    )  # type: ignore[arg-type]
+    cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
+                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
+    return Response(render(cited, format), media_type=MEDIA.get(format, "text/plain; charset=utf-8"))
+
+
+def _version_url(request: Request, public_id: str, version: int) -> str:
+    return str(request.url_for("get_version", claim_id=public_id, version=version))

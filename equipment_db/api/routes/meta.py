@@ -1,0 +1,44 @@
+"""Health and what the database holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from equipment_db import migrate
+from equipment_db.api.deps import SessionDep
+from equipment_db.history.models import Revision
+from equipment_db.stats import table_counts
+
+router = APIRouter(tags=["meta"])
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+
+
+class Meta(BaseModel):
+    schema_revision: str | None
+    schema_head: str
+    counts: dict[str, int]
+    last_change: datetime | None
+
+
+@router.get("/health", summary="Is the service up and its database reachable?", response_model=Health)
+def health(session: SessionDep) -> Health:
+    session.execute(sa.text("SELECT 1"))
+    return Health(status="ok", database=session.get_bind().dialect.name)
+
+
+@router.get("/v1/meta", summary="Schema revision, row counts and the time of the last change",
+            response_model=Meta)  # fmt: skip
+def meta(session: SessionDep) -> Meta:
+    connection = session.connection()
+    current = migrate.MigrationContext.configure(connection).get_current_revision()
+    last = session.execute(sa.select(sa.func.max(Revision.created_at))).scalar_one_or_none()
+    return Meta(schema_revision=current, schema_head=", ".join(migrate.heads()),
+                counts=table_counts(session.get_bind()), last_change=last)  # fmt: skip
