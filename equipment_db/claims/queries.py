@@ -219,11 +219,16 @@ def claim_detail(session: Session, key: str) -> dict[str, Any]:
     detail = records.claim_record(claim, records.claim_refs(session, claim),
                                   records.claim_external_ids(session, claim.id))  # type: ignore[arg-type]  # fmt: skip
     detail["value_as_worded"] = describe_value(claim)
+    cited = citations(session, claim.id)  # type: ignore[arg-type]
+    chains = reporting_chains(session, [s for _, s in cited])
     detail["citations"] = [
         {"source": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url,
-         "quote": c.quote, "locator": c.locator, "role": c.role.value}
-        for c, s in citations(session, claim.id)  # type: ignore[arg-type]
+         "quote": c.quote, "locator": c.locator, "role": c.role.value,
+         "reporting_chain": [{"id": x.public_id, "publisher": x.publisher, "title": x.title, "url": x.url}
+                             for x in chains[s.id][1:]]}  # type: ignore[index]
+        for c, s in cited
     ]  # fmt: skip
+
     ids = {claim.id: claim.public_id}
     linked = links(session, claim.id)  # type: ignore[arg-type]
     for other in session.exec(select(Claim).where(col(Claim.id).in_(
@@ -239,3 +244,26 @@ def _text_matches(text: str) -> Any:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     columns = (Claim.value_text, Claim.subject, Claim.location, Claim.note, Claim.verification_note)
     return or_(*(func.lower(column).like(f"%{escaped}%", escape="\\") for column in columns))
+
+
+def reporting_chains(
+    session: Session, sources: Sequence[Source], *, depth: int = 20
+) -> dict[int, list[Source]]:
+    """Each source followed by the sources it cites, loaded a level at a time (not per source)."""
+    known: dict[int, Source] = {s.id: s for s in sources}  # type: ignore[misc]
+    wanted = {s.cites_source_id for s in sources if s.cites_source_id is not None} - set(known)
+    for _ in range(depth):
+        if not wanted:
+            break
+        found = session.exec(select(Source).where(col(Source.id).in_(wanted))).all()
+        known.update({s.id: s for s in found})  # type: ignore[misc]
+        wanted = {s.cites_source_id for s in found if s.cites_source_id is not None} - set(known)
+    chains: dict[int, list[Source]] = {}
+    for source in sources:
+        chain, seen, current = [source], {source.id}, source
+        while current.cites_source_id in known and current.cites_source_id not in seen and len(chain) < depth:
+            current = known[current.cites_source_id]
+            chain.append(current)
+            seen.add(current.id)
+        chains[source.id] = chain  # type: ignore[index]
+    return chains

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
-from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.citations.render import CitationFormat, CitedVersion, claim_sentence, permalink, render
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
-from equipment_db.sources import queries as source_queries
 from equipment_db.vocab import ClaimKind, EntityType, Rank, VerificationStatus
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
@@ -74,10 +73,6 @@ def list_claims(
             response_model=ClaimDetailPublic)  # fmt: skip
 def get_claim(request: Request, session: SessionDep, claim_id: ClaimId) -> ClaimDetailPublic:
     detail = claim_queries.claim_detail(session, claim_id)
-    for citation in detail["citations"]:
-        source = source_queries.get_source(session, citation["source"])
-        citation["reporting_chain"] = [{"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url}
-                                       for s in source_queries.reporting_chain(session, source)[1:]]  # fmt: skip
     detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
     return ClaimDetailPublic.model_validate(detail)
 
@@ -120,3 +115,38 @@ def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
 
 def _version_url(request: Request, public_id: str, version: int) -> str:
     return str(request.url_for("get_version", claim_id=public_id, version=version))
+
+
+# schema.org ClaimReview: the verification status as a rating (1 worst, 5 best).
+RATINGS = {"refuted": 1, "denied": 1, "disputed": 2, "unverified": 3, "corroborated": 4, "confirmed": 5}
+
+
+@router.get("/{claim_id}/claimreview", summary="The claim's assessment as schema.org ClaimReview JSON-LD",
+            response_class=JSONResponse,
+            responses={200: {"content": {"application/ld+json": {}}}})  # fmt: skip
+def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId) -> Response:
+    claim = claim_queries.get_claim(session, claim_id)
+    r = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=claim.public_id)  # type: ignore[arg-type]
+    snapshot = r.snapshot
+    cited = CitedVersion(snapshot=snapshot, version=r.version, revised_at=r.created_at,
+                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
+    status = snapshot["verification_status"]
+    appearances = [
+        {"@type": "CreativeWork", "name": c["source"]["title"] or c["source"]["publisher"],
+         "publisher": c["source"]["publisher"], "url": c["source"]["url"],
+         "datePublished": c["source"]["published_on"]}
+        for c in snapshot["citations"]
+    ]  # fmt: skip
+    body = {
+        "@context": "https://schema.org", "@type": "ClaimReview", "url": permalink(cited),
+        "claimReviewed": claim_sentence(snapshot), "datePublished": r.created_at.date().isoformat(),
+        "author": {"@type": "Organization", "name": "equipment-db"},
+        "reviewRating": {"@type": "Rating", "ratingValue": RATINGS[status], "bestRating": 5, "worstRating": 1,
+                         "alternateName": status.capitalize(),
+                         "ratingExplanation": snapshot.get("verification_note")},
+        "itemReviewed": {"@type": "Claim", "appearance": appearances,
+                         "author": {"@type": "Person" if snapshot.get("claimant_role") else "Organization",
+                                    "name": snapshot["claimant"]} if snapshot.get("claimant") else None,
+                         "datePublished": snapshot.get("stated_on")},
+    }  # fmt: skip
+    return JSONResponse(body, media_type="application/ld+json")
