@@ -10,6 +10,7 @@ from equipment_db.base import UTCDateTime
 from equipment_db.config import get_settings
 from equipment_db.database import create_db_engine, is_sqlite
 from equipment_db.models import metadata
+from equipment_db.search.schema import include_name, include_object
 
 config = context.config
 
@@ -48,6 +49,8 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_item=_render_item,
         render_as_batch=True,
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -63,6 +66,8 @@ def run_migrations_online() -> None:
             compare_type=True,
             render_item=_render_item,
             process_revision_directives=_refuse_empty_autogenerate,
+            include_name=include_name,  # the search objects live only in their migration
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 
 from equipment_db import migrate
 from equipment_db.models import metadata
+from equipment_db.search.schema import include_name, include_object
 from tests.dbs import DatabaseFactory, engine_for
 
 
@@ -38,7 +39,10 @@ def test_models_match_the_migrated_schema(dbs: DatabaseFactory) -> None:
     engine = engine_for(dbs.blank())
     migrate.upgrade(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_name": include_name, "include_object": include_object},
+        )
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from equipment_db.base import Versioned, enum_field
 from equipment_db.catalog.models import QID_PATTERN
-from equipment_db.vocab import ActorKind
+from equipment_db.vocab import ActorKind, ClaimKind, VerificationStatus
 
 
 class ActorBase(SQLModel):
@@ -42,3 +44,48 @@ class ActorUpdate(SQLModel):
     role: str | None = None
     wikidata_qid: str | None = None
     description: str | None = None
+
+
+class ActorClaimPublic(SQLModel):
+    """A claim an actor made."""
+
+    id: str = Field(schema_extra={"examples": ["C-YSESYR2E"]})
+    kind: ClaimKind
+    value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
+    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]})
+    status: VerificationStatus
+    api_url: str = Field(description="The claim's address in the API.")
+
+
+class ActorRowPublic(SQLModel):
+    """One line of an actor list."""
+
+    name: str = Field(schema_extra={"examples": ["Nicolás Maduro"]})
+    kind: ActorKind
+    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]})
+    role: str | None = Field(default=None, schema_extra={"examples": ["President of Venezuela"]})
+    retracted: bool
+    api_url: str = Field(description="This actor's address in the API.")
+
+
+class ActorPublic(SQLModel):
+    """An actor as the API gives it: the import record's fields, its version fields, and
+    the claims the actor made."""
+
+    name: str = Field(schema_extra={"examples": ["Nicolás Maduro"]})
+    kind: ActorKind
+    country: str | None = None
+    role: str | None = None
+    wikidata_qid: str | None = None
+    description: str | None = None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
+    claims_total: int = Field(description="How many entries `claims` holds without the limit.")
+    claims: list[ActorClaimPublic] = Field(
+        description="The claims (not retracted) this actor made, oldest first; at most `claims_limit`."
+    )
+    claims_url: str = Field(description="All of them, paginated: /v1/claims?claimant=...")
+    api_url: str = Field(description="This actor's address in the API.")

@@ -119,3 +119,16 @@ def target_type_rows(session: Session) -> list[dict[str, Any]]:
         select(TargetType).where(col(TargetType.retracted_at).is_(None)).order_by(TargetType.slug)
     )
     return [{"slug": t.slug, "name": t.name, "description": t.description} for t in found]
+
+
+def aliases_by_system(session: Session, system_ids: Sequence[int]) -> dict[int, list[Alias]]:
+    """The active aliases of several systems in one query, each list in the order they were added."""
+    found: dict[int, list[Alias]] = {system_id: [] for system_id in system_ids}
+    statement = (
+        select(Alias)
+        .where(col(Alias.system_id).in_(list(system_ids)), col(Alias.retracted_at).is_(None))
+        .order_by(Alias.id)
+    )
+    for alias in session.exec(statement):
+        found[alias.system_id].append(alias)
+    return found

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from equipment_db.claims.models import Citation, Claim
+from equipment_db.claims.text import describe_value
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.dates import format_partial
 from equipment_db.normalize.urls import normalise_url
 from equipment_db.publicid import looks_like_public_id, normalise_public_id
 from equipment_db.sources.models import Source
+from equipment_db.vocab import SourceKind
 
 
 def find_source(session: Session, key: str) -> Source | None:
@@ -83,3 +89,132 @@ def source_rows(session: Session, *, include_retracted: bool = False) -> list[di
          "url": s.url, "version": s.version}
         for s in list_sources(session) if include_retracted or not s.is_retracted
     ]  # fmt: skip
+
+
+# --- The API's reads: filtered keyset pages, one source with what it carries ---------
+
+
+@dataclass(frozen=True)
+class SourceFilter:
+    kind: SourceKind | None = None
+    publisher: str | None = None  # a substring of the publisher, any case
+    language: str | None = None  # the language tag, any case
+    text: str | None = None  # a substring of the title or the publisher, any case
+    url: str | None = None  # the URL, normalised
+    include_retracted: bool = False
+
+
+def source_filter(
+    *,
+    kind: SourceKind | None = None,
+    publisher: str | None = None,
+    language: str | None = None,
+    text: str | None = None,
+    url: str | None = None,
+    include_retracted: bool = False,
+) -> SourceFilter:
+    """A filter from what a person typed: blanks are ignored, the URL is normalised."""
+    return SourceFilter(
+        kind=kind,
+        publisher=_clean(publisher),
+        language=(_clean(language) or "").lower() or None,
+        text=_clean(text),
+        url=normalise_url(url, field="url") if _clean(url) else None,
+        include_retracted=include_retracted,
+    )
+
+
+def source_list_rows(
+    session: Session, where: SourceFilter, *, limit: int = 100, after_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Sources as flat rows in id order, keyset-paginated by `after_id`, in one query."""
+    cited = aliased(Source)
+    statement = (
+        select(Source, cited.public_id)
+        .outerjoin(cited, col(cited.id) == Source.cites_source_id)
+        .order_by(Source.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        statement = statement.where(Source.id > after_id)
+    if where.kind is not None:
+        statement = statement.where(Source.kind == where.kind)
+    if where.publisher is not None:
+        statement = statement.where(_contains(Source.publisher, where.publisher))
+    if where.language is not None:
+        statement = statement.where(func.lower(Source.language) == where.language)
+    if where.text is not None:
+        statement = statement.where(
+            _contains(Source.title, where.text) | _contains(Source.publisher, where.text)
+        )
+    if where.url is not None:
+        statement = statement.where(Source.url == where.url)
+    if not where.include_retracted:
+        statement = statement.where(col(Source.retracted_at).is_(None))
+    return [
+        {"id": s.public_id, "kind": s.kind.value, "title": s.title, "publisher": s.publisher,
+         "published": format_partial(s.published_on, s.published_precision)
+         if s.published_on and s.published_precision else None,
+         "url": s.url, "language": s.language, "cites": cites, "retracted": s.is_retracted,
+         "_row_id": s.id}  # the keyset position; not shown
+        for s, cites in session.exec(statement).all()
+    ]  # fmt: skip
+
+
+def source_view(
+    session: Session, key: str, *, claims_limit: int = 100, field: str = "source_id"
+) -> dict[str, Any]:
+    """A source by public id: its record and version fields, its reporting chain (itself
+    first) and the claims it carries (one entry per citation), with their total."""
+    from equipment_db.transfer import records
+
+    public_id = normalise_public_id(key, "source", field=field)
+    source = session.exec(select(Source).where(Source.public_id == public_id)).first()
+    if source is None:
+        raise NotFound("source", key, field=field)
+    chain = reporting_chain(session, source)
+    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
+    detail = records.source_record(source, cited.public_id if cited else None)
+    detail["reporting_chain"] = [
+        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url} for s in chain
+    ]
+    detail["claims"], detail["claims_total"] = carried_claims(session, source.id, limit=claims_limit)  # type: ignore[arg-type]
+    return detail | records.meta(source)
+
+
+def carried_claims(session: Session, source_id: int, *, limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+    """The claims a source carries, one entry per active citation, and how many there are:
+    two queries whatever the number."""
+    active = (
+        Citation.source_id == source_id,
+        col(Citation.retracted_at).is_(None),
+        col(Claim.retracted_at).is_(None),
+    )
+    rows = session.exec(
+        select(Claim, Citation.role, Citation.quote, Citation.locator)
+        .join(Citation, col(Citation.claim_id) == Claim.id)
+        .where(*active)
+        .order_by(Claim.id, Citation.id)
+        .limit(limit)
+    ).all()
+    total = session.exec(
+        select(func.count())
+        .select_from(Citation)
+        .join(Claim, col(Claim.id) == Citation.claim_id)
+        .where(*active)
+    ).one()
+    return [
+        {"id": claim.public_id, "kind": claim.kind.value, "value_as_worded": describe_value(claim),
+         "role": role.value, "quote": quote, "locator": locator}
+        for claim, role, quote, locator in rows
+    ], total  # fmt: skip
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() if text and text.strip() else None
+
+
+def _contains(column: Any, text: str) -> Any:
+    """Case-insensitive substring match; % and _ typed by the user match themselves."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")

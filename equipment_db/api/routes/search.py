@@ -1,7 +1,57 @@
-"""Routes: search (to be filled)."""
+"""Search: one box over systems, claims and sources, best match first."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from equipment_db.api.deps import SessionDep
+from equipment_db.search import queries as search_queries
+from equipment_db.search.queries import MAX_LIMIT, MAX_QUERY_LENGTH
+
+router = APIRouter(prefix="/v1/search", tags=["search"])
+PATHS = {"system": "v1/systems/{}", "claim": "v1/claims/{}", "source": "v1/sources/{}"}
+TYPES_PATTERN = r"^\s*(system|claim|source)\s*(,\s*(system|claim|source)\s*)*$"
+
+
+class SearchHitPublic(BaseModel):
+    type: Literal["system", "claim", "source"] = Field(examples=["system"])
+    id: str = Field(description="Slug of a system, id of a claim (C-...) or a source (S-...).",
+                    examples=["igla-s"])  # fmt: skip
+    title: str = Field(description="System name; claim wording or subject; source title or publisher.",
+                       examples=["9K338 Igla-S"])  # fmt: skip
+    snippet: str = Field(description="The matching passage; matched words between « and ».",
+                         examples=["9K338 · Igla-S · SA-24 · SA-24 «Grinch» · igla-s"])  # fmt: skip
+    score: float = Field(description="Relevance, higher is better; compare within one answer only.")
+    url: str = Field(description="The entry's address in the API.")
+
+
+class SearchResultsPublic(BaseModel):
+    query: str = Field(examples=["Grinch"])
+    types: list[Literal["system", "claim", "source"]]
+    limit: int
+    items: list[SearchHitPublic]
+
+
+Words = Annotated[str, Query(
+    min_length=1, max_length=MAX_QUERY_LENGTH, examples=["Grinch"],
+    description="Words to find, all of them; the last may be the start of a word. Case and "
+                "diacritics are ignored; quotes and operators are plain text.",
+)]  # fmt: skip
+Types = Annotated[str, Query(max_length=50, pattern=TYPES_PATTERN, examples=["system,claim"],
+                             description="Comma-separated: system, claim, source.")]  # fmt: skip
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} results.")]
+
+
+@router.get("", summary="Search systems, claims and sources by words, best match first",
+            response_model=SearchResultsPublic)  # fmt: skip
+def search(request: Request, session: SessionDep, q: Words, types: Types = "system,claim,source",
+           limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
+    wanted = search_queries.parse_types(types)
+    hits = search_queries.search(session, q, types=wanted, limit=limit)
+    base = str(request.base_url)
+    items = [SearchHitPublic(type=h.type, id=h.key, title=h.title, snippet=h.snippet, score=h.score,  # type: ignore[arg-type]
+                             url=base + PATHS[h.type].format(h.key)) for h in hits]  # fmt: skip
+    return SearchResultsPublic(query=q, types=list(wanted), limit=limit, items=items)  # type: ignore[arg-type]

@@ -1,7 +1,122 @@
-"""Routes: sources (to be filled)."""
+"""Sources and actors: where a claim was read and who made it, each with its claims."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query, Request
+
+from equipment_db.actors import queries as actor_queries
+from equipment_db.actors.models import ActorPublic, ActorRowPublic
+from equipment_db.api.deps import SessionDep
+from equipment_db.api.paging import MAX_LIMIT, CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.sources import queries as source_queries
+from equipment_db.sources.models import SourcePublic, SourceRowPublic
+from equipment_db.vocab import ActorKind, SourceKind
 
 router = APIRouter()
+SourceId = Annotated[str, Path(description="Source id, e.g. S-PJZ2YVHP (any case, dash optional).",
+                               examples=["S-PJZ2YVHP"], max_length=20)]  # fmt: skip
+ActorName = Annotated[str, Path(description="The actor's name, any case, URL-encoded.",
+                                examples=["Nicolás Maduro"], min_length=1, max_length=200)]  # fmt: skip
+ClaimsLimit = Annotated[int, Query(ge=0, le=MAX_LIMIT, examples=[20],
+                                   description=f"How many of its claims to include (at most {MAX_LIMIT}).")]  # fmt: skip
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/v1/sources", tags=["sources"], response_model=Page[SourceRowPublic],
+            summary="List sources, filtered, oldest first, with cursor pagination")  # fmt: skip
+def list_sources(
+    request: Request,
+    session: SessionDep,
+    kind: SourceKind | None = None,
+    publisher: Annotated[
+        str | None,
+        Query(max_length=200, description="Part of the publisher's name, any case.", examples=["Anadolu"]),
+    ] = None,
+    language: Annotated[
+        str | None, Query(max_length=35, description="Language tag.", examples=["en"])
+    ] = None,
+    text: Annotated[
+        str | None,
+        Query(max_length=200, description="Part of the title or publisher, any case.", examples=["missiles"]),
+    ] = None,
+    url: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            description="The source published at this URL (compared normalised).",
+            examples=["https://defensivelines.com/?p=4182"],
+        ),
+    ] = None,
+    include_retracted: bool = False,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[SourceRowPublic]:
+    where = source_queries.source_filter(kind=kind, publisher=publisher, language=language, text=text, url=url,
+                                         include_retracted=include_retracted)  # fmt: skip
+    rows = source_queries.source_list_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [SourceRowPublic.model_validate(r | {"api_url": str(request.url_for("get_source", source_id=r["id"]))})
+             for r in rows]  # fmt: skip
+    next_url = (
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+    )
+    return Page[SourceRowPublic](items=items, limit=limit, next=next_url)
+
+
+@router.get("/v1/sources/{source_id}", tags=["sources"], response_model=SourcePublic,
+            summary="One source with its reporting chain and the claims it carries")  # fmt: skip
+def get_source(request: Request, session: SessionDep, source_id: SourceId,
+               claims_limit: ClaimsLimit = 100) -> SourcePublic:  # fmt: skip
+    detail = source_queries.source_view(session, source_id, claims_limit=claims_limit)
+    detail["api_url"] = str(request.url_for("get_source", source_id=detail["id"]))
+    detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
+        source=detail["id"], include_deprecated="true"))  # fmt: skip
+    for claim in detail["claims"]:
+        claim["api_url"] = str(request.url_for("get_claim", claim_id=claim["id"]))
+    return SourcePublic.model_validate(detail)
+
+
+@router.get("/v1/actors", tags=["actors"], response_model=Page[ActorRowPublic],
+            summary="List actors (who makes claims), filtered, with cursor pagination")  # fmt: skip
+def list_actors(
+    request: Request,
+    session: SessionDep,
+    kind: ActorKind | None = None,
+    country: Annotated[
+        str | None, Query(max_length=100, description="Code or name.", examples=["VE"])
+    ] = None,
+    include_retracted: bool = False,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[ActorRowPublic]:
+    rows = actor_queries.actor_list_rows(session, kind=kind, country=country, include_retracted=include_retracted,
+                                         limit=limit + 1, after_id=decode_cursor(cursor))  # fmt: skip
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [ActorRowPublic.model_validate(r | {"api_url": _actor_url(request, r["name"])})
+             for r in rows]  # fmt: skip
+    next_url = (
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+    )
+    return Page[ActorRowPublic](items=items, limit=limit, next=next_url)
+
+
+@router.get("/v1/actors/{name:path}", tags=["actors"], response_model=ActorPublic,
+            summary="One actor with the claims they made")  # fmt: skip
+def get_actor(request: Request, session: SessionDep, name: ActorName,
+              claims_limit: ClaimsLimit = 100) -> ActorPublic:  # fmt: skip
+    detail = actor_queries.actor_view(session, name, claims_limit=claims_limit)
+    detail["api_url"] = _actor_url(request, detail["name"])
+    detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
+        claimant=detail["name"], include_deprecated="true"))  # fmt: skip
+    for claim in detail["claims"]:
+        claim["api_url"] = str(request.url_for("get_claim", claim_id=claim["id"]))
+    return ActorPublic.model_validate(detail)
+
+
+def _actor_url(request: Request, name: str) -> str:
+    return str(request.url_for("get_actor", name=quote(name, safe="")))

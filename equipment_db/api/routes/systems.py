@@ -1,7 +1,174 @@
-"""Routes: systems (to be filled)."""
+"""Systems, side-by-side comparison, quantity timelines, target types and countries."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from equipment_db.analysis import compare as analysis_compare
+from equipment_db.analysis import queries as analysis_queries
+from equipment_db.analysis import timeline as analysis_timeline
+from equipment_db.analysis.models import (
+    ComparePublic,
+    CountryPublic,
+    SystemDetailPublic,
+    SystemRowPublic,
+    TargetTypePublic,
+    TimelinePublic,
+)
+from equipment_db.api.deps import SessionDep
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.vocab import SystemCategory
 
 router = APIRouter()
+SystemKey = Annotated[str, Path(description="Slug or any alias (any case and punctuation).",
+                                examples=["igla-s"], min_length=1, max_length=200)]  # fmt: skip
+CountryQuery = Annotated[str, Query(min_length=1, max_length=100, description="ISO code or name.",
+                                    examples=["VE"])]  # fmt: skip
+IncludeDeprecated = Annotated[bool, Query(description="Include claims ranked deprecated.")]
+IncludeRetracted = Annotated[bool, Query(description="Include retracted entries.")]
+REDIRECT = {307: {"description": "The key is an alias: the same request at the canonical slug."}}
+
+
+def _next(
+    request: Request, rows: list[dict[str, Any]], limit: int
+) -> tuple[list[dict[str, Any]], str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"])))
+
+
+def _system_url(request: Request, slug: str) -> str:
+    return str(request.url_for("get_system", key=slug))
+
+
+@router.get("/v1/systems", tags=["systems"], response_model=Page[SystemRowPublic],
+            summary="List systems, filtered, oldest first, with cursor pagination")  # fmt: skip
+def list_systems(
+    request: Request,
+    session: SessionDep,
+    category: SystemCategory | None = None,
+    origin: Annotated[
+        str | None, Query(max_length=100, description="Country of origin: ISO code or name.", examples=["RU"])
+    ] = None,
+    target_type: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            examples=["helicopter"],
+            description="Systems a capability claim says can engage it.",
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        Query(
+            max_length=200, examples=["grinch"], description="Part of the slug, name or an alias, any case."
+        ),
+    ] = None,
+    include_retracted: IncludeRetracted = False,
+    limit: LimitQuery = 50,
+    cursor: CursorQuery = None,
+) -> Page[SystemRowPublic]:
+    rows = analysis_queries.system_rows(session, category=category, origin=origin, target_type=target_type,
+                                        text=text, include_retracted=include_retracted, limit=limit + 1,
+                                        after_id=decode_cursor(cursor))  # fmt: skip
+    rows, next_url = _next(request, rows, limit)
+    items = [SystemRowPublic.model_validate(r | {"url": _system_url(request, r["slug"])}) for r in rows]
+    return Page[SystemRowPublic](items=items, limit=limit, next=next_url)
+
+
+@router.get("/v1/systems/{key}", tags=["systems"], response_model=SystemDetailPublic, responses=REDIRECT,
+            summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
+def get_system(request: Request, session: SessionDep, key: SystemKey) -> Response | SystemDetailPublic:
+    system = catalog_queries.get_system(session, key, field="key")
+    if key != system.slug:
+        return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=system.slug).path)),
+                                status_code=307)  # fmt: skip
+    summary = analysis_queries.system_summary(session, system)
+    return SystemDetailPublic.model_validate(summary | {"url": _system_url(request, system.slug)})
+
+
+@router.get("/v1/compare", tags=["systems"], response_model=ComparePublic,
+            summary="Compare 2 to 10 systems: every sourced value side by side")  # fmt: skip
+def compare_systems(
+    request: Request,
+    session: SessionDep,
+    systems: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            examples=["igla-s,fim-92-stinger"],
+            description="2 to 10 slugs or aliases, comma-separated.",
+        ),
+    ] = None,
+    system: Annotated[
+        list[str] | None,
+        Query(
+            max_length=200,
+            examples=[["igla-s", "stinger"]],
+            description="The same, one per parameter (repeated).",
+        ),
+    ] = None,
+) -> ComparePublic:
+    keys, field = (
+        (system, "system") if systems is None and system else ((systems or "").split(","), "systems")
+    )
+    found = analysis_compare.compare_systems(session, keys, field=field)
+    for ref in found["systems"]:
+        ref["url"] = _system_url(request, ref["slug"])
+    return ComparePublic.model_validate(found)
+
+
+@router.get("/v1/timeline", tags=["systems"], response_model=TimelinePublic,
+            summary="Quantity claims for a system in a country, in date order, contradictions flagged")  # fmt: skip
+def get_timeline(
+    request: Request,
+    session: SessionDep,
+    system: Annotated[
+        str, Query(min_length=1, max_length=200, description="Slug or any alias.", examples=["igla-s"])
+    ],
+    country: CountryQuery,
+    include_deprecated: IncludeDeprecated = False,
+    include_retracted: IncludeRetracted = False,
+) -> TimelinePublic:
+    found = analysis_timeline.timeline(session, system, country, include_deprecated=include_deprecated,
+                                       include_retracted=include_retracted)  # fmt: skip
+    found["system"]["url"] = _system_url(request, found["system"]["slug"])
+    return TimelinePublic.model_validate(found)
+
+
+@router.get("/v1/systems/{key}/timeline", tags=["systems"], response_model=TimelinePublic,
+            summary="The same as /v1/timeline?system={key}")  # fmt: skip
+def get_system_timeline(request: Request, session: SessionDep, key: SystemKey, country: CountryQuery,
+                        include_deprecated: IncludeDeprecated = False,
+                        include_retracted: IncludeRetracted = False) -> TimelinePublic:  # fmt: skip
+    return get_timeline(request, session, key, country, include_deprecated, include_retracted)
+
+
+@router.get("/v1/target-types", tags=["systems"], response_model=Page[TargetTypePublic],
+            summary="List target types with how many capability claims name each")  # fmt: skip
+def list_target_types(request: Request, session: SessionDep, limit: LimitQuery = 50,
+                      cursor: CursorQuery = None) -> Page[TargetTypePublic]:  # fmt: skip
+    rows = analysis_queries.target_type_rows(session, limit=limit + 1, after_id=decode_cursor(cursor))
+    rows, next_url = _next(request, rows, limit)
+    return Page[TargetTypePublic](items=[TargetTypePublic.model_validate(r) for r in rows], limit=limit,
+                                  next=next_url)  # fmt: skip
+
+
+@router.get("/v1/countries/{code}", tags=["countries"], response_model=CountryPublic,
+            summary="A country: claims about it by kind, and the systems it has quantity claims for")  # fmt: skip
+def get_country(
+    request: Request,
+    session: SessionDep,
+    code: Annotated[
+        str, Path(min_length=1, max_length=100, description="ISO code or name.", examples=["VE"])
+    ],
+) -> CountryPublic:
+    found = analysis_queries.country_summary(session, code)
+    for ref in found["systems"]:
+        ref["url"] = _system_url(request, ref["slug"])
+    return CountryPublic.model_validate(found)

@@ -1,0 +1,1 @@
+"""Read-only views across domains: system summaries, comparisons, quantity timelines."""

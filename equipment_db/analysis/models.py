@@ -1,0 +1,211 @@
+"""What the analysis reads give: systems with their specifications, comparisons, timelines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from sqlmodel import Field, SQLModel
+
+from equipment_db.vocab import (
+    AliasKind,
+    Attribute,
+    ClaimKind,
+    Counted,
+    Qualifier,
+    Rank,
+    Scope,
+    SystemCategory,
+    VerificationStatus,
+)
+
+
+class SystemRowPublic(SQLModel):
+    """One line of a system list."""
+
+    slug: str = Field(schema_extra={"examples": ["igla-s"]})
+    name: str = Field(schema_extra={"examples": ["9K338 Igla-S"]})
+    category: SystemCategory
+    origin_country: str | None = Field(default=None, schema_extra={"examples": ["RU"]})
+    aliases: list[str] = Field(default=[], schema_extra={"examples": [["Igla-S", "9K338", "SA-24"]]})
+    retracted: bool
+    url: str = Field(description="This system's address in the API.")
+
+
+class AliasPublic(SQLModel):
+    name: str = Field(schema_extra={"examples": ["SA-24 Grinch"]})
+    kind: AliasKind
+
+
+class ValuePublic(SQLModel):
+    """One sourced value of a specification, in the canonical unit with the source's words."""
+
+    claim: str = Field(schema_extra={"examples": ["C-FHB0D92J"]})
+    value_low: float | None = Field(default=None, schema_extra={"examples": [6000]})
+    value_high: float | None = Field(default=None, schema_extra={"examples": [6000]})
+    unit: str | None = Field(
+        default=None, description="The canonical unit.", schema_extra={"examples": ["m"]}
+    )
+    original_unit: str | None = Field(default=None, description="The unit the source used.",
+                                      schema_extra={"examples": ["km"]})  # fmt: skip
+    qualifier: Qualifier | None = None
+    value_text: str | None = Field(default=None, description="The source's own words.",
+                                   schema_extra={"examples": ["between 500 meters and 6 kilometers away"]})  # fmt: skip
+    rank: Rank
+    preferred: bool = Field(description="Whether this is the value shown when one must be chosen.")
+    sources: list[str] = Field(description="Publishers of the sources that carry it.",
+                               schema_extra={"examples": [["defensivelines.com"]]})  # fmt: skip
+
+
+class SpecificationPublic(SQLModel):
+    """One attribute: its preferred value (null when values compete and none is preferred)."""
+
+    attribute: Attribute
+    preferred: ValuePublic | None = None
+    competing: int = Field(description="How many active, not deprecated values it has.")
+    values: list[ValuePublic]
+
+
+class TargetTypeClaimsPublic(SQLModel):
+    slug: str = Field(schema_extra={"examples": ["helicopter"]})
+    name: str = Field(schema_extra={"examples": ["Helicopter"]})
+    claims: list[str] = Field(description="The capability claims that say so.")
+
+
+class ClaimCountsPublic(SQLModel):
+    """Active, not deprecated claims about the system."""
+
+    by_kind: dict[str, int] = Field(schema_extra={"examples": [{"specification": 8, "deployment": 4}]})
+    by_country: dict[str, int] = Field(schema_extra={"examples": [{"VE": 12}]})
+
+
+class SystemDetailPublic(SQLModel):
+    slug: str = Field(schema_extra={"examples": ["igla-s"]})
+    name: str = Field(schema_extra={"examples": ["9K338 Igla-S"]})
+    category: SystemCategory
+    origin_country: str | None = Field(default=None, schema_extra={"examples": ["RU"]})
+    manufacturer: str | None = None
+    parent: str | None = Field(default=None, description="The parent system's slug.")
+    wikidata_qid: str | None = None
+    description: str | None = None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    retracted_at: datetime | None = None
+    url: str = Field(description="This system's address in the API.")
+    aliases: list[AliasPublic]
+    specifications: list[SpecificationPublic]
+    target_types: list[TargetTypeClaimsPublic]
+    claim_counts: ClaimCountsPublic
+
+
+class SystemRefPublic(SQLModel):
+    slug: str = Field(schema_extra={"examples": ["fim-92-stinger"]})
+    name: str = Field(schema_extra={"examples": ["FIM-92 Stinger"]})
+    url: str
+
+
+class AttributeRowPublic(SQLModel):
+    """One attribute across the compared systems: every competing value of each."""
+
+    attribute: Attribute
+    systems: dict[str, list[ValuePublic]] = Field(
+        description="System slug -> its values, the preferred one first; [] when none is known."
+    )
+
+
+class ComparisonClaimPublic(SQLModel):
+    """A source comparing two of the listed systems."""
+
+    claim: str = Field(schema_extra={"examples": ["C-HMXXXQ24"]})
+    system: str = Field(schema_extra={"examples": ["igla-s"]})
+    related_system: str = Field(schema_extra={"examples": ["fim-92-stinger"]})
+    value_text: str | None = Field(
+        default=None, schema_extra={"examples": ["comparable to the US Stinger missile"]}
+    )
+    sources: list[str]
+
+
+class ComparePublic(SQLModel):
+    systems: list[SystemRefPublic]
+    attributes: list[AttributeRowPublic]
+    target_types: dict[str, dict[str, list[str]]] = Field(
+        description="Target type slug -> system slug -> capability claim ids ([] when no claim says so)."
+    )
+    comparisons: list[ComparisonClaimPublic]
+
+
+class TimelineSourcePublic(SQLModel):
+    id: str = Field(schema_extra={"examples": ["S-5ZNDAYN3"]})
+    publisher: str | None = Field(default=None, schema_extra={"examples": ["Reuters"]})
+    published: str | None = Field(default=None, schema_extra={"examples": ["2017-05-22"]})
+
+
+DateBasis = Literal["about", "stated", "published"]
+
+
+class TimelineEntryPublic(SQLModel):
+    claim: str = Field(schema_extra={"examples": ["C-GEPDCDFB"]})
+    kind: ClaimKind
+    date: str | None = Field(default=None, description="The date (or period) the number is about.",
+                             schema_extra={"examples": ["2009"]})  # fmt: skip
+    date_basis: DateBasis | None = Field(
+        default=None,
+        description="Where `date` comes from: the period the claim is `about`, the date it was `stated`, "
+        "or the earliest publication date of a source that carries it (`published`).",
+    )
+    value_low: float | None = Field(default=None, schema_extra={"examples": [1800]})
+    value_high: float | None = None
+    qualifier: Qualifier | None = None
+    value_text: str | None = None
+    counted: Counted | None = None
+    scope: Scope | None = None
+    claimant: str | None = Field(default=None, schema_extra={"examples": ["SIPRI"]})
+    verification_status: VerificationStatus
+    sources: list[TimelineSourcePublic]
+    same_as: list[str] = Field(description="Other reports of the same statement (linked same_as).")
+    same_as_group: str | None = Field(
+        default=None, description="The first claim of its same_as group in this timeline; null if alone."
+    )
+
+
+class ContradictionPublic(SQLModel):
+    """Two claims on the same counting basis, about overlapping times, whose numbers cannot both
+    be true. Flagged, not resolved."""
+
+    claims: list[str] = Field(schema_extra={"examples": [["C-GEPDCDFB", "C-00000000"]]})
+    counted: Counted
+    scope: Scope
+    values: list[str] = Field(schema_extra={"examples": [["1,800 missiles", "1,000 missiles"]]})
+    dates: list[str | None] = Field(schema_extra={"examples": [["2009", "2009"]]})
+
+
+class TimelinePublic(SQLModel):
+    system: SystemRefPublic
+    country: str = Field(schema_extra={"examples": ["VE"]})
+    entries: list[TimelineEntryPublic]
+    contradictions: list[ContradictionPublic]
+
+
+class TargetTypePublic(SQLModel):
+    slug: str = Field(schema_extra={"examples": ["uav"]})
+    name: str = Field(schema_extra={"examples": ["UAV / drone"]})
+    description: str | None = None
+    capability_claims: int = Field(description="Active, not deprecated capability claims naming it.")
+
+
+class CountrySystemPublic(SQLModel):
+    slug: str = Field(schema_extra={"examples": ["igla-s"]})
+    name: str
+    quantity_claims: int
+    url: str
+
+
+class CountryPublic(SQLModel):
+    """Active, not deprecated claims about a country."""
+
+    code: str = Field(schema_extra={"examples": ["VE"]})
+    name: str = Field(schema_extra={"examples": ["Venezuela"]})
+    claims_as_subject: dict[str, int] = Field(description="Claims whose country it is, by kind.")
+    claims_as_counterparty: dict[str, int] = Field(description="Claims naming it as counterparty, by kind.")
+    systems: list[CountrySystemPublic] = Field(description="Systems with quantity claims about it.")

@@ -1,0 +1,246 @@
+"""Reads across domains: system lists and summaries, target types, countries.
+
+Every function runs a fixed number of statements whatever the number of rows: related rows
+come in one `IN (...)` batch or a join, never one query per row. "Active" claims are those
+neither retracted nor ranked deprecated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.catalog.models import Alias, System, TargetType
+from equipment_db.claims.models import Citation, Claim
+from equipment_db.claims.rules import QUANTITY_KINDS
+from equipment_db.errors import InvalidValue, NotFound
+from equipment_db.normalize.countries import country_code, country_name
+from equipment_db.sources.models import Source
+from equipment_db.vocab import Attribute, ClaimKind, Qualifier, Rank, SystemCategory
+
+ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
+
+
+def active() -> Any:
+    """Claims neither retracted nor deprecated."""
+    return and_(col(Claim.retracted_at).is_(None), Claim.rank != Rank.deprecated)
+
+
+def with_quantity() -> Any:
+    """Quantity claims (inventory, deployment, transfer, ...) with a number or an unspecified one."""
+    return and_(
+        col(Claim.kind).in_(list(QUANTITY_KINDS)),
+        or_(col(Claim.value_low).is_not(None), col(Claim.value_high).is_not(None),
+            Claim.qualifier == Qualifier.unspecified),
+    )  # fmt: skip
+
+
+def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Source]]:
+    """The sources carrying each claim (active citations, in citation order), in one query."""
+    found: dict[int, list[Source]] = {claim_id: [] for claim_id in claim_ids}
+    statement = (
+        select(Citation.claim_id, Source)
+        .join(Source, col(Source.id) == Citation.source_id)
+        .where(col(Citation.claim_id).in_(list(claim_ids)), col(Citation.retracted_at).is_(None))
+        .order_by(Citation.id)
+    )
+    for claim_id, source in session.exec(statement):
+        if all(known.id != source.id for known in found[claim_id]):
+            found[claim_id].append(source)
+    return found
+
+
+def publishers(sources: Sequence[Source]) -> list[str]:
+    names = [s.publisher or s.title or s.public_id for s in sources]
+    return list(dict.fromkeys(names))
+
+
+def preferred_value(claims: Sequence[Claim]) -> Claim | None:
+    """The value ranked preferred; else the only one; else None: competing values stay unresolved."""
+    ranked = [c for c in claims if c.rank is Rank.preferred]
+    if ranked:
+        return ranked[0]
+    return claims[0] if len(claims) == 1 else None
+
+
+def specification_values(
+    session: Session, system_ids: Sequence[int]
+) -> dict[int, dict[Attribute, list[dict[str, Any]]]]:
+    """Per system, per attribute (vocabulary order): every active value, the preferred first."""
+    claims = session.exec(
+        select(Claim)
+        .where(col(Claim.system_id).in_(list(system_ids)), Claim.kind == ClaimKind.specification, active())
+        .order_by(Claim.id)
+    ).all()
+    cited = sources_by_claim(session, [c.id for c in claims])  # type: ignore[misc]
+    grouped: dict[int, dict[Attribute, list[Claim]]] = {
+        system_id: defaultdict(list) for system_id in system_ids
+    }
+    for claim in claims:
+        grouped[claim.system_id][claim.attribute].append(claim)  # type: ignore[index]
+    result: dict[int, dict[Attribute, list[dict[str, Any]]]] = {}
+    for system_id, by_attribute in grouped.items():
+        result[system_id] = {}
+        for attribute in sorted(by_attribute, key=ATTRIBUTE_ORDER.__getitem__):
+            values = by_attribute[attribute]
+            chosen = preferred_value(values)
+            ordered = sorted(values, key=lambda c: (c is not chosen, c.id))
+            result[system_id][attribute] = [_value(c, cited[c.id], c is chosen) for c in ordered]  # type: ignore[index]
+    return result
+
+
+def _value(claim: Claim, sources: Sequence[Source], preferred: bool) -> dict[str, Any]:
+    return {"claim": claim.public_id, "value_low": claim.value_low, "value_high": claim.value_high,
+            "unit": claim.unit, "original_unit": claim.original_unit, "qualifier": claim.qualifier,
+            "value_text": claim.value_text, "rank": claim.rank, "preferred": preferred,
+            "sources": publishers(sources)}  # fmt: skip
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def system_rows(
+    session: Session,
+    *,
+    category: SystemCategory | None = None,
+    origin: str | None = None,
+    target_type: str | None = None,
+    text: str | None = None,
+    include_retracted: bool = False,
+    limit: int = 50,
+    after_id: int | None = None,
+) -> list[dict[str, Any]]:
+    """Systems in id order, keyset-paginated. `origin`: a code or name; `target_type`: systems
+    with an active capability claim for it; `text`: part of the slug, name or an alias, any case."""
+    statement = select(System).order_by(System.id).limit(limit)
+    if after_id is not None:
+        statement = statement.where(System.id > after_id)
+    if category is not None:
+        statement = statement.where(System.category == category)
+    if origin is not None and origin.strip():
+        statement = statement.where(System.origin_country == country_code(origin, field="origin"))
+    if target_type is not None and target_type.strip():
+        target = catalog_queries.get_target_type(session, target_type)
+        capable = select(Claim.system_id).where(
+            Claim.kind == ClaimKind.capability, Claim.target_type_id == target.id, active()
+        )
+        statement = statement.where(col(System.id).in_(capable))
+    if text is not None and text.strip():
+        pattern = _like(text.strip())
+        named = select(Alias.system_id).where(
+            func.lower(Alias.name).like(pattern, escape="\\"), col(Alias.retracted_at).is_(None)
+        )
+        statement = statement.where(or_(func.lower(System.slug).like(pattern, escape="\\"),
+                                        func.lower(System.name).like(pattern, escape="\\"),
+                                        col(System.id).in_(named)))  # fmt: skip
+    if not include_retracted:
+        statement = statement.where(col(System.retracted_at).is_(None))
+    systems = session.exec(statement).all()
+    names = catalog_queries.aliases_by_system(session, [s.id for s in systems])  # type: ignore[misc]
+    return [{"slug": s.slug, "name": s.name, "category": s.category, "origin_country": s.origin_country,
+             "aliases": [a.name for a in names[s.id]], "retracted": s.is_retracted,  # type: ignore[index]
+             "_row_id": s.id} for s in systems]  # fmt: skip
+
+
+def system_summary(session: Session, system: System) -> dict[str, Any]:
+    """Identity, aliases, one entry per specification attribute, target types, claim counts."""
+    parent = session.get(System, system.parent_id) if system.parent_id else None
+    values = specification_values(session, [system.id])[system.id]  # type: ignore[list-item,index]
+    specifications = [
+        {"attribute": attribute, "preferred": next((v for v in found if v["preferred"]), None),
+         "competing": len(found), "values": found}
+        for attribute, found in values.items()
+    ]  # fmt: skip
+    capable = session.exec(
+        select(TargetType.slug, TargetType.name, Claim.public_id)
+        .join(Claim, col(Claim.target_type_id) == TargetType.id)
+        .where(Claim.system_id == system.id, Claim.kind == ClaimKind.capability, active())
+        .order_by(TargetType.slug, Claim.public_id)
+    ).all()
+    targets: dict[str, dict[str, Any]] = {}
+    for slug, name, claim_id in capable:
+        targets.setdefault(slug, {"slug": slug, "name": name, "claims": []})["claims"].append(claim_id)
+    mine = and_(Claim.system_id == system.id, active())
+    by_kind = session.exec(select(Claim.kind, func.count()).where(mine).group_by(Claim.kind)).all()
+    by_country = session.exec(
+        select(Claim.country, func.count())
+        .where(mine, col(Claim.country).is_not(None))
+        .group_by(Claim.country)
+    ).all()
+    return {
+        "slug": system.slug, "name": system.name, "category": system.category,
+        "origin_country": system.origin_country, "manufacturer": system.manufacturer,
+        "parent": parent.slug if parent else None, "wikidata_qid": system.wikidata_qid,
+        "description": system.description, "version": system.version, "created_at": system.created_at,
+        "updated_at": system.updated_at, "retracted_at": system.retracted_at,
+        "aliases": [{"name": a.name, "kind": a.kind} for a in catalog_queries.aliases(session, system.id)],  # type: ignore[arg-type]
+        "specifications": specifications,
+        "target_types": list(targets.values()),
+        "claim_counts": {"by_kind": {k.value: n for k, n in sorted(by_kind)},
+                         "by_country": {c: n for c, n in sorted(by_country)}},
+    }  # fmt: skip
+
+
+def target_type_rows(
+    session: Session, *, limit: int = 50, after_id: int | None = None
+) -> list[dict[str, Any]]:
+    """Target types in id order with the number of active capability claims naming each."""
+    counted = and_(col(Claim.target_type_id) == TargetType.id, Claim.kind == ClaimKind.capability, active())
+    statement = (
+        select(TargetType, func.count(col(Claim.id)))
+        .outerjoin(Claim, counted)
+        .where(col(TargetType.retracted_at).is_(None))
+        .group_by(col(TargetType.id))
+        .order_by(TargetType.id)
+        .limit(limit)
+    )
+    if after_id is not None:
+        statement = statement.where(TargetType.id > after_id)
+    return [{"slug": t.slug, "name": t.name, "description": t.description, "capability_claims": n,
+             "_row_id": t.id} for t, n in session.exec(statement)]  # fmt: skip
+
+
+def resolve_country(key: str, *, field: str = "code") -> str:
+    """An ISO code for a code or name; an unknown country is not found (404), not invalid."""
+    try:
+        code = country_code(key, field=field)
+    except InvalidValue:
+        raise NotFound("country", key, field=field) from None
+    if code is None:
+        raise NotFound("country", key, field=field)
+    return code
+
+
+def country_summary(session: Session, key: str) -> dict[str, Any]:
+    """Active claims about a country by kind, as subject and as counterparty, and the systems
+    that its quantity claims are about."""
+    code = resolve_country(key)
+    as_subject = session.exec(
+        select(Claim.kind, func.count()).where(Claim.country == code, active()).group_by(Claim.kind)
+    ).all()
+    as_counterparty = session.exec(
+        select(Claim.kind, func.count())
+        .where(Claim.counterparty_country == code, active())
+        .group_by(Claim.kind)
+    ).all()
+    systems = session.exec(
+        select(System.slug, System.name, func.count(col(Claim.id)))
+        .join(Claim, col(Claim.system_id) == System.id)
+        .where(Claim.country == code, active(), with_quantity())
+        .group_by(col(System.id), System.slug, System.name)
+        .order_by(System.slug)
+    ).all()
+    return {
+        "code": code,
+        "name": country_name(code),
+        "claims_as_subject": {k.value: n for k, n in sorted(as_subject)},
+        "claims_as_counterparty": {k.value: n for k, n in sorted(as_counterparty)},
+        "systems": [{"slug": slug, "name": name, "quantity_claims": n} for slug, name, n in systems],
+    }

@@ -1,0 +1,1 @@
+"""Full-text search over systems, claims and sources (SQLite FTS5, PostgreSQL tsvector)."""

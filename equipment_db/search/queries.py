@@ -1,0 +1,160 @@
+"""Full-text search over systems, claims and sources: best match first, on SQLite and PostgreSQL.
+
+What a person types is never handed to a query parser as syntax. `search_words` cleans it
+into words; each engine then gets a query it cannot misread:
+
+- SQLite FTS5: every word a string literal, `"..."` with inner quotes doubled, joined by
+  spaces (AND); the last word also matches as a prefix (`"stin"*`).
+- PostgreSQL: `websearch_to_tsquery('simple', ...)` over the words, each double-quoted so
+  that `or`, `-` and quotes are plain words, AND the last word as a quoted prefix lexeme
+  (`to_tsquery('simple', '''stin'':*')`). Both sides of the match are folded by the
+  database function `search_fold` (diacritics dropped), as the index was.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from equipment_db.catalog.models import System
+from equipment_db.claims.models import Claim
+from equipment_db.claims.text import describe_value
+from equipment_db.errors import InvalidValue, MissingValue
+from equipment_db.search.schema import DOC_TYPES
+
+MAX_QUERY_LENGTH = 200
+MAX_LIMIT = 100
+START, STOP, ELLIPSIS = "«", "»", "…"  # around matched words in snippets
+_HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    type: str  # system, claim or source
+    key: str  # slug, C-... or S-...
+    title: str
+    snippet: str
+    score: float  # higher is better; comparable within one answer, not across engines
+
+
+def search_words(text: str) -> list[str]:
+    """The words of `text`: control and format characters dropped (NUL, zero-width, ...),
+    split on white space, words without a letter or digit left out (they match nothing).
+    Raises MissingValue (field `q`) when no word is left."""
+    cleaned = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if unicodedata.category(ch) not in ("Cf", "Cs", "Co", "Cn")
+    )
+    words = [word for word in cleaned.split() if _HAS_LETTER_OR_DIGIT.search(word)]
+    if not words:
+        raise MissingValue("q", "at least one word with a letter or digit to search for")
+    return words
+
+
+def parse_types(text: str | None) -> tuple[str, ...]:
+    """`system,claim` -> ("system", "claim"); empty means every type."""
+    names = [name.strip().lower() for name in (text or "").split(",") if name.strip()]
+    unknown = [name for name in names if name not in DOC_TYPES]
+    if unknown:
+        raise InvalidValue("types", text, f"names an unknown type; choose from {', '.join(DOC_TYPES)}")
+    return tuple(t for t in DOC_TYPES if t in names) or DOC_TYPES
+
+
+def fts5_query(words: Sequence[str]) -> str:
+    """Words as FTS5 string literals joined by spaces (AND), the last one also a prefix:
+    `air`, `def` -> `"air" "def"*`; a `"` inside a word is doubled."""
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    return " ".join(quoted) + "*"
+
+
+def websearch_text(words: Sequence[str]) -> str:
+    """Every word but the last, each double-quoted (a phrase of its own tokens) for
+    `websearch_to_tsquery`; quotes inside a word become spaces."""
+    return " ".join('"' + word.replace('"', " ") + '"' for word in words[:-1])
+
+
+def tsquery_prefix(words: Sequence[str]) -> str:
+    """The last word as a quoted tsquery lexeme with prefix match: `'it''s':*`."""
+    return "'" + words[-1].replace("\\", "\\\\").replace("'", "''") + "':*"
+
+
+_ORDER = "CASE doc_type WHEN 'system' THEN 0 WHEN 'source' THEN 1 ELSE 2 END, doc_key"
+
+_SQLITE = f"""
+SELECT doc_type, doc_key, title, score,
+       snippet(search_index, -1, '{START}', '{STOP}', '{ELLIPSIS}', 16) AS snippet
+FROM (SELECT rowid AS hit, -bm25(search_index, 0.0, 0.0, 4.0, 1.0) AS score FROM search_index
+      WHERE search_index MATCH :match AND doc_type IN :types
+      ORDER BY score DESC, {_ORDER} LIMIT :limit) AS best
+JOIN search_index ON search_index.rowid = best.hit
+WHERE search_index MATCH :match
+ORDER BY score DESC, {_ORDER}
+"""
+
+_HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
+_POSTGRES = f"""
+WITH query AS (
+    SELECT websearch_to_tsquery('simple', search_fold(:words))
+           && to_tsquery('simple', search_fold(:prefix)) AS q
+), best AS (
+    SELECT d.doc_type, d.doc_key, d.title, d.body, ts_rank(d.document, query.q) AS score
+    FROM search_document AS d, query
+    WHERE d.document @@ query.q AND d.doc_type IN :types
+    ORDER BY score DESC, {_ORDER} LIMIT :limit
+)
+SELECT doc_type, doc_key, title, score,
+       CASE WHEN strpos(shown.snippet, '{START}') > 0 THEN shown.snippet
+            ELSE ts_headline('simple', search_fold(shown.text), query.q, :headline) END AS snippet
+FROM best, query,
+     LATERAL (SELECT t.text, ts_headline('simple', t.text, query.q, :headline) AS snippet
+              FROM (SELECT CASE WHEN body = '' THEN title ELSE title || ' · ' || body END AS text) AS t
+     ) AS shown
+ORDER BY score DESC, {_ORDER}
+"""
+
+
+def search(
+    session: Session, text: str, *, types: Iterable[str] = DOC_TYPES, limit: int = 20
+) -> list[SearchHit]:
+    """Live systems, claims and sources matching every word of `text`, best first."""
+    words = search_words(text)
+    limit = max(1, min(limit, MAX_LIMIT))
+    if session.get_bind().dialect.name == "sqlite":
+        statement = sa.text(_SQLITE).bindparams(sa.bindparam("types", expanding=True))
+        params = {"match": fts5_query(words), "types": list(types), "limit": limit}
+    else:
+        statement = sa.text(_POSTGRES).bindparams(sa.bindparam("types", expanding=True))
+        params = {"words": websearch_text(words), "prefix": tsquery_prefix(words), "types": list(types),
+                  "limit": limit, "headline": _HEADLINE}  # fmt: skip
+    rows = session.execute(statement, params).all()
+    hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
+                      score=round(float(r.score), 6)) for r in rows]  # fmt: skip
+    return _name_untitled_claims(session, hits)
+
+
+def _name_untitled_claims(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
+    """A claim without wording or subject is titled by its system and value: `igla-s: 6 km`."""
+    untitled = [hit.key for hit in hits if hit.type == "claim" and not hit.title]
+    if not untitled:
+        return hits
+    statement = (
+        select(Claim, System.slug)
+        .outerjoin(System, col(System.id) == Claim.system_id)
+        .where(col(Claim.public_id).in_(untitled))
+    )
+    titles = {}
+    for claim, slug in session.exec(statement).all():
+        value = describe_value(claim)
+        titles[claim.public_id] = f"{slug}: {value}" if slug and value else slug or value or claim.public_id
+    return [
+        SearchHit(hit.type, hit.key, titles.get(hit.key, hit.key), hit.snippet, hit.score)
+        if hit.type == "claim" and not hit.title
+        else hit
+        for hit in hits
+    ]

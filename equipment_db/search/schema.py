@@ -1,0 +1,52 @@
+"""The names of the full-text search objects, and the filter that hides them from autogenerate.
+
+The objects live only in the migration `2026_11_23_full_text_search` (revision 0002), never in
+the table models: database triggers keep them current, so every write path (the services,
+the bulk importer's Core inserts, a hand-written UPDATE) updates the index without code.
+
+SQLite: the FTS5 table `search_index` (and the shadow tables FTS5 keeps beside it,
+`search_index_data`, `..._idx`, `..._content`, `..._docsize`, `..._config`); triggers named
+`search_*`. A document's rowid is `id * 4 + ROWID_OFFSET[doc_type]`, so a trigger replaces
+one document by rowid without scanning the index.
+
+PostgreSQL: the table `search_document` with a `tsvector` column and a GIN index, the
+function `search_fold` (drops diacritics) and plpgsql functions and triggers named `search_*`.
+
+Caution for later migrations on SQLite: batch mode rebuilds a table by copy, drop and
+rename. The drop takes that table's triggers with it, and the rename fails while triggers
+on other tables name the dropped one ("error in trigger search_citation_insert: no such
+table: main.claim"). A migration that batch-alters system, alias, claim, citation, actor
+or source must drop the `search_*` triggers first and create them again afterwards (copy
+the statements of the migration that last defined them); tests/test_search.py checks
+that every trigger exists at head.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+DOC_TYPES = ("system", "claim", "source")
+SQLITE_INDEX = "search_index"
+PG_TABLE = "search_document"
+ROWID_OFFSET = {"system": 1, "claim": 2, "source": 3}
+_FTS5_SHADOWS = frozenset(
+    f"{SQLITE_INDEX}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")
+)
+TABLES = frozenset({SQLITE_INDEX, PG_TABLE}) | _FTS5_SHADOWS
+
+
+def is_search_table(name: str | None) -> bool:
+    return name in TABLES
+
+
+def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic `include_name`: skip the search tables before they are reflected."""
+    return not (type_ == "table" and is_search_table(name))
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic `include_object`: skip the search tables and anything that belongs to them."""
+    if type_ == "table":
+        return not is_search_table(name)
+    table = getattr(obj, "table", None)
+    return not (table is not None and is_search_table(table.name))
