@@ -31,7 +31,7 @@ PROBLEM = "application/problem+json"
 # Routes written elsewhere; the client only passes their JSON through.
 SYSTEM_PATH = "/v1/systems/{key}"
 COMPARE_PATH = "/v1/compare"
-TIMELINE_PATH = "/v1/systems/{key}/timeline"
+TIMELINE_PATH = "/v1/timeline"
 
 
 class ApiError(Exception):
@@ -137,10 +137,10 @@ class Client:
         return self._json(SYSTEM_PATH.format(key=_segment(key)))
 
     def compare(self, *systems: str) -> dict[str, Any]:
-        return self._json(COMPARE_PATH, {"system": list(systems)})
+        return self._json(COMPARE_PATH, {"systems": ",".join(systems)})
 
     def timeline(self, system: str, country: str) -> dict[str, Any]:
-        return self._json(TIMELINE_PATH.format(key=_segment(system)), {"country": country})
+        return self._json(TIMELINE_PATH, {"system": system, "country": country})
 
     # -- the service ------------------------------------------------------------------------
 

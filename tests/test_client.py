@@ -157,8 +157,8 @@ def test_system_compare_and_timeline_pass_the_json_through() -> None:
         ]
     assert seen == [
         "https://db.example.org/v1/systems/SA-24%20Grinch",
-        "https://db.example.org/v1/compare?system=igla-s&system=fim-92-stinger",
-        "https://db.example.org/v1/systems/igla-s/timeline?country=VE",
+        "https://db.example.org/v1/compare?systems=igla-s%2Cfim-92-stinger",
+        "https://db.example.org/v1/timeline?system=igla-s&country=VE",
     ]
     assert answers[1] == {"path": "/v1/compare"}
 
