@@ -7,23 +7,29 @@ exactly as it was. Synthetic data only: "Test System 9", "Test Claimant 9".
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, select
-from typer.testing import CliRunner, Result
+from typer.testing import Result
 
 from cli.main import app
 from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType
-from tests.dbs import DatabaseFactory, db_state, engine_for
-
-runner = CliRunner()
-EDITOR = "test-editor"
+from tests.cli_helpers import (  # noqa: F401  (_dispose_engines is an autouse fixture)
+    EDITOR,
+    _dispose_engines,
+    assert_each_refused,
+    assert_refused,
+    cli,
+    explain,
+    lines,
+    ok,
+    read_json,
+    runner,
+    state,
+)
+from tests.dbs import DatabaseFactory, engine_for
 
 IGLA_S = {
     "type": "system",
@@ -75,24 +81,6 @@ ADD_TEST_CLAIMANT_9 = (
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def cli(url: str, *args: str) -> Result:
-    return runner.invoke(app, ["--db", url, "--editor", EDITOR, *args])
-
-
-def explain(result: Result) -> str:
-    return f"exit {result.exit_code}\n{result.output}{result.exception!r}"
-
-
-def ok(url: str, *args: str) -> Result:
-    result = cli(url, *args)
-    assert result.exit_code == 0, explain(result)
-    return result
-
-
-def read_json(url: str, *args: str) -> Any:
-    return json.loads(ok(url, *args, "--json").stdout)
-
-
 def without_times(record: dict[str, Any]) -> dict[str, Any]:
     """The record without created_at/updated_at, after checking they are ISO 8601 times."""
     rest = dict(record)
@@ -101,50 +89,9 @@ def without_times(record: dict[str, Any]) -> dict[str, Any]:
     return rest
 
 
-def lines(text: str) -> list[str]:
-    """Output lines with runs of white space (table padding) folded to one space."""
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-
-
 def usage_text(result: Result) -> str:
     """A usage error's panel as one line, without the box drawing."""
     return " ".join(result.stderr.replace("│", " ").replace("╭", " ").replace("╰", " ").split())
-
-
-_engines: dict[str, sa.Engine] = {}
-
-
-@pytest.fixture(autouse=True)
-def _dispose_engines() -> Iterator[None]:
-    yield
-    while _engines:
-        _engines.popitem()[1].dispose()
-
-
-def state(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table (one engine per database, disposed after the test)."""
-    if url not in _engines:
-        _engines[url] = engine_for(url)
-    return db_state(_engines[url])
-
-
-def assert_refused(url: str, *args: str, message: str) -> None:
-    """Exit 1, exactly `error: <message>` on stderr, nothing on stdout, nothing written."""
-    before = state(url)
-    result = cli(url, *args)
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message}\n"), explain(result)
-    assert state(url) == before
-
-
-def assert_each_refused(url: str, cases: list[tuple[str, list[str], str]]) -> None:
-    """`assert_refused` for each (case, args, message) in turn, on one database."""
-    before = state(url)
-    for case, args, message in cases:
-        result = cli(url, *args)
-        assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message}\n"), (
-            f"{case}: {explain(result)}"
-        )
-        assert state(url) == before, case
 
 
 def revisions(url: str, entity_type: EntityType) -> list[tuple[str, int, str, str, str | None]]:

@@ -8,22 +8,29 @@ leaves the database exactly as it was. Seed data: C-YSESYR2E is Maduro's "no les
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from typer.testing import CliRunner, Result
 
 from cli import claims as claims_cli
-from cli.main import app
-from tests.dbs import DatabaseFactory, db_state, engine_for
+from tests.cli_helpers import (  # noqa: F401  (_dispose_engines is an autouse fixture)
+    EDITOR,
+    _dispose_engines,
+    assert_each_refused,
+    assert_refused,
+    cli,
+    explain,
+    lines,
+    ok,
+    read_json,
+    runner,
+    state,
+)
+from tests.dbs import DatabaseFactory, engine_for
 
-runner = CliRunner()
-EDITOR = "test-editor"
 CLAIM_ID = re.compile(r"C-[0-9A-Z]{8}")
 
 MADURO = "C-YSESYR2E"  # deployment, igla-s, VE, at least 5,000 missiles, stated 2025-10-22
@@ -41,24 +48,6 @@ SPUTNIK_GLOBE_URL = (
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def cli(url: str, *args: str, input: str | None = None) -> Result:
-    return runner.invoke(app, ["--db", url, "--editor", EDITOR, *args], input=input)
-
-
-def explain(result: Result) -> str:
-    return f"exit {result.exit_code}\n{result.output}{result.exception!r}"
-
-
-def ok(url: str, *args: str, input: str | None = None) -> Result:
-    result = cli(url, *args, input=input)
-    assert result.exit_code == 0, explain(result)
-    return result
-
-
-def read_json(url: str, *args: str) -> Any:
-    return json.loads(ok(url, *args, "--json").stdout)
-
-
 def show(url: str, claim_id: str) -> dict[str, Any]:
     return read_json(url, "claim", "show", claim_id)
 
@@ -72,46 +61,6 @@ def history(url: str, claim_id: str) -> list[tuple[int, str, str, str | None]]:
 
 def listed(url: str, *filters: str) -> set[str]:
     return {row["id"] for row in read_json(url, "claim", "list", *filters)}
-
-
-def lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
-
-
-_engines: dict[str, sa.Engine] = {}
-
-
-@pytest.fixture(autouse=True)
-def _dispose_engines() -> Iterator[None]:
-    yield
-    while _engines:
-        _engines.popitem()[1].dispose()
-
-
-def state(url: str) -> dict[str, list[tuple]]:
-    """Every row of every table (one engine per database, disposed after the test)."""
-    if url not in _engines:
-        _engines[url] = engine_for(url)
-    return db_state(_engines[url])
-
-
-def assert_refused(url: str, *args: str, message: str) -> None:
-    """Exit 1, exactly `error: <message>` on stderr, nothing on stdout, nothing written."""
-    before = state(url)
-    result = cli(url, *args)
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message}\n"), explain(result)
-    assert state(url) == before
-
-
-def assert_each_refused(url: str, cases: list[tuple[str, list[str], str]]) -> None:
-    """`assert_refused` for each (case, args, message) in turn, on one database."""
-    before = state(url)
-    for case, args, message in cases:
-        result = cli(url, *args)
-        assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {message}\n"), (
-            f"{case}: {explain(result)}"
-        )
-        assert state(url) == before, case
 
 
 def add_claim(url: str, *args: str) -> str:
