@@ -20,7 +20,7 @@ from equipment_db.citations.entry import (
     source_reference,
 )
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\textbraceleft{}",
@@ -43,12 +43,12 @@ def latex_escape(value: str) -> str:
     return _SPECIAL.sub(lambda match: _SPECIALS[match.group(0)], " ".join(value.split()))
 
 
-def _verbatim(value: str) -> str:
+def verbatim(value: str) -> str:
     """A URL as biblatex reads it (verbatim): only braces and whitespace need care."""
     return re.sub(r"[{}\s]", lambda match: f"%{ord(match.group(0)):02X}", value.strip())
 
 
-def _key(key: str) -> str:
+def bibtex_key(key: str) -> str:
     return "edb-" + _KEY_UNSAFE.sub("-", key)
 
 
@@ -59,7 +59,7 @@ def _names(names: Sequence[str]) -> str:
     )
 
 
-def _entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
+def bibtex_entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
     """`month` holds a BibTeX month macro (`nov`), every other field a braced value."""
     lines = [
         f"  {name} = {value}," if name == "month" else f"  {name} = {{{value}}},"
@@ -69,15 +69,16 @@ def _entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> str:
     return "\n".join([f"@{kind}{{{key},", *lines, "}"])
 
 
-def _date_fields(parts: list[int] | None) -> list[tuple[str, str | None]]:
+def date_fields(parts: list[int] | None) -> list[tuple[str, str | None]]:
     if not parts:
         return []
     iso = "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
-    month = _MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else None
+    month = MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else None
     return [("date", iso), ("year", str(parts[0])), ("month", month)]
 
 
-def _source_entry(cited: CitedVersion, source: CitedSource) -> str:
+def source_entry(cited: CitedVersion | None, source: CitedSource, *, note: str | None = None) -> str:
+    """One source; tied to the citing claim, or standing alone with `note` when `cited` is None."""
     title, publisher = source.get("title"), source.get("publisher")
     accessed = text.format_date(source.source.get("accessed_on"), "day")
     is_news = source.kind == "news_article"
@@ -85,15 +86,15 @@ def _source_entry(cited: CitedVersion, source: CitedSource) -> str:
         ("title", f"{{{latex_escape(title)}}}" if title else None),
         ("author", _names(source.authors) if source.authors else None),
         ("journal" if is_news else "publisher", latex_escape(publisher) if publisher else None),
-        *_date_fields(source.date_parts),
-        ("url", _verbatim(source.get("url") or "") or None),
+        *date_fields(source.date_parts),
+        ("url", verbatim(source.get("url") or "") or None),
         ("urldate", accessed),
-        ("related", _key(cited.key)),
-        ("note", latex_escape(source_note(cited, source))),
+        ("related", bibtex_key(cited.key) if cited else None),
+        ("note", latex_escape(source_note(cited, source) if cited else note or "") or None),
     ]
     if not title:
         fields.insert(0, ("howpublished", latex_escape(f"untitled {source.kind_words()}")))
-    return _entry("article" if is_news else "misc", _key(source.key), fields)
+    return bibtex_entry("article" if is_news else "misc", bibtex_key(source.key), fields)
 
 
 def render_bibtex(cited: CitedVersion) -> str:
@@ -104,9 +105,9 @@ def render_bibtex(cited: CitedVersion) -> str:
         f"Version {cited.version} of {PUBLISHER} claim {cited.public_id}, {link}. "
         f"{full_stop(caveat_note(cited))} Sources: {full_stop(listed)}"
     )
-    entry = _entry(
+    entry = bibtex_entry(
         "misc",
-        _key(cited.key),
+        bibtex_key(cited.key),
         [
             ("title", f"{{{latex_escape(text.claim_sentence(cited.snapshot).rstrip('.'))}}}"),
             ("author", f"{{{PUBLISHER}}}"),
@@ -115,11 +116,11 @@ def render_bibtex(cited: CitedVersion) -> str:
             ("version", str(cited.version)),
             ("date", revised.isoformat()),
             ("year", str(revised.year)),
-            ("month", _MONTHS[revised.month - 1]),
-            ("url", _verbatim(link)),
+            ("month", MONTHS[revised.month - 1]),
+            ("url", verbatim(link)),
             ("urldate", cited.accessed_on.isoformat()),
-            ("related", ",".join(_key(source.key) for source in sources) or None),
+            ("related", ",".join(bibtex_key(source.key) for source in sources) or None),
             ("note", latex_escape(note)),
         ],
     )
-    return "\n\n".join([entry, *(_source_entry(cited, source) for source in sources)]) + "\n"
+    return "\n\n".join([entry, *(source_entry(cited, source) for source in sources)]) + "\n"

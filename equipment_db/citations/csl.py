@@ -32,7 +32,7 @@ _TYPES = {
 }
 
 
-def _date(value: date) -> dict[str, list[list[int]]]:
+def csl_date(value: date) -> dict[str, list[list[int]]]:
     return {"date-parts": [[value.year, value.month, value.day]]}
 
 
@@ -57,14 +57,17 @@ def entry_item(cited: CitedVersion) -> dict[str, Any]:
         "number": cited.public_id,
         "version": str(cited.version),
         "URL": permalink(cited),
-        "issued": _date(cited.revised_on),
-        "accessed": _date(cited.accessed_on),
+        "issued": csl_date(cited.revised_on),
+        "accessed": csl_date(cited.accessed_on),
         "note": entry_note(cited),
     }
 
 
-def source_item(cited: CitedVersion, source: CitedSource) -> dict[str, Any]:
-    """One cited source; `issued` keeps only the parts its precision vouches for."""
+def source_item(
+    cited: CitedVersion | None, source: CitedSource, *, note: str | None = None
+) -> dict[str, Any]:
+    """One cited source; `issued` keeps only the parts its precision vouches for. The note
+    ties it to the citing claim, or is `note` for a source cited on its own."""
     item: dict[str, Any] = {"id": source.key, "type": _TYPES.get(source.kind, "document")}
     title, publisher = source.get("title"), source.get("publisher")
     if title:
@@ -82,7 +85,9 @@ def source_item(cited: CitedVersion, source: CitedSource) -> dict[str, Any]:
         item["accessed"] = {"date-parts": [accessed]}
     if source.get("url"):
         item["URL"] = source.get("url")
-    item["note"] = source_note(cited, source)
+    item["note"] = note if cited is None else source_note(cited, source)
+    if not item["note"]:
+        del item["note"]
     return item
 
 

@@ -34,14 +34,19 @@ class CitationFormat(StrEnum):
     csl_json = "csl-json"
 
 
-def render(cited: CitedVersion, fmt: CitationFormat | str) -> str:
-    """The citation as text: formatted lines (APA, Chicago, MLA), a `.bib` or `.ris` file's
-    content, or a CSL-JSON array. `fmt` may be given by its value (`"csl-json"`)."""
+def format_value(fmt: CitationFormat | str) -> CitationFormat:
+    """The format, given as itself or by its value; InvalidValue (field `format`) otherwise."""
     try:
-        fmt = CitationFormat(fmt)
+        return CitationFormat(fmt)
     except ValueError:
         choices = ", ".join(choice.value for choice in CitationFormat)
         raise InvalidValue("format", fmt, f"is not a citation format (use one of {choices})") from None
+
+
+def render(cited: CitedVersion, fmt: CitationFormat | str) -> str:
+    """The citation as text: formatted lines (APA, Chicago, MLA), a `.bib` or `.ris` file's
+    content, or a CSL-JSON array. `fmt` may be given by its value (`"csl-json"`)."""
+    fmt = format_value(fmt)
     if fmt is CitationFormat.bibtex:
         return render_bibtex(cited)
     if fmt is CitationFormat.ris:

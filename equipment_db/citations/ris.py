@@ -42,13 +42,14 @@ def ris_date(parts: list[int] | None) -> str | None:
     return "/".join(padded) + "/"
 
 
-def _record(lines: Record) -> str:
+def ris_record(lines: Record) -> str:
     """Tagged lines, each value on one line; empty values are left out."""
     out = [f"{tag}  - {' '.join(value.split())}" for tag, value in lines if value and value.strip()]
     return "\n".join([*out, "ER  - "])
 
 
-def _source_record(cited: CitedVersion, source: CitedSource) -> str:
+def source_record(cited: CitedVersion | None, source: CitedSource, *, note: str | None = None) -> str:
+    """One source; tied to the citing claim, or standing alone with `note` when `cited` is None."""
     parts = source.date_parts
     accessed = text.date_parts(source.source.get("accessed_on"), "day")
     publisher = source.get("publisher")
@@ -63,9 +64,9 @@ def _source_record(cited: CitedVersion, source: CitedSource) -> str:
         ("DA", ris_date(parts)),
         ("UR", source.get("url")),
         ("Y2", ris_date(accessed)),
-        ("N1", source_note(cited, source)),
+        ("N1", source_note(cited, source) if cited else note),
     ]
-    return _record(lines)
+    return ris_record(lines)
 
 
 def render_ris(cited: CitedVersion) -> str:
@@ -87,5 +88,5 @@ def render_ris(cited: CitedVersion) -> str:
         ("N1", f"Version {cited.version} of {PUBLISHER} claim {cited.public_id}. {caveats}"),
         *(("N1", f"Source: {source_reference(source)}") for source in sources),
     ]
-    records = [_record(entry), *(_source_record(cited, source) for source in sources)]
+    records = [ris_record(entry), *(source_record(cited, source) for source in sources)]
     return "\n\n".join(records) + "\n"

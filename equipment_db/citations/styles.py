@@ -25,7 +25,7 @@ STYLES = {
 }
 
 
-def _for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
+def for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
     """A source as the styles expect it. citeproc-py prints a title that stands in for a
     missing author twice, so a work without authors gets its publisher as group author (as
     APA advises); an untitled work gets a bracketed description (as APA advises)."""
@@ -37,7 +37,7 @@ def _for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
     return shown
 
 
-def _bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
+def bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
     """One item alone, so no other item changes it (no year suffixes, no dashes for repeats)."""
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
@@ -49,15 +49,21 @@ def _bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
     return line
 
 
+def format_item(style_name: str, item: dict[str, Any]) -> str:
+    """One CSL-JSON item alone as a bibliography line; `style_name` is a key of `STYLES`."""
+    style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
+    return bibliography_line(style, item)
+
+
 def render_style(cited: CitedVersion, style_name: str) -> str:
     """`style_name` is a key of `STYLES`."""
     style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
     entry, *source_items = csl_items(cited)
     # The title is a sentence with units and codes ("6 km", "VE"): no title case for it.
     entry = {**entry, "title": f'<span class="nocase">{entry["title"]}</span>'}
-    lines = [_bibliography_line(style, entry), "Sources:"]
+    lines = [bibliography_line(style, entry), "Sources:"]
     for source, item in zip(cited_sources(cited.snapshot), source_items, strict=True):
-        line = _bibliography_line(style, _for_display(item, source.kind_words()))
+        line = bibliography_line(style, for_display(item, source.kind_words()))
         role = source.role_words()
         lines.append(f"{line} [{role}]" if role else line)
     if not source_items:

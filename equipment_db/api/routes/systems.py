@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from equipment_db.analysis import compare as analysis_compare
 from equipment_db.analysis import queries as analysis_queries
@@ -18,10 +18,15 @@ from equipment_db.analysis.models import (
     TargetTypePublic,
     TimelinePublic,
 )
-from equipment_db.api.deps import SessionDep
+from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.api.routes.claims import MEDIA
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.vocab import SystemCategory
+from equipment_db.citations.entities import render_system
+from equipment_db.citations.render import CitationFormat
+from equipment_db.history import queries as history_queries
+from equipment_db.history.models import RevisionSnapshotPublic
+from equipment_db.vocab import EntityType, SystemCategory
 
 router = APIRouter()
 SystemKey = Annotated[str, Path(description="Slug or any alias (any case and punctuation).",
@@ -90,6 +95,39 @@ def get_system(request: Request, session: SessionDep, key: SystemKey) -> Respons
                                 status_code=307)  # fmt: skip
     summary = analysis_queries.system_summary(session, system)
     return SystemDetailPublic.model_validate(summary | {"url": _system_url(request, system.slug)})
+
+
+@router.get("/v1/systems/{key}/versions/{version}", tags=["systems"], response_model=RevisionSnapshotPublic,
+            summary="One version of a system, as it was (immutable)")  # fmt: skip
+def get_system_version(request: Request, session: SessionDep, key: SystemKey,
+                       version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
+    system = catalog_queries.get_system(session, key, field="key")
+    r = history_queries.revision(session, EntityType.system, system.id, version, key=system.slug)  # type: ignore[arg-type]
+    return RevisionSnapshotPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
+                                  reason=r.reason, url=_system_version_url(request, system.slug, r.version),
+                                  snapshot=r.snapshot)  # fmt: skip
+
+
+@router.get("/v1/systems/{key}/citation", tags=["systems"],
+            summary="Cite a system's catalogue entry (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {}, "application/x-bibtex": {},
+                                         "application/x-research-info-systems": {},
+                                         "application/vnd.citationstyles.csl+json": {}}}})  # fmt: skip
+def cite_system(session: SessionDep, settings: SettingsDep, key: SystemKey,
+                format: CitationFormat = CitationFormat.apa,
+                version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
+    system = catalog_queries.get_system(session, key, field="key")
+    r = history_queries.revision(
+        session, EntityType.system, system.id, version or system.version, key=system.slug
+    )  # type: ignore[arg-type]
+    text = render_system(r.snapshot, version=r.version, revised_at=r.created_at,
+                         base_url=settings.public_url.rstrip("/"), fmt=format)  # fmt: skip
+    return Response(text, media_type=MEDIA.get(format, "text/plain; charset=utf-8"))
+
+
+def _system_version_url(request: Request, slug: str, version: int) -> str:
+    return str(request.url_for("get_system_version", key=slug, version=version))
 
 
 @router.get("/v1/compare", tags=["systems"], response_model=ComparePublic,
