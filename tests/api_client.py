@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from equipment_db.api.app import create_app
@@ -22,3 +23,19 @@ def api(url: str, **settings: object) -> Iterator[TestClient]:
             yield client
     finally:
         engine.dispose()
+
+
+def statements(url: str, path: str) -> int:
+    """How many SQL statements one GET of `path` runs (for no-N+1 tests)."""
+    engine = engine_for(url)
+    count = 0
+
+    def counter(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    with TestClient(create_app(get_settings(url=url), engine)) as client:
+        assert client.get(path).status_code == 200, path
+    engine.dispose()
+    return count

