@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations.render import CitationFormat, CitedVersion, claim_sentence, permalink, render
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
@@ -20,11 +21,6 @@ router = APIRouter(prefix="/v1/claims", tags=["claims"])
 ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
                               examples=["C-YSESYR2E"], max_length=20)]  # fmt: skip
 Text = Annotated[str | None, Query(max_length=200)]
-MEDIA = {
-    CitationFormat.bibtex: "application/x-bibtex; charset=utf-8",
-    CitationFormat.ris: "application/x-research-info-systems; charset=utf-8",
-    CitationFormat.csl_json: "application/vnd.citationstyles.csl+json",
-}
 
 
 @router.get("", summary="List claims, filtered, oldest first, with cursor pagination",
@@ -80,8 +76,7 @@ def get_claim(request: Request, session: SessionDep, claim_id: ClaimId) -> Claim
 @router.get("/{claim_id}/versions", summary="Every version of a claim", response_model=list[RevisionPublic])
 def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
     claim = claim_queries.get_claim(session, claim_id)
-    return [RevisionPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
-                           reason=r.reason, url=_version_url(request, claim.public_id, r.version))
+    return [revision_public(r, _version_url(request, claim.public_id, r.version))
             for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
 
 
@@ -91,16 +86,12 @@ def get_version(request: Request, session: SessionDep, claim_id: ClaimId,
                 version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
     claim = claim_queries.get_claim(session, claim_id)
     r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
-    return RevisionSnapshotPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
-                                  reason=r.reason, url=_version_url(request, claim.public_id, r.version),
-                                  snapshot=r.snapshot)  # fmt: skip
+    return snapshot_public(r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
 
 @router.get("/{claim_id}/citation", summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
-            responses={200: {"content": {"text/plain": {}, "application/x-bibtex": {},
-                                         "application/x-research-info-systems": {},
-                                         "application/vnd.citationstyles.csl+json": {}}}})  # fmt: skip
+            responses=CITATION_RESPONSES)  # fmt: skip
 def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
                format: CitationFormat = CitationFormat.apa,
                version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
@@ -110,7 +101,7 @@ def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
     )  # type: ignore[arg-type]
     cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
                          base_url=settings.public_url.rstrip("/"))  # fmt: skip
-    return Response(render(cited, format), media_type=MEDIA.get(format, "text/plain; charset=utf-8"))
+    return citation_response(render(cited, format), format)
 
 
 def _version_url(request: Request, public_id: str, version: int) -> str:

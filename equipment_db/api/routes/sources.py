@@ -12,7 +12,7 @@ from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import ActorPublic, ActorRowPublic
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import MAX_LIMIT, CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
-from equipment_db.api.routes.claims import MEDIA
+from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.citations.entities import render_source
 from equipment_db.citations.render import CitationFormat
 from equipment_db.history import queries as history_queries
@@ -93,16 +93,13 @@ def get_source_version(request: Request, session: SessionDep, source_id: SourceI
     source = source_queries.get_source(session, source_id, field="source_id")
     r = history_queries.revision(session, EntityType.source, source.id, version, key=source.public_id)  # type: ignore[arg-type]
     url = str(request.url_for("get_source_version", source_id=source.public_id, version=r.version))
-    return RevisionSnapshotPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
-                                  reason=r.reason, url=url, snapshot=r.snapshot)  # fmt: skip
+    return snapshot_public(r, url)  # fmt: skip
 
 
 @router.get("/v1/sources/{source_id}/citation", tags=["sources"],
             summary="Cite a source itself (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
-            responses={200: {"content": {"text/plain": {}, "application/x-bibtex": {},
-                                         "application/x-research-info-systems": {},
-                                         "application/vnd.citationstyles.csl+json": {}}}})  # fmt: skip
+            responses=CITATION_RESPONSES)  # fmt: skip
 def cite_source(session: SessionDep, settings: SettingsDep, source_id: SourceId,
                 format: CitationFormat = CitationFormat.apa,
                 version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
@@ -112,7 +109,7 @@ def cite_source(session: SessionDep, settings: SettingsDep, source_id: SourceId,
     )  # type: ignore[arg-type]
     text = render_source(r.snapshot, version=r.version, revised_at=r.created_at,
                          base_url=settings.public_url.rstrip("/"), fmt=format)  # fmt: skip
-    return Response(text, media_type=MEDIA.get(format, "text/plain; charset=utf-8"))
+    return citation_response(text, format)
 
 
 @router.get("/v1/actors", tags=["actors"], response_model=Page[ActorRowPublic],

@@ -20,7 +20,7 @@ from equipment_db.analysis.models import (
 )
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
-from equipment_db.api.routes.claims import MEDIA
+from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.citations.entities import render_system
 from equipment_db.citations.render import CitationFormat
@@ -103,17 +103,13 @@ def get_system_version(request: Request, session: SessionDep, key: SystemKey,
                        version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
     system = catalog_queries.get_system(session, key, field="key")
     r = history_queries.revision(session, EntityType.system, system.id, version, key=system.slug)  # type: ignore[arg-type]
-    return RevisionSnapshotPublic(version=r.version, action=r.action, created_at=r.created_at, editor=r.editor,
-                                  reason=r.reason, url=_system_version_url(request, system.slug, r.version),
-                                  snapshot=r.snapshot)  # fmt: skip
+    return snapshot_public(r, _system_version_url(request, system.slug, r.version))  # fmt: skip
 
 
 @router.get("/v1/systems/{key}/citation", tags=["systems"],
             summary="Cite a system's catalogue entry (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
-            responses={200: {"content": {"text/plain": {}, "application/x-bibtex": {},
-                                         "application/x-research-info-systems": {},
-                                         "application/vnd.citationstyles.csl+json": {}}}})  # fmt: skip
+            responses=CITATION_RESPONSES)  # fmt: skip
 def cite_system(session: SessionDep, settings: SettingsDep, key: SystemKey,
                 format: CitationFormat = CitationFormat.apa,
                 version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
@@ -123,7 +119,7 @@ def cite_system(session: SessionDep, settings: SettingsDep, key: SystemKey,
     )  # type: ignore[arg-type]
     text = render_system(r.snapshot, version=r.version, revised_at=r.created_at,
                          base_url=settings.public_url.rstrip("/"), fmt=format)  # fmt: skip
-    return Response(text, media_type=MEDIA.get(format, "text/plain; charset=utf-8"))
+    return citation_response(text, format)
 
 
 def _system_version_url(request: Request, slug: str, version: int) -> str:

@@ -1,0 +1,33 @@
+"""What every versioned entry's routes share: revisions as responses, citations as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import Response
+
+from equipment_db.citations.render import CitationFormat
+from equipment_db.history.models import Revision, RevisionPublic, RevisionSnapshotPublic
+
+CITATION_MEDIA = {
+    CitationFormat.bibtex: "application/x-bibtex; charset=utf-8",
+    CitationFormat.ris: "application/x-research-info-systems; charset=utf-8",
+    CitationFormat.csl_json: "application/vnd.citationstyles.csl+json",
+}
+CITATION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/plain": {}, "application/x-bibtex": {}, "application/x-research-info-systems": {},
+                      "application/vnd.citationstyles.csl+json": {}}}
+}  # fmt: skip
+
+
+def revision_public(revision: Revision, url: str) -> RevisionPublic:
+    return RevisionPublic(version=revision.version, action=revision.action, created_at=revision.created_at,
+                          editor=revision.editor, reason=revision.reason, url=url)  # fmt: skip
+
+
+def snapshot_public(revision: Revision, url: str) -> RevisionSnapshotPublic:
+    return RevisionSnapshotPublic(**revision_public(revision, url).model_dump(), snapshot=revision.snapshot)
+
+
+def citation_response(text: str, fmt: CitationFormat) -> Response:
+    return Response(text, media_type=CITATION_MEDIA.get(fmt, "text/plain; charset=utf-8"))
