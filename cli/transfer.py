@@ -69,12 +69,16 @@ def import_(
     if rejects is not None and not skip_invalid:
         raise InvalidValue("rejects", str(rejects), "only goes with --skip-invalid")
     fmt = detect_format(path, fmt)
-    text = path.read_text(encoding="utf-8-sig")
-    raws = list(read_jsonl(text) if fmt == "jsonl" else read_claims_csv(text))
     engine = state(ctx).ready_engine()
     report: ImportReport | None = None
     try:
-        with session_scope(engine, write=True) as session, _progress() as bar:
+        with (
+            path.open("rb") as handle,
+            session_scope(engine, write=True) as session,
+            _progress() as bar,
+        ):
+            expected = _count_lines(path) if fmt == "jsonl" else None
+            raws = read_jsonl(handle) if fmt == "jsonl" else read_claims_csv(_text(path, handle.read()))
             tasks: dict[str, int] = {}
 
             def tick(phase: str, done: int, total: int) -> None:
@@ -83,7 +87,7 @@ def import_(
                 bar.update(tasks[phase], completed=done, total=total)
 
             report = import_records(session, raws, edit=edit(ctx, reason or f"import {path.name}"),
-                                    skip_invalid=skip_invalid, progress=tick)  # fmt: skip
+                                    skip_invalid=skip_invalid, progress=tick, expected=expected)  # fmt: skip
             if dry_run or (interactive() and not yes and not _confirm(report)):
                 raise _Rollback
     except ImportFailed as failed:
@@ -98,6 +102,20 @@ def import_(
     if rejects is not None:
         rejects.write_text("".join(raw.text + "\n" for raw in report.rejected), encoding="utf-8")
     _print_report(report, as_json=as_json, written=not dry_run)
+
+
+def _text(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InvalidValue("file", str(path), f"is not UTF-8: byte 0x{data[exc.start]:02x} on line {line}") from None
+
+
+def _count_lines(path: Path) -> int:
+    """For the progress bar: a quick pass over the file (a JSON Lines record is one line)."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
 def _confirm(report: ImportReport) -> bool:

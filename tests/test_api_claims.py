@@ -193,13 +193,29 @@ def test_health_and_meta(dbs: DatabaseFactory) -> None:
     assert meta["last_change"] is not None
 
 
+def test_a_page_of_claims_can_carry_their_citations(dbs: DatabaseFactory) -> None:
+    params = {"system": "igla-s", "country": "VE", "limit": 50}
+    with api(dbs.seeded()) as client:
+        plain = client.get("/v1/claims", params=params).json()
+        cited = client.get("/v1/claims", params=params | {"include": "citations"}).json()
+        detail = {i: client.get(f"/v1/claims/{i}").json() for i in _ids(cited)}
+        wrong = client.get("/v1/claims", params=params | {"include": "sources"})
+    assert _ids(plain) == _ids(cited) and len(_ids(cited)) > 5
+    assert all(item["citations"] is None for item in plain["items"])
+    for item in cited["items"]:
+        expected = [{k: v for k, v in c.items() if k != "reporting_chain"} for c in detail[item["id"]]["citations"]]
+        assert [{k: v for k, v in c.items() if k != "reporting_chain"} for c in item["citations"]] == expected
+    assert wrong.status_code == 422 and "include" in wrong.text
+
+
 def test_statements_per_request_do_not_grow_with_rows(dbs: DatabaseFactory) -> None:
     """No N+1: a page of 30 claims, or a claim with 5 citations, costs what a smaller one does."""
     url = dbs.migrated()
     engine = engine_for(url)
     keys = populate(engine)
     claim = add_claim(engine, keys["source"])
-    small = (statements(url, "/v1/claims?limit=30"), statements(url, f"/v1/claims/{claim}"))
+    pages = ("/v1/claims?limit=30", "/v1/claims?limit=30&include=citations")
+    small = (*[statements(url, page) for page in pages], statements(url, f"/v1/claims/{claim}"))
     for n in range(29):
         add_claim(engine, keys["source"], stated=f"2024-{n % 12 + 1:02d}")
     with session_scope(engine, write=True) as session:
@@ -211,7 +227,7 @@ def test_statements_per_request_do_not_grow_with_rows(dbs: DatabaseFactory) -> N
             )
             claim_service.add_citation(session, claim, CitationCreate(source=source.public_id),
                                        edit=Edit("t", None))  # fmt: skip
-    large = (statements(url, "/v1/claims?limit=30"), statements(url, f"/v1/claims/{claim}"))
+    large = (*[statements(url, page) for page in pages], statements(url, f"/v1/claims/{claim}"))
     engine.dispose()
     assert large == small
 

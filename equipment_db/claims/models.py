@@ -292,3 +292,6 @@ class ClaimRowPublic(SQLModel):
     status: VerificationStatus
     retracted: bool
     url: str
+    citations: list[CitationPublic] | None = Field(
+        default=None, description="The claim's citations, with `include=citations`; otherwise null."
+    )

@@ -94,9 +94,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # exact types: a StrEnum is a str
+
+
 def json_row(row: dict[str, Any]) -> dict[str, Any]:
     """A claim row as `Claim.model_dump(mode="json")` gives it, without building the model."""
-    return {name: _jsonable(row.get(name)) for name in _CLAIM_COLUMNS}
+    return {name: value if type(value := row.get(name)) in _PLAIN else _jsonable(value)
+            for name in _CLAIM_COLUMNS}  # fmt: skip
 
 
 def _record(session: Session, claim: Claim, action: RevisionAction, edit: Edit) -> None:

@@ -28,11 +28,12 @@ from typing import Any
 DOC_TYPES = ("system", "claim", "source")
 SQLITE_INDEX = "search_index"
 PG_TABLE = "search_document"
+DEFER_TABLE = "search_defer"  # a row in it makes the triggers skip (migration 0003)
 ROWID_OFFSET = {"system": 1, "claim": 2, "source": 3}
 _FTS5_SHADOWS = frozenset(
     f"{SQLITE_INDEX}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")
 )
-TABLES = frozenset({SQLITE_INDEX, PG_TABLE}) | _FTS5_SHADOWS
+TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE}) | _FTS5_SHADOWS
 
 
 def is_search_table(name: str | None) -> bool:

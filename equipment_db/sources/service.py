@@ -19,10 +19,13 @@ from equipment_db.validation import check_model, clean_text
 from equipment_db.vocab import DatePrecision, EntityType, RevisionAction
 
 
-def source_snapshot(session: Session, source: Source) -> dict[str, Any]:
+def source_snapshot(session: Session, source: Source, cites: str | None = None) -> dict[str, Any]:
+    """The revision snapshot; `cites` (the cited source's public id) saves a lookup."""
     data = source.model_dump(mode="json")
-    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
-    data["cites"] = cited.public_id if cited else None
+    if cites is None and source.cites_source_id:
+        cited = session.get(Source, source.cites_source_id)
+        cites = cited.public_id if cited else None
+    data["cites"] = cites
     return data
 
 
@@ -123,10 +126,17 @@ def _check_identifiable(values: dict[str, Any]) -> None:
         raise MissingValue("title", "or a publisher: a source must say what it is")
 
 
-def create_source(session: Session, data: SourceCreate, *, edit: Edit) -> Source:
+def new_source_values(session: Session, data: SourceCreate) -> dict[str, Any]:
+    """The checked column values of a new source (everything but its public id and the
+    checks against other rows); shared with the bulk importer."""
     values = _values(session, data.model_dump(), current=None)
     check_model(SourceBase, values)
     _check_identifiable(values)
+    return values
+
+
+def create_source(session: Session, data: SourceCreate, *, edit: Edit) -> Source:
+    values = new_source_values(session, data)
     _check_url_free(session, values.get("url"), own_id=None)
     source = Source(**values, public_id=allocate_public_id(session, Source, "source", data.public_id))
     session.add(source)

@@ -10,10 +10,13 @@ services only where they differ, so importing the same file twice adds nothing.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +30,11 @@ from equipment_db.claims.models import Citation, Claim, ClaimCreate
 from equipment_db.errors import AlreadyExists, EquipmentDBError, MissingValue
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
-from equipment_db.publicid import new_public_id, normalise_public_id
+from equipment_db.normalize.urls import normalise_url
+from equipment_db.publicid import looks_like_public_id, new_public_id, normalise_public_id
+from equipment_db.search import documents as search_documents
+from equipment_db.sources import service as source_service
+from equipment_db.sources.models import Source, SourceCreate
 from equipment_db.transfer import upsert
 from equipment_db.transfer.reader import RawRecord
 from equipment_db.transfer.resolver import BulkResolver
@@ -78,33 +85,23 @@ class ImportFailed(EquipmentDBError):
 class _NewClaim:
     raw: RawRecord
     values: dict[str, Any]
-    public_id: str
+    public_id: str | None  # None until allocated
     citations: list[tuple[int, Any]]  # (source id, CitationCreate)
     external_ids: list[ExternalIdCreate]
 
 
-def import_records(session: Session, raws: list[RawRecord], *, edit: Edit, skip_invalid: bool = False,
-                   progress: Progress | None = None) -> ImportReport:  # fmt: skip
-    """Validate and write `raws`. Strict: any invalid record raises ImportFailed (the caller
-    rolls back). `skip_invalid`: invalid records are reported and left out."""
+def import_records(session: Session, raws: Iterable[RawRecord], *, edit: Edit, skip_invalid: bool = False,
+                   progress: Progress | None = None, expected: int | None = None) -> ImportReport:  # fmt: skip
+    """Validate and write `raws`, streaming: claims are taken in windows of BATCH, so memory
+    does not grow with the file. Strict: any invalid record raises ImportFailed and the
+    caller rolls back, so nothing is written. `skip_invalid`: invalid records are reported
+    and left out. `expected`: the number of records, for progress."""
     started = time.perf_counter()
-    report = ImportReport()
-    tick = progress or (lambda phase, done, total: None)
-    valid = [raw for raw in raws if not _reject_unparsed(raw, report)]
-    by_type: dict[str, list[RawRecord]] = {}
-    for raw in _attach_citations(valid, report):
-        by_type.setdefault(raw.data["type"], []).append(raw)  # type: ignore[index]
-    for record_type in _SMALL_TYPES:
-        rows = by_type.get(record_type, [])
-        if record_type == "source":
-            rows = _cited_first(rows)
-        for done, raw in enumerate(rows, start=1):
-            _upsert_one(session, record_type, raw, edit, report)
-            tick(record_type, done, len(rows))
-    _import_claims(session, by_type.get("claim", []), edit, report, tick)
-    for record_type in ("citation", "claim_link"):
-        for raw in by_type.get(record_type, []):
-            _upsert_one(session, record_type, raw, edit, report)
+    run = _Run(session, edit, progress or (lambda phase, done, total: None), expected)
+    for raw in raws:
+        run.feed(raw)
+    run.finish()
+    report = run.report
     report.seconds = time.perf_counter() - started
     report.issues.sort(key=lambda issue: issue.line)
     report.rejected.sort(key=lambda raw: raw.line)
@@ -118,49 +115,108 @@ def _reject(report: ImportReport, raw: RawRecord, message: str) -> None:
     report.rejected.append(raw)
 
 
-def _reject_unparsed(raw: RawRecord, report: ImportReport) -> bool:
-    if raw.error is not None:
-        _reject(report, raw, raw.error)
-        return True
-    return False
+def _key(value: Any) -> str:
+    return str(value or "").strip().upper()
 
 
-def _attach_citations(raws: list[RawRecord], report: ImportReport) -> list[RawRecord]:
-    """Citation records join their claim when it is in the file."""
-    claims: dict[str, RawRecord] = {}
-    kept: list[RawRecord] = []
-    for raw in raws:
+def _url_key(value: Any) -> str:
+    try:
+        return normalise_url(str(value)) or "" if value else ""
+    except EquipmentDBError:
+        return ""
+
+
+class _Run:
+    """One import. Small record types wait until the next window of claims is written (a
+    file lists them first: systems, sources, then claims), claims wait in a window of
+    BATCH, citation records join their claim while it is in the window; the others
+    (citations of claims outside the window, links) are applied at the end."""
+
+    def __init__(self, session: Session, edit: Edit, tick: Progress, expected: int | None) -> None:
+        self.session, self.edit, self.tick, self.expected = session, edit, tick, expected
+        self.report = ImportReport()
+        self.small: dict[str, list[RawRecord]] = {t: [] for t in _SMALL_TYPES}
+        self.window: list[RawRecord] = []
+        self.window_ids: dict[str, RawRecord] = {}
+        self.later: list[RawRecord] = []
+        self.resolver: BulkResolver | None = None
+        self.seen = 0
+        # Claims created by this import have ids above this: a repeated id in the file.
+        self.first_new_id = session.exec(select(sa.func.max(Claim.id))).one() or 0  # type: ignore[arg-type]
+        self.fingerprints: set[bytes] | None = None
+
+    def feed(self, raw: RawRecord) -> None:
+        self.seen += 1
+        if raw.error is not None:
+            _reject(self.report, raw, raw.error)
+            return
         data = raw.data or {}
-        key = str(data.get("id") or "").strip().upper()
-        if data["type"] == "claim":
-            data.setdefault("citations", [])
-            data["citations"] = list(data["citations"])
-            if key and key not in claims:  # a repeated id is reported when the claim is checked
-                claims[key] = raw
-        kept.append(raw)
-    result = []
-    for raw in kept:
-        data = raw.data or {}
-        target = (
-            claims.get(str(data.get("claim") or "").strip().upper()) if data["type"] == "citation" else None
-        )
-        if target is not None:
+        record_type = data["type"]
+        if record_type == "claim":
+            data["citations"] = list(data.get("citations") or [])
+            if len(self.window) >= BATCH:
+                self._flush()
+            self.window.append(raw)
+            self.window_ids.setdefault(_key(data.get("id")), raw)
+        elif record_type == "citation":
+            target = self.window_ids.get(_key(data.get("claim"))) if data.get("claim") else None
+            if target is None:
+                self.later.append(raw)
+                return
             target.data["citations"].append({k: v for k, v in data.items() if k not in ("type", "claim")})  # type: ignore[index]
             target.extra_lines.append(raw.line)
-            continue
-        result.append(raw)
-    return result
+        elif record_type == "claim_link":
+            self.later.append(raw)
+        else:
+            self.small[record_type].append(raw)
+
+    def finish(self) -> None:
+        self._flush()
+        self._apply_small()
+        for done, raw in enumerate(self.later, start=1):
+            _upsert_one(self.session, raw.data["type"], raw, self.edit, self.report)  # type: ignore[index]
+            self.tick("citations and links", done, len(self.later))
+
+    def _flush(self) -> None:
+        self._apply_small()
+        if self.window:
+            if self.resolver is None:
+                self.resolver = BulkResolver(self.session)
+            _import_claims(self, self.window, self.resolver)
+            self.tick("claims", self.seen, max(self.expected or 0, self.seen))
+        self.window, self.window_ids = [], {}
+
+    def _apply_small(self) -> None:
+        if not any(self.small.values()):
+            return
+        for record_type in _SMALL_TYPES:
+            rows = self.small[record_type]
+            if record_type == "source":
+                _import_sources(self, _cited_first(rows))
+                continue
+            for done, raw in enumerate(rows, start=1):
+                _upsert_one(self.session, record_type, raw, self.edit, self.report)
+                self.tick(record_type, done, len(rows))
+        self.small = {t: [] for t in _SMALL_TYPES}
+        self.resolver = None  # new names to know
 
 
 def _cited_first(rows: list[RawRecord]) -> list[RawRecord]:
-    ids = {str(r.data.get("id") or "").upper(): r for r in rows}  # type: ignore[union-attr]
+    """Sources in file order, except that a source comes after the one it cites (named by
+    id or URL)."""
+    ids: dict[str, RawRecord] = {}
+    for raw in rows:
+        for name in (_key(raw.data.get("id")), _url_key(raw.data.get("url"))):  # type: ignore[union-attr]
+            if name:
+                ids.setdefault(name, raw)
     ordered: list[RawRecord] = []
     placed: set[int] = set()
 
     def place(raw: RawRecord, depth: int = 0) -> None:
         if id(raw) in placed or depth > len(rows):
             return
-        cited = ids.get(str(raw.data.get("cites") or "").upper())  # type: ignore[union-attr]
+        cites = raw.data.get("cites")  # type: ignore[union-attr]
+        cited = ids.get(_key(cites)) or ids.get(_url_key(cites))
         if cited is not None and cited is not raw:
             place(cited, depth + 1)
         placed.add(id(raw))
@@ -169,6 +225,109 @@ def _cited_first(rows: list[RawRecord]) -> list[RawRecord]:
     for raw in rows:
         place(raw)
     return ordered
+
+
+def _import_sources(run: _Run, rows: list[RawRecord]) -> None:
+    """Sources in windows of BATCH: existing ones through the services (updated where they
+    differ), new ones validated by the service's own checks and written in bulk."""
+    session, report = run.session, run.report
+    for start in range(0, len(rows), BATCH):
+        window = rows[start : start + BATCH]
+        ids, urls = _stored_sources(session, window)
+        fresh: list[tuple[RawRecord, dict[str, Any]]] = []
+        new_ids: set[str] = set()
+        new_urls: set[str] = set()
+        for raw in window:
+            data = raw.data or {}
+            try:
+                public_id = normalise_public_id(str(data["id"]), "source", field="id") if data.get("id") else None
+                url = normalise_url(data.get("url"), field="url") if data.get("url") else None
+                exists = public_id in ids if public_id else url in urls
+                if exists or _cites_one_of(data.get("cites"), new_ids, new_urls):
+                    _write_sources(session, fresh, run.edit)  # what it may cite, first
+                    report.created["source"] += len(fresh)
+                    ids, urls = ids | new_ids, urls | new_urls
+                    fresh, new_ids, new_urls = [], set(), set()
+                    exists = public_id in ids if public_id else url in urls
+                if exists:
+                    _upsert_one(session, "source", raw, run.edit, report)
+                    continue
+                if public_id in new_ids:
+                    raise AlreadyExists("source", "id", public_id)
+                create = {k: v for k, v in data.items() if k not in ("type", "id")}
+                values = source_service.new_source_values(session, parse_model(SourceCreate, create))
+                if values.get("url") and (values["url"] in urls or values["url"] in new_urls):
+                    raise AlreadyExists("source", "url", values["url"])
+            except EquipmentDBError as exc:
+                _reject(report, raw, exc.message)
+                continue
+            values["public_id"] = public_id
+            if public_id:
+                new_ids.add(public_id)
+            if values.get("url"):
+                new_urls.add(values["url"])
+            fresh.append((raw, values))
+        _write_sources(session, fresh, run.edit)
+        report.created["source"] += len(fresh)
+        run.tick("source", min(start + BATCH, len(rows)), len(rows))
+
+
+def _cites_one_of(cites: Any, ids: set[str], urls: set[str]) -> bool:
+    text = str(cites or "").strip()
+    if not text:
+        return False
+    try:
+        if looks_like_public_id(text, "source"):
+            return normalise_public_id(text, "source") in ids
+        return normalise_url(text) in urls
+    except EquipmentDBError:
+        return False  # the service reports it
+
+
+def _stored_sources(session: Session, raws: list[RawRecord]) -> tuple[set[str], set[str]]:
+    """The public ids and URLs of `raws` that the database has already."""
+    wanted_ids, wanted_urls = set(), set()
+    for raw in raws:
+        data = raw.data or {}
+        with contextlib.suppress(EquipmentDBError):
+            if data.get("id"):
+                wanted_ids.add(normalise_public_id(str(data["id"]), "source"))
+            if data.get("url"):
+                wanted_urls.add(normalise_url(data["url"]))
+    table = Source.__table__  # type: ignore[attr-defined]
+    ids = set(session.execute(sa.select(table.c.public_id).where(table.c.public_id.in_(wanted_ids))).scalars())
+    urls = set(session.execute(sa.select(table.c.url).where(table.c.url.in_(wanted_urls))).scalars())
+    return ids, urls
+
+
+def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]]], edit: Edit) -> None:
+    if not fresh:
+        return
+    now = utcnow()
+    table = Source.__table__  # type: ignore[attr-defined]
+    drawing = [values for _, values in fresh if values["public_id"] is None]
+    given = {values["public_id"] for _, values in fresh if values["public_id"] is not None}
+    for values, public_id in zip(drawing, _draw_ids(session, Source, "source", len(drawing), given), strict=True):
+        values["public_id"] = public_id
+    rows = [values | {"version": 1, "created_at": now, "updated_at": now} for _, values in fresh]
+    with search_documents.deferred(session):
+        session.execute(sa.insert(table), rows)
+        ids = dict(session.execute(sa.select(table.c.public_id, table.c.id)
+                                   .where(table.c.public_id.in_([row["public_id"] for row in rows]))).all())  # fmt: skip
+        cited_ids = {row["cites_source_id"] for row in rows if row.get("cites_source_id")}
+        cited = dict(session.execute(sa.select(table.c.id, table.c.public_id)
+                                     .where(table.c.id.in_(cited_ids))).all()) if cited_ids else {}  # fmt: skip
+        revisions = []
+        for row in rows:
+            source = Source(**row, id=ids[row["public_id"]])
+            revisions.append({
+                "entity_type": EntityType.source, "entity_id": source.id, "entity_key": source.public_id,
+                "version": 1, "action": RevisionAction.create, "created_at": now, "editor": edit.editor,
+                "reason": edit.reason,
+                "snapshot": source_service.source_snapshot(session, source, cited.get(row.get("cites_source_id"))),
+            })  # fmt: skip
+        session.execute(sa.insert(Revision.__table__), revisions)  # type: ignore[attr-defined]
+    search_documents.build(session, "source", list(ids.values()))
 
 
 def _upsert_one(session: Session, record_type: str, raw: RawRecord, edit: Edit, report: ImportReport) -> None:
@@ -181,46 +340,86 @@ def _upsert_one(session: Session, record_type: str, raw: RawRecord, edit: Edit, 
     getattr(report, outcome)[record_type] += 1
 
 
-def _import_claims(session: Session, raws: list[RawRecord], edit: Edit, report: ImportReport,
-                   tick: Progress) -> None:  # fmt: skip
-    resolver = BulkResolver(session)
+def _import_claims(run: _Run, raws: list[RawRecord], resolver: BulkResolver) -> None:
+    """Validate one window of claims and write the new ones in one batch."""
+    session, report = run.session, run.report
+    resolver.prefetch_sources(
+        str(c.get("source") or "") for raw in raws for c in raw.data["citations"] if isinstance(c, dict)  # type: ignore[index]
+    )
+    given: dict[int, str] = {}
+    for index, raw in enumerate(raws):
+        if raw.data.get("id"):  # type: ignore[union-attr]
+            try:
+                given[index] = normalise_public_id(str(raw.data["id"]), "claim", field="id")  # type: ignore[index]
+            except EquipmentDBError as exc:
+                _reject(report, raw, exc.message)
+    stored = _claim_ids(session, set(given.values()))
     fresh: list[_NewClaim] = []
-    taken = set(resolver.claim_ids)
-    fingerprints: set[tuple] | None = None
-    for done, raw in enumerate(raws, start=1):
-        data = raw.data or {}
-        given = data.get("id")
+    in_window: set[str] = set()
+    for index, raw in enumerate(raws):
+        public_id = given.get(index)
+        if raw.data.get("id") and public_id is None:  # type: ignore[union-attr]
+            continue  # a malformed id, reported above
         try:
-            public_id = normalise_public_id(given, "claim", field="id") if given else None
-            if public_id is not None and public_id in resolver.claim_ids:
-                _upsert_one(session, "claim", raw, edit, report)
+            if public_id is not None and (public_id in in_window or stored.get(public_id, 0) > run.first_new_id):
+                raise AlreadyExists("claim", "id", public_id)
+            if public_id is not None:
+                in_window.add(public_id)
+            if public_id is not None and public_id in stored:
+                _upsert_one(session, "claim", raw, run.edit, report)
                 continue
-            new = _validate_claim(raw, resolver, public_id, taken)
-            if not given:
-                if fingerprints is None:
-                    fingerprints = _existing_fingerprints(session)
+            new = _validate_claim(raw, resolver, public_id)
+            if public_id is None:
+                if run.fingerprints is None:
+                    run.fingerprints = _existing_fingerprints(session)
                 print_ = _fingerprint(new)
-                if print_ in fingerprints:
+                if print_ in run.fingerprints:
                     report.unchanged["claim"] += 1
                     continue
-                fingerprints.add(print_)
+                run.fingerprints.add(print_)
         except EquipmentDBError as exc:
             _reject(report, raw, exc.message)
             continue
-        taken.add(new.public_id)
         fresh.append(new)
-        if done % BATCH == 0:
-            tick("validate claims", done, len(raws))
-    tick("validate claims", len(raws), len(raws))
-    for start in range(0, len(fresh), BATCH):
-        _write_claims(session, fresh[start : start + BATCH], resolver, edit)
-        report.created["claim"] += len(fresh[start : start + BATCH])
-        tick("write claims", min(start + BATCH, len(fresh)), len(fresh))
+    _allocate_ids(session, [new for new in fresh if new.public_id is None], in_window)
+    _write_claims(session, fresh, resolver, run.edit)
+    report.created["claim"] += len(fresh)
 
 
-def _validate_claim(
-    raw: RawRecord, resolver: BulkResolver, public_id: str | None, taken: set[str]
-) -> _NewClaim:
+def _claim_ids(session: Session, public_ids: set[str]) -> dict[str, int]:
+    table = Claim.__table__  # type: ignore[attr-defined]
+    found: dict[str, int] = {}
+    ordered = sorted(public_ids)
+    for start in range(0, len(ordered), 1000):
+        chunk = ordered[start : start + 1000]
+        found.update(session.execute(sa.select(table.c.public_id, table.c.id)
+                                     .where(table.c.public_id.in_(chunk))).all())  # fmt: skip
+    return found
+
+
+def _allocate_ids(session: Session, batch: list[_NewClaim], given: set[str]) -> None:
+    """New random ids for the claims of `batch`, none in the database or in `given`."""
+    for new, public_id in zip(batch, _draw_ids(session, Claim, "claim", len(batch), given), strict=True):
+        new.public_id = public_id
+
+
+def _draw_ids(session: Session, model: Any, entity: str, count: int, exclude: set[str]) -> list[str]:
+    """`count` distinct random public ids, checked against the database in one query per
+    round; a draw that is taken (rare: 40 random bits) is drawn again."""
+    chosen: list[str] = []
+    column = model.__table__.c.public_id
+    while len(chosen) < count:
+        drawn = [new_public_id(entity) for _ in range(count - len(chosen))]
+        taken = set(session.execute(sa.select(column).where(column.in_(drawn))).scalars()) | exclude
+        for public_id in drawn:
+            if public_id not in taken:
+                chosen.append(public_id)
+                taken.add(public_id)
+        exclude = exclude | set(chosen)
+    return chosen
+
+
+def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | None) -> _NewClaim:
     fields = {k: v for k, v in (raw.data or {}).items() if k not in ("type", "id")}
     data = parse_model(ClaimCreate, fields)
     values = rules.normalise(None, data.model_dump(), resolver)  # type: ignore[arg-type]
@@ -237,39 +436,53 @@ def _validate_claim(
             raise AlreadyExists("citation", name, citation.source)
         seen.add((source_id, citation.role.value))
         citations.append((source_id, citation))
-    if public_id is not None and public_id in taken:
-        raise AlreadyExists("claim", "id", public_id)
-    while public_id is None or public_id in taken:
-        public_id = new_public_id("claim")
-    return _NewClaim(raw, values, public_id, citations, list(data.external_ids))
+    return _NewClaim(raw, values, public_id, citations, list(data.external_ids))  # type: ignore[arg-type]
 
 
 _FINGERPRINT = ("kind", "system_id", "subject", "attribute", "target_type_id", "related_system_id", "country",
                 "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
                 "counted", "scope", "claimant_id", "stated_on", "about_start", "about_end")  # fmt: skip
+_SCAN = 10_000
 
 
-def _fingerprint(new: _NewClaim) -> tuple:
+def _digest(values: tuple, cited: frozenset) -> bytes:  # type: ignore[type-arg]
+    """A 128-bit digest of what a claim says: a million of them fit in a set."""
+    return hashlib.blake2b(repr((values, sorted(cited, key=repr))).encode(), digest_size=16).digest()
+
+
+def _fingerprint(new: _NewClaim) -> bytes:
     values = tuple(getattr(new.values.get(k), "value", new.values.get(k)) for k in _FINGERPRINT)
-    return values, frozenset(
+    return _digest(values, frozenset(
         (source_id, c.role.value, (c.quote or "").strip() or None) for source_id, c in new.citations
-    )
+    ))  # fmt: skip
 
 
-def _existing_fingerprints(session: Session) -> set[tuple]:
-    """What active claims say, so that a file without claim ids re-imports to nothing."""
-    cited: dict[int, set[tuple[int, str, str | None]]] = {}
-    for claim_id, source_id, role, quote in session.exec(
-        select(Citation.claim_id, Citation.source_id, Citation.role, Citation.quote).where(
-            col(Citation.retracted_at).is_(None)
-        )
-    ):
-        cited.setdefault(claim_id, set()).add((source_id, getattr(role, "value", role), quote))
-    prints = set()
-    for claim in session.exec(select(Claim).where(col(Claim.retracted_at).is_(None))):
-        values = tuple(getattr(getattr(claim, k), "value", getattr(claim, k)) for k in _FINGERPRINT)
-        prints.add((values, frozenset(cited.get(claim.id, set()))))  # type: ignore[arg-type]
-    return prints
+def _existing_fingerprints(session: Session) -> set[bytes]:
+    """What active claims say, so that a file without claim ids re-imports to nothing; read
+    in ranges of ids so that memory holds digests, not rows."""
+    table = Claim.__table__  # type: ignore[attr-defined]
+    columns = [table.c[k] for k in _FINGERPRINT]
+    prints: set[bytes] = set()
+    after = 0
+    while True:
+        rows = session.execute(
+            sa.select(table.c.id, *columns).where(table.c.id > after, table.c.retracted_at.is_(None))
+            .order_by(table.c.id).limit(_SCAN)
+        ).all()  # fmt: skip
+        if not rows:
+            return prints
+        cited: dict[int, set[tuple[int, str, str | None]]] = {}
+        for claim_id, source_id, role, quote in session.exec(
+            select(Citation.claim_id, Citation.source_id, Citation.role, Citation.quote).where(
+                col(Citation.retracted_at).is_(None), col(Citation.claim_id) > after,
+                col(Citation.claim_id) <= rows[-1][0],
+            )
+        ):  # fmt: skip
+            cited.setdefault(claim_id, set()).add((source_id, getattr(role, "value", role), quote))
+        for row in rows:
+            values = tuple(getattr(v, "value", v) for v in row[1:])
+            prints.add(_digest(values, frozenset(cited.get(row[0], set()))))
+        after = rows[-1][0]
 
 
 def _write_claims(session: Session, batch: list[_NewClaim], resolver: BulkResolver, edit: Edit) -> None:
@@ -279,17 +492,21 @@ def _write_claims(session: Session, batch: list[_NewClaim], resolver: BulkResolv
     claim_table = Claim.__table__  # type: ignore[attr-defined]
     rows = [new.values | {"public_id": new.public_id, "version": 1, "created_at": now, "updated_at": now}
             for new in batch]  # fmt: skip
-    # Plain executemany, then one select for the ids: RETURNING in parameter order makes
-    # SQLite fall back to one statement per row.
-    session.execute(sa.insert(claim_table), rows)
-    ids = dict(session.execute(
-        sa.select(claim_table.c.public_id, claim_table.c.id)
-        .where(claim_table.c.public_id.in_([new.public_id for new in batch]))
-    ).all())  # fmt: skip
-    inserted = [ids[new.public_id] for new in batch]
+    with search_documents.deferred(session):
+        # Plain executemany, then one select for the ids: RETURNING in parameter order
+        # makes SQLite fall back to one statement per row.
+        session.execute(sa.insert(claim_table), rows)
+        ids = _claim_ids(session, {new.public_id for new in batch})  # type: ignore[misc]
+        inserted = [ids[new.public_id] for new in batch]  # type: ignore[index]
+        _write_claim_children(session, batch, inserted, rows, resolver, edit, now)
+    search_documents.build(session, "claim", inserted)
+
+
+def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: list[int],
+                          rows: list[dict[str, Any]], resolver: BulkResolver, edit: Edit,
+                          now: datetime) -> None:  # fmt: skip
     citation_rows, xid_rows, revision_rows = [], [], []
     for new, claim_id, row in zip(batch, inserted, rows, strict=True):
-        resolver.claim_ids[new.public_id] = claim_id
         for source_id, citation in new.citations:
             citation_rows.append({
                 "claim_id": claim_id, "source_id": source_id, "created_at": now, "role": citation.role,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,21 @@ def detect_format(path: Path, given: str | None) -> str:
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
 
 
-def read_jsonl(text: str) -> Iterator[RawRecord]:
-    for number, line in enumerate(text.splitlines(), start=1):
+def read_jsonl(text: str | Iterable[str | bytes]) -> Iterator[RawRecord]:
+    """Records from a whole text or, streaming, from its lines (a file opened in binary
+    mode: a line that is not UTF-8 becomes an invalid record, not the end of the import)."""
+    lines = text.splitlines() if isinstance(text, str) else text
+    for number, given in enumerate(lines, start=1):
+        if isinstance(given, bytes):
+            try:
+                line = given.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                yield RawRecord(number, given.decode("utf-8", "replace").rstrip("\r\n"), None,
+                                f"not valid UTF-8 (byte 0x{given[exc.start]:02x} at column {exc.start + 1})")  # fmt: skip
+                continue
+        else:
+            line = given
+        line = line.rstrip("\r\n")
         if not line.strip():
             continue
         try:

@@ -1,20 +1,23 @@
-"""Name resolution from maps loaded once, for bulk import (no query per record)."""
+"""Name resolution for bulk import: maps loaded once (systems, actors, target types) and a
+source cache filled per batch (no query per record)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
 from equipment_db.catalog.models import Alias, System, TargetType
-from equipment_db.claims.models import Claim
 from equipment_db.errors import Ambiguous, InvalidValue, NotFound
 from equipment_db.normalize.names import name_key
 from equipment_db.normalize.urls import normalise_url
 from equipment_db.publicid import looks_like_public_id, normalise_public_id
 from equipment_db.sources.models import Source
 from equipment_db.sources.service import source_reference
+
+CACHE_SOURCES = 50_000
 
 
 class BulkResolver:
@@ -40,11 +43,58 @@ class BulkResolver:
         actors = session.exec(select(Actor)).all()
         self.actor_info = {a.id: (a.name, a.role) for a in actors}
         self._actors = {a.name_key: a.id for a in actors}
-        sources = session.exec(select(Source)).all()
-        self.source_refs = {s.id: source_reference(s) for s in sources}
-        self._source_ids = {s.public_id: s.id for s in sources}
-        self._source_urls = {s.url: s.id for s in sources if s.url}
-        self.claim_ids: dict[str, int] = dict(session.exec(select(Claim.public_id, Claim.id)).all())  # type: ignore[arg-type]
+        self._session = session
+        self.source_refs: dict[int, dict[str, Any]] = {}
+        self._source_ids: dict[str, int] = {}
+        self._source_urls: dict[str, int] = {}
+        self._lookups: dict[str, tuple[str, str]] = {}
+
+    def prefetch_sources(self, keys: Iterable[str]) -> None:
+        """Load the sources `keys` (public ids or URLs) name, in two queries, into a cache
+        that is emptied when it grows past CACHE_SOURCES (a million-claim import streams)."""
+        ids, urls = set(), set()
+        for key in keys:
+            kind, lookup = self._source_lookup(key)
+            if kind == "id" and lookup not in self._source_ids:
+                ids.add(lookup)
+            elif kind == "url" and lookup not in self._source_urls:
+                urls.add(lookup)
+        if not ids and not urls:
+            return
+        if len(self.source_refs) + len(ids) + len(urls) > CACHE_SOURCES:
+            self.source_refs.clear()
+            self._source_ids.clear()
+            self._source_urls.clear()
+        for chunk in _chunks(sorted(ids)):
+            self._cache(self._session.exec(select(Source).where(col(Source.public_id).in_(chunk))).all())
+        for chunk in _chunks(sorted(urls)):
+            self._cache(self._session.exec(select(Source).where(col(Source.url).in_(chunk))).all())
+
+    def _cache(self, sources: Sequence[Source]) -> None:
+        for source in sources:
+            self.source_refs[source.id] = source_reference(source)  # type: ignore[index]
+            self._source_ids[source.public_id] = source.id  # type: ignore[assignment]
+            if source.url:
+                self._source_urls[source.url] = source.id  # type: ignore[assignment]
+
+    def _source_lookup(self, key: str) -> tuple[str, str]:
+        """("id", public id) or ("url", normalised URL); remembered per key as written."""
+        found = self._lookups.get(key)
+        if found is None:
+            if len(self._lookups) > CACHE_SOURCES:
+                self._lookups.clear()
+            found = self._lookups[key] = self._parse_source_key(key)
+        return found
+
+    @staticmethod
+    def _parse_source_key(key: str) -> tuple[str, str]:
+        text = key.strip()
+        if looks_like_public_id(text, "source"):
+            return "id", normalise_public_id(text, "source")
+        try:
+            return "url", normalise_url(text) or ""
+        except InvalidValue:
+            return "url", ""
 
     def system(self, key: str, field: str) -> int:
         text = key.strip()
@@ -74,15 +124,14 @@ class BulkResolver:
         return found
 
     def source(self, key: str, field: str) -> int:
-        text = key.strip()
-        found: Any = None
-        if looks_like_public_id(text, "source"):
-            found = self._source_ids.get(normalise_public_id(text, "source"))
-        else:
-            try:
-                found = self._source_urls.get(normalise_url(text) or "")
-            except InvalidValue:
-                found = None
+        """A source by public id or URL; call `prefetch_sources` first."""
+        kind, lookup = self._source_lookup(key)
+        found = (self._source_ids if kind == "id" else self._source_urls).get(lookup)
         if found is None:
             raise NotFound("source", key, field=field)
         return found
+
+
+def _chunks(values: list[str], size: int = 1000) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

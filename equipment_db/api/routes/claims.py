@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -45,6 +45,10 @@ def list_claims(
     text: Text = None,
     include_deprecated: bool = False,
     include_retracted: bool = False,
+    include: Annotated[
+        Literal["citations"] | None,
+        Query(description="`citations`: each row carries its citations and their sources (one more query)."),
+    ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[ClaimRowPublic]:
@@ -57,6 +61,9 @@ def list_claims(
     rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
     more = len(rows) > limit
     rows = rows[:limit]
+    if include == "citations":
+        cited = claim_queries.citations_by_claim(session, [r["_row_id"] for r in rows])
+        rows = [r | {"citations": cited[r["_row_id"]]} for r in rows]
     items = [ClaimRowPublic.model_validate(r | {"url": str(request.url_for("get_claim", claim_id=r["id"]))})
              for r in rows]  # fmt: skip
     next_url = (
