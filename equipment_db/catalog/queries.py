@@ -13,6 +13,10 @@ from equipment_db.normalize.names import name_key
 from equipment_db.vocab import EntityType
 
 
+def system_by_slug(session: Session, slug: str) -> System | None:
+    return session.exec(select(System).where(System.slug == slug)).first()
+
+
 def find_system(session: Session, key: str) -> System | None:
     """By slug, then by name or alias, case- and punctuation-insensitively."""
     text = key.strip()

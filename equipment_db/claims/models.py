@@ -34,7 +34,8 @@ class Claim(Versioned, table=True):
 
     __table_args__ = (
         sa.UniqueConstraint("public_id"),
-        sa.Index("ix_claim_system_country_about", "system_id", "country", "about_start"),
+        sa.Index("ix_claim_system_country_id", "system_id", "country", "id"),  # lists in id order
+        sa.Index("ix_claim_system_id", "system_id", "id"),
         sa.Index("ix_claim_country_about", "country", "about_start"),
         sa.Index("ix_claim_kind_system", "kind", "system_id"),
         sa.CheckConstraint(

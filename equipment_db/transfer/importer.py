@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -42,6 +42,7 @@ from equipment_db.validation import parse_model
 from equipment_db.vocab import EntityType, RevisionAction
 
 BATCH = 2000
+IMPORT_CACHE_KIB = 65536
 _SMALL_TYPES = ("target_type", "system", "alias", "actor", "source")
 Progress = Callable[[str, int, int], None]  # phase, done, total
 
@@ -97,10 +98,11 @@ def import_records(session: Session, raws: Iterable[RawRecord], *, edit: Edit, s
     caller rolls back, so nothing is written. `skip_invalid`: invalid records are reported
     and left out. `expected`: the number of records, for progress."""
     started = time.perf_counter()
-    run = _Run(session, edit, progress or (lambda phase, done, total: None), expected)
-    for raw in raws:
-        run.feed(raw)
-    run.finish()
+    with _page_cache(session):
+        run = _Run(session, edit, progress or (lambda phase, done, total: None), expected)
+        for raw in raws:
+            run.feed(raw)
+        run.finish()
     report = run.report
     report.seconds = time.perf_counter() - started
     report.issues.sort(key=lambda issue: issue.line)
@@ -108,6 +110,21 @@ def import_records(session: Session, raws: Iterable[RawRecord], *, edit: Edit, s
     if report.issues and not skip_invalid:
         raise ImportFailed(report.issues)
     return report
+
+
+@contextlib.contextmanager
+def _page_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache of IMPORT_CACHE_KIB for the import: with the default 2 MiB,
+    a large transaction spills pages and inserts run five times slower (measured)."""
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = session.execute(sa.text("PRAGMA cache_size")).scalar_one()
+    session.execute(sa.text(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))
+    try:
+        yield
+    finally:
+        session.execute(sa.text(f"PRAGMA cache_size = {int(before)}"))
 
 
 def _reject(report: ImportReport, raw: RawRecord, message: str) -> None:

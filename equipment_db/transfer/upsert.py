@@ -58,8 +58,8 @@ def target_type(session: Session, data: dict[str, Any], edit: Edit) -> str:
 
 def system(session: Session, data: dict[str, Any], edit: Edit) -> str:
     slug = (data.get("slug") or "").strip().lower()
-    existing = catalog_queries.find_system(session, slug) if slug else None
-    if existing is None or existing.slug != slug:
+    existing = catalog_queries.system_by_slug(session, slug) if slug else None
+    if existing is None:
         catalog_service.create_system(session, parse_model(SystemCreate, _fields(data)), edit=edit)
         return "created"
     before = existing.version
