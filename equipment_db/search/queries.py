@@ -92,7 +92,7 @@ SELECT doc_type, doc_key, title, score,
 FROM (SELECT rowid AS hit, -bm25(search_index, 0.0, 0.0, 4.0, 1.0) AS score FROM search_index
       WHERE search_index MATCH :match AND doc_type IN :types
       ORDER BY score DESC, {_ORDER} LIMIT :limit) AS best
-JOIN search_index ON search_index.rowid = best.hit
+CROSS JOIN search_index ON search_index.rowid = best.hit  -- CROSS: start from the few best hits
 WHERE search_index MATCH :match
 ORDER BY score DESC, {_ORDER}
 """
