@@ -67,6 +67,7 @@ HOT_REQUESTS = (
     HotRequest("Q5 claim detail", "/v1/claims/C-YSESYR2E"),
     HotRequest("Q5b claims by system with citations", "/v1/claims?system=igla-s&limit=50&include=citations"),
     HotRequest("Q6 timeline", "/v1/timeline?system=igla-s&country=VE"),
+    HotRequest("Q6b quantities by country and year", "/v1/systems/igla-s/quantities?kind=transfer"),
 )
 
 

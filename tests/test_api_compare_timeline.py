@@ -363,3 +363,17 @@ def test_statements_per_request_do_not_grow_with_the_number_of_claims(dbs: Datab
     after = _statements_per_request(url, paths)
     assert after == before
     assert all(count <= 12 for count in before.values()), before
+
+
+def test_quantities_by_country_and_year_sum_up_a_systems_claims(dbs: DatabaseFactory) -> None:
+    with api(dbs.seeded()) as client:
+        transfers = client.get("/v1/systems/sa-24/quantities", params={"kind": "transfer"})
+        every = client.get("/v1/systems/igla-s/quantities").json()
+        wrong = client.get("/v1/systems/igla-s/quantities", params={"kind": "specification"})
+    assert transfers.status_code == 200
+    rows = [(r["country"], r["year"], r["counted"], r["claims"], r["low"], r["high"])
+            for r in transfers.json()["rows"]]  # fmt: skip
+    assert ("VE", 2009, "missiles", 1, 1800, 1800) in rows and ("VE", 2012, "missiles", 1, 2000, 2000) in rows
+    assert {r["kind"] for r in every["rows"]} >= {"transfer", "inventory"}
+    assert every["system"]["slug"] == "igla-s"
+    assert wrong.status_code == 400 and wrong.json()["parameter"] == "kind"

@@ -12,7 +12,7 @@ from equipment_db.history.service import Edit
 from equipment_db.vocab import AliasKind, SystemCategory
 from tests.api_client import api
 from tests.dbs import DatabaseFactory, engine_for
-from tests.factories import claim_input
+from tests.factories import add_claim, claim_input, populate
 
 PROBLEM = "application/problem+json"
 EDIT = Edit("test-editor", "test setup")
@@ -262,3 +262,25 @@ def test_an_unknown_country_is_a_404_problem(dbs: DatabaseFactory) -> None:
         "detail": "country not found: 'Narnia'", "code": "not_found", "parameter": "code", "value": "Narnia",
         "instance": "/v1/countries/Narnia",
     }  # fmt: skip
+
+
+def test_a_system_page_shows_a_few_values_per_attribute_and_counts_them_all(dbs: DatabaseFactory) -> None:
+    url = dbs.migrated()
+    engine = engine_for(url)
+    keys = populate(engine)
+    spec = {"kind": "specification", "attribute": "max_range", "qualifier": "up_to", "unit": "km",
+            "counted": None, "country": None, "value_text": None}  # fmt: skip
+    claims = [add_claim(engine, keys["source"], value=n + 1, **spec) for n in range(8)]
+    for n in range(3):
+        add_claim(engine, keys["source"], country="DE" if n else "FR")
+    with api(url) as client:
+        page = client.get("/v1/systems/test-system-1").json()
+        listed = client.get("/v1/claims", params={"system": "test-system-1", "kind": "specification",
+                                                  "attribute": "max_range"}).json()  # fmt: skip
+    engine.dispose()
+    (max_range,) = page["specifications"]
+    assert (max_range["competing"], max_range["preferred"]) == (8, None)
+    assert [v["claim"] for v in max_range["values"]] == claims[:5]
+    assert [item["id"] for item in listed["items"]] == claims
+    assert page["claim_counts"] == {"by_kind": {"inventory": 3, "specification": 8},
+                                    "by_country": {"DE": 2, "FR": 1}}  # fmt: skip

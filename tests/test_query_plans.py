@@ -71,5 +71,4 @@ def test_dropping_the_claim_system_indexes_is_reported_as_a_plan_change(
     # Requests that never read claims are not reported.
     assert "Q1a system by alias (redirect)" not in diffs
     assert "Q4 search one word" not in diffs
-    if dbs.name == "sqlite":  # and the list by system alone now reads every claim, which the invariant names
-        assert ("Q5b claims by system with citations", "claim", "SCAN claim") in plans.full_scans(actual)
+    assert "Q5b claims by system with citations" in diffs  # the list by system alone is reported too

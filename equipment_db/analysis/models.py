@@ -63,7 +63,10 @@ class SpecificationPublic(SQLModel):
     attribute: Attribute
     preferred: ValuePublic | None = None
     competing: int = Field(description="How many active, not deprecated values it has.")
-    values: list[ValuePublic]
+    values: list[ValuePublic] = Field(
+        description="The preferred value first, then the first others in order of entry: at most 5. "
+        "`/v1/claims?system=...&kind=specification&attribute=...` lists every one."
+    )
 
 
 class TargetTypeClaimsPublic(SQLModel):
@@ -185,6 +188,23 @@ class TimelinePublic(SQLModel):
     country: str = Field(schema_extra={"examples": ["VE"]})
     entries: list[TimelineEntryPublic]
     contradictions: list[ContradictionPublic]
+
+
+class QuantityRowPublic(SQLModel):
+    """Quantity claims of one country, year, kind and counted unit, summed up."""
+
+    country: str = Field(schema_extra={"examples": ["VE"]})
+    year: int = Field(description="Start of the period the claims are about, else the year stated.")
+    kind: ClaimKind
+    counted: Counted | None = None
+    claims: int = Field(description="Active, not deprecated claims.")
+    low: float | None = Field(default=None, description="The lowest figure claimed (lower bounds).")
+    high: float | None = Field(default=None, description="The highest figure claimed (upper bounds).")
+
+
+class QuantitiesPublic(SQLModel):
+    system: SystemRefPublic
+    rows: list[QuantityRowPublic]
 
 
 class TargetTypePublic(SQLModel):

@@ -11,12 +11,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import Alias, System, TargetType
 from equipment_db.claims.models import Citation, Claim
+from equipment_db.claims.queries import NotIndexed
 from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
@@ -60,23 +62,52 @@ def publishers(sources: Sequence[Source]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def preferred_value(claims: Sequence[Claim]) -> Claim | None:
-    """The value ranked preferred; else the only one; else None: competing values stay unresolved."""
-    ranked = [c for c in claims if c.rank is Rank.preferred]
-    if ranked:
-        return ranked[0]
-    return claims[0] if len(claims) == 1 else None
+SPEC_VALUES_SHOWN = 5  # per attribute and system; /v1/claims?system=&kind=specification&attribute= lists all
+
+
+def claim_counts(session: Session, system_ids: Sequence[int]) -> list[tuple[int, str, str, str, int]]:
+    """(system id, kind, country, attribute, n) of active claims, from `claim_count`, which
+    triggers keep (migration 0005); '' stands for no country or attribute."""
+    if not system_ids:
+        return []
+    rows = session.execute(
+        sa.text("SELECT system_id, kind, country, attribute, n FROM claim_count "
+                "WHERE system_id IN :ids AND n > 0").bindparams(sa.bindparam("ids", expanding=True)),
+        {"ids": list(system_ids)},
+    ).all()  # fmt: skip
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def specification_counts(session: Session, system_ids: Sequence[int]) -> dict[int, dict[Attribute, int]]:
+    counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
+    for system_id, kind, _, attribute, n in claim_counts(session, system_ids):
+        if kind == ClaimKind.specification.value and attribute:
+            found = counts[system_id]
+            found[Attribute(attribute)] = found.get(Attribute(attribute), 0) + n
+    return counts
 
 
 def specification_values(
-    session: Session, system_ids: Sequence[int]
+    session: Session, system_ids: Sequence[int], counts: dict[int, dict[Attribute, int]] | None = None
 ) -> dict[int, dict[Attribute, list[dict[str, Any]]]]:
-    """Per system, per attribute (vocabulary order): every active value, the preferred first."""
-    claims = session.exec(
-        select(Claim)
-        .where(col(Claim.system_id).in_(list(system_ids)), Claim.kind == ClaimKind.specification, active())
-        .order_by(Claim.id)
-    ).all()
+    """Per system, per attribute (vocabulary order): the preferred value, then the first
+    active values in id order, at most SPEC_VALUES_SHOWN in all; one query for the ids,
+    one for the claims, one for their sources, however many values a system has."""
+    counts = counts if counts is not None else specification_counts(session, system_ids)
+    firsts = [
+        select(Claim.id).where(Claim.system_id == system_id, Claim.kind == ClaimKind.specification,
+                               Claim.attribute == attribute, active())
+        .order_by(Claim.id).limit(SPEC_VALUES_SHOWN).subquery().select()
+        for system_id, found in counts.items() for attribute in found
+    ]  # fmt: skip
+    preferred = select(Claim.id).where(
+        col(Claim.system_id).in_(list(system_ids)), NotIndexed(Claim.kind) == ClaimKind.specification,
+        Claim.rank == sa.literal_column("'preferred'"), col(Claim.retracted_at).is_(None),
+    )  # fmt: skip
+    # A literal, not a parameter, so that the partial index on the few preferred claims
+    # applies; and not the (system, kind, attribute) index, which would read every value.
+    ids = set(session.execute(sa.union(preferred, *firsts)).scalars()) if firsts else set()
+    claims = session.exec(select(Claim).where(col(Claim.id).in_(ids)).order_by(Claim.id)).all() if ids else []
     cited = sources_by_claim(session, [c.id for c in claims])  # type: ignore[misc]
     grouped: dict[int, dict[Attribute, list[Claim]]] = {
         system_id: defaultdict(list) for system_id in system_ids
@@ -88,8 +119,10 @@ def specification_values(
         result[system_id] = {}
         for attribute in sorted(by_attribute, key=ATTRIBUTE_ORDER.__getitem__):
             values = by_attribute[attribute]
-            chosen = preferred_value(values)
-            ordered = sorted(values, key=lambda c: (c is not chosen, c.id))
+            chosen = next((c for c in values if c.rank is Rank.preferred), None)
+            if chosen is None and counts[system_id].get(attribute) == 1:
+                chosen = values[0]
+            ordered = sorted(values, key=lambda c: (c is not chosen, c.id))[:SPEC_VALUES_SHOWN]
             result[system_id][attribute] = [_value(c, cited[c.id], c is chosen) for c in ordered]  # type: ignore[index]
     return result
 
@@ -152,10 +185,12 @@ def system_rows(
 def system_summary(session: Session, system: System) -> dict[str, Any]:
     """Identity, aliases, one entry per specification attribute, target types, claim counts."""
     parent = session.get(System, system.parent_id) if system.parent_id else None
-    values = specification_values(session, [system.id])[system.id]  # type: ignore[list-item,index]
+    counted = claim_counts(session, [system.id])  # type: ignore[list-item]
+    spec_counts = specification_counts(session, [system.id])  # type: ignore[list-item]
+    values = specification_values(session, [system.id], spec_counts)[system.id]  # type: ignore[list-item,index]
     specifications = [
         {"attribute": attribute, "preferred": next((v for v in found if v["preferred"]), None),
-         "competing": len(found), "values": found}
+         "competing": spec_counts[system.id][attribute], "values": found}  # type: ignore[index]
         for attribute, found in values.items()
     ]  # fmt: skip
     capable = session.exec(
@@ -167,13 +202,12 @@ def system_summary(session: Session, system: System) -> dict[str, Any]:
     targets: dict[str, dict[str, Any]] = {}
     for slug, name, claim_id in capable:
         targets.setdefault(slug, {"slug": slug, "name": name, "claims": []})["claims"].append(claim_id)
-    mine = and_(Claim.system_id == system.id, active())
-    by_kind = session.exec(select(Claim.kind, func.count()).where(mine).group_by(Claim.kind)).all()
-    by_country = session.exec(
-        select(Claim.country, func.count())
-        .where(mine, col(Claim.country).is_not(None))
-        .group_by(Claim.country)
-    ).all()
+    by_kind: dict[str, int] = defaultdict(int)
+    by_country: dict[str, int] = defaultdict(int)
+    for _, kind, country, _, n in counted:
+        by_kind[kind] += n
+        if country:
+            by_country[country] += n
     return {
         "slug": system.slug, "name": system.name, "category": system.category,
         "origin_country": system.origin_country, "manufacturer": system.manufacturer,
@@ -183,8 +217,7 @@ def system_summary(session: Session, system: System) -> dict[str, Any]:
         "aliases": [{"name": a.name, "kind": a.kind} for a in catalog_queries.aliases(session, system.id)],  # type: ignore[arg-type]
         "specifications": specifications,
         "target_types": list(targets.values()),
-        "claim_counts": {"by_kind": {k.value: n for k, n in sorted(by_kind)},
-                         "by_country": {c: n for c, n in sorted(by_country)}},
+        "claim_counts": {"by_kind": dict(sorted(by_kind.items())), "by_country": dict(sorted(by_country.items()))},
     }  # fmt: skip
 
 
@@ -244,3 +277,20 @@ def country_summary(session: Session, key: str) -> dict[str, Any]:
         "claims_as_counterparty": {k.value: n for k, n in sorted(as_counterparty)},
         "systems": [{"slug": slug, "name": name, "quantity_claims": n} for slug, name, n in systems],
     }
+
+
+def quantities(session: Session, system: System, *, kind: ClaimKind | None = None,
+               counted: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """A system's quantity claims summed up per country, year, kind and what is counted: how
+    many claims, the lowest and the highest figure, from `quantity_tally`, which triggers
+    keep (migration 0005). The year is that of the start of the period a claim is about,
+    else of the day it was stated; claims with neither are left out."""
+    statement = sa.text(
+        "SELECT country, year, kind, counted, n, low, high FROM quantity_tally WHERE system_id = :system "
+        "AND n > 0 AND (:kind IS NULL OR kind = :kind) AND (:counted IS NULL OR counted = :counted) "
+        "ORDER BY country, year, kind, counted"
+    ).bindparams(sa.bindparam("kind", type_=sa.String), sa.bindparam("counted", type_=sa.String))
+    rows = session.execute(statement, {"system": system.id, "kind": kind.value if kind else None,
+                                       "counted": counted})  # fmt: skip
+    return [{"country": country, "year": year, "kind": k, "counted": c or None, "claims": n, "low": low, "high": high}
+            for country, year, k, c, n, low, high in rows]  # fmt: skip

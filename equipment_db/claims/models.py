@@ -36,6 +36,9 @@ class Claim(Versioned, table=True):
         sa.UniqueConstraint("public_id"),
         sa.Index("ix_claim_system_country_id", "system_id", "country", "id"),  # lists in id order
         sa.Index("ix_claim_system_id", "system_id", "id"),
+        sa.Index("ix_claim_system_kind_attribute", "system_id", "kind", "attribute", "id"),  # a system's specs
+        sa.Index("ix_claim_preferred", "system_id", "attribute", sqlite_where=sa.text("rank = 'preferred'"),
+                 postgresql_where=sa.text("rank = 'preferred'")),
         sa.Index("ix_claim_country_about", "country", "about_start"),
         sa.Index("ix_claim_kind_system", "kind", "system_id"),
         sa.CheckConstraint(

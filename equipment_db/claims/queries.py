@@ -24,7 +24,7 @@ from equipment_db.normalize.dates import format_partial, format_period, parse_pa
 from equipment_db.publicid import normalise_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
-from equipment_db.vocab import ClaimKind, Rank, VerificationStatus
+from equipment_db.vocab import Attribute, ClaimKind, Rank, VerificationStatus
 
 
 def find_claim(session: Session, key: str) -> Claim | None:
@@ -87,6 +87,7 @@ class ClaimFilter:
     country: str | None = None
     counterparty: str | None = None
     kind: ClaimKind | None = None
+    attribute: Attribute | None = None
     claimant_id: int | None = None
     source_id: int | None = None
     status: VerificationStatus | None = None
@@ -107,6 +108,7 @@ def filter_from_input(
     country: str | None = None,
     counterparty: str | None = None,
     kind: ClaimKind | None = None,
+    attribute: Attribute | None = None,
     claimant: str | None = None,
     source: str | None = None,
     status: VerificationStatus | None = None,
@@ -132,6 +134,7 @@ def filter_from_input(
         country=country_code(country) if country else None,
         counterparty=country_code(counterparty, field="counterparty") if counterparty else None,
         kind=kind,
+        attribute=attribute,
         claimant_id=actor_queries.get_actor(session, claimant, field="claimant").id if claimant else None,
         source_id=source_queries.get_source(session, source).id if source else None,
         status=status,
@@ -201,6 +204,8 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
         statement = statement.where(Claim.country == where.country)
     if where.kind is not None:
         statement = statement.where(Claim.kind == where.kind)
+    if where.attribute is not None:
+        statement = statement.where(Claim.attribute == where.attribute)
     if where.claimant_id is not None:
         statement = statement.where(Claim.claimant_id == where.claimant_id)
     if where.status is not None:

@@ -33,7 +33,8 @@ ROWID_OFFSET = {"system": 1, "claim": 2, "source": 3}
 _FTS5_SHADOWS = frozenset(
     f"{SQLITE_INDEX}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")
 )
-TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE}) | _FTS5_SHADOWS
+AGGREGATE_TABLES = ("claim_count", "quantity_tally")  # kept by triggers (migration 0005)
+TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE, *AGGREGATE_TABLES}) | _FTS5_SHADOWS
 
 
 def is_search_table(name: str | None) -> bool:

@@ -15,7 +15,7 @@ from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
-from equipment_db.vocab import ClaimKind, EntityType, Rank, VerificationStatus
+from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
 ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
@@ -34,6 +34,7 @@ def list_claims(
     country: Annotated[str | None, Query(max_length=100, examples=["VE"])] = None,
     counterparty: Annotated[str | None, Query(max_length=100)] = None,
     kind: ClaimKind | None = None,
+    attribute: Annotated[Attribute | None, Query(description="A specification attribute.")] = None,
     claimant: Text = None,
     source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None,
     status: VerificationStatus | None = None,
@@ -53,7 +54,8 @@ def list_claims(
     cursor: CursorQuery = None,
 ) -> Page[ClaimRowPublic]:
     where = claim_queries.filter_from_input(
-        session, system=system, country=country, counterparty=counterparty, kind=kind, claimant=claimant,
+        session, system=system, country=country, counterparty=counterparty, kind=kind, attribute=attribute,
+        claimant=claimant,
         source=source, status=status, rank=rank, stated_from=stated_from, stated_to=stated_to,
         about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
         include_retracted=include_retracted,

@@ -13,6 +13,7 @@ from equipment_db.analysis import timeline as analysis_timeline
 from equipment_db.analysis.models import (
     ComparePublic,
     CountryPublic,
+    QuantitiesPublic,
     SystemDetailPublic,
     SystemRowPublic,
     TargetTypePublic,
@@ -24,9 +25,11 @@ from equipment_db.api.versions import CITATION_RESPONSES, citation_response, sna
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.citations.entities import render_system
 from equipment_db.citations.render import CitationFormat
+from equipment_db.claims.rules import QUANTITY_KINDS
+from equipment_db.errors import InvalidValue
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
-from equipment_db.vocab import EntityType, SystemCategory
+from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
 SystemKey = Annotated[str, Path(description="Slug or any alias (any case and punctuation).",
@@ -181,6 +184,23 @@ def get_system_timeline(request: Request, session: SessionDep, key: SystemKey, c
                         include_deprecated: IncludeDeprecated = False,
                         include_retracted: IncludeRetracted = False) -> TimelinePublic:  # fmt: skip
     return get_timeline(request, session, key, country, include_deprecated, include_retracted)
+
+
+@router.get("/v1/systems/{key}/quantities", tags=["systems"], response_model=QuantitiesPublic,
+            summary="A system's quantity claims by country and year: how many, lowest and highest figure")  # fmt: skip
+def get_quantities(
+    request: Request,
+    session: SessionDep,
+    key: SystemKey,
+    kind: Annotated[ClaimKind | None, Query(description="A quantity kind, e.g. inventory.")] = None,
+    counted: Annotated[Counted | None, Query(description="What is counted, e.g. missiles.")] = None,
+) -> QuantitiesPublic:
+    system = catalog_queries.get_system(session, key, field="key")
+    if kind is not None and kind not in QUANTITY_KINDS:
+        raise InvalidValue("kind", kind.value, f"is not a quantity kind ({', '.join(sorted(QUANTITY_KINDS))})")
+    rows = analysis_queries.quantities(session, system, kind=kind, counted=counted.value if counted else None)
+    return QuantitiesPublic(system={"slug": system.slug, "name": system.name,  # type: ignore[arg-type]
+                                    "url": _system_url(request, system.slug)}, rows=rows)  # fmt: skip
 
 
 @router.get("/v1/target-types", tags=["systems"], response_model=Page[TargetTypePublic],
