@@ -377,3 +377,14 @@ def test_quantities_by_country_and_year_sum_up_a_systems_claims(dbs: DatabaseFac
     assert {r["kind"] for r in every["rows"]} >= {"transfer", "inventory"}
     assert every["system"]["slug"] == "igla-s"
     assert wrong.status_code == 400 and wrong.json()["parameter"] == "kind"
+
+
+def test_a_timeline_shows_the_latest_claims_up_to_its_limit(dbs: DatabaseFactory) -> None:
+    with api(dbs.seeded()) as client:
+        whole = client.get("/v1/timeline", params={"system": "igla-s", "country": "VE"}).json()
+        latest = client.get("/v1/timeline", params={"system": "igla-s", "country": "VE", "limit": 2}).json()
+        too_many = client.get("/v1/timeline", params={"system": "igla-s", "country": "VE", "limit": 501})
+    assert not whole["truncated"] and len(whole["entries"]) > 3
+    assert latest["truncated"] and len(latest["entries"]) == 2
+    assert {e["claim"] for e in latest["entries"]} <= {e["claim"] for e in whole["entries"]}
+    assert too_many.status_code == 422 and too_many.json()["parameter"] == "limit"

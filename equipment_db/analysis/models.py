@@ -187,6 +187,7 @@ class TimelinePublic(SQLModel):
     system: SystemRefPublic
     country: str = Field(schema_extra={"examples": ["VE"]})
     entries: list[TimelineEntryPublic]
+    truncated: bool = Field(default=False, description="More claims exist: only the latest `limit` are shown.")
     contradictions: list[ContradictionPublic]
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from itertools import combinations
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from equipment_db.actors.models import Actor
 from equipment_db.analysis.queries import sources_by_claim, with_quantity
@@ -58,23 +58,31 @@ def when(claim: Claim, sources: Sequence[Source]) -> When | None:
     return None
 
 
+TIMELINE_LIMIT = 200
+TIMELINE_MAX = 500  # contradictions compare every pair: 125,000 pairs at most
+
+
 def timeline(session: Session, system_key: str, country: str, *, include_deprecated: bool = False,
-             include_retracted: bool = False) -> dict[str, Any]:  # fmt: skip
-    """Every quantity claim for (system, country) in date order (undated last), each with its
-    sources and same_as group, and the pairs of claims that contradict each other."""
+             include_retracted: bool = False, limit: int = TIMELINE_LIMIT) -> dict[str, Any]:  # fmt: skip
+    """The latest `limit` quantity claims for (system, country) (by the date they are about,
+    else the date stated), in date order (undated last), each with its sources and same_as
+    group, and the pairs of claims that contradict each other; `truncated` if there are more."""
     system = catalog_queries.get_system(session, system_key, field="system")
     code = country_code(country, field="country")
     statement = (
         select(Claim, Actor.name)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id)
         .where(Claim.system_id == system.id, Claim.country == code, with_quantity())
-        .order_by(Claim.id)
+        .order_by(func.coalesce(Claim.about_start, Claim.stated_on).desc().nulls_last(), col(Claim.id).desc())
+        .limit(max(1, min(limit, TIMELINE_MAX)) + 1)
     )
     if not include_deprecated:
         statement = statement.where(Claim.rank != Rank.deprecated)
     if not include_retracted:
         statement = statement.where(col(Claim.retracted_at).is_(None))
     rows = session.exec(statement).all()
+    truncated = len(rows) > max(1, min(limit, TIMELINE_MAX))
+    rows = sorted(rows[: len(rows) - 1] if truncated else rows, key=lambda row: row[0].id)
     ids = [claim.id for claim, _ in rows]
     cited = sources_by_claim(session, ids)  # type: ignore[arg-type]
     linked = session.exec(
@@ -107,6 +115,7 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
         "system": {"slug": system.slug, "name": system.name},
         "country": code,
         "entries": entries,
+        "truncated": truncated,
         "contradictions": contradictions([(claim, at) for claim, _, at in dated], groups),
     }
 

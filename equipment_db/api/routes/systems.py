@@ -38,6 +38,8 @@ CountryQuery = Annotated[str, Query(min_length=1, max_length=100, description="I
                                     examples=["VE"])]  # fmt: skip
 IncludeDeprecated = Annotated[bool, Query(description="Include claims ranked deprecated.")]
 IncludeRetracted = Annotated[bool, Query(description="Include retracted entries.")]
+TimelineLimit = Annotated[int, Query(ge=1, le=analysis_timeline.TIMELINE_MAX,
+                                     description="How many of the latest claims to show (at most 500).")]
 REDIRECT = {307: {"description": "The key is an alias: the same request at the canonical slug."}}
 
 
@@ -171,9 +173,10 @@ def get_timeline(
     country: CountryQuery,
     include_deprecated: IncludeDeprecated = False,
     include_retracted: IncludeRetracted = False,
+    limit: TimelineLimit = analysis_timeline.TIMELINE_LIMIT,
 ) -> TimelinePublic:
     found = analysis_timeline.timeline(session, system, country, include_deprecated=include_deprecated,
-                                       include_retracted=include_retracted)  # fmt: skip
+                                       include_retracted=include_retracted, limit=limit)  # fmt: skip
     found["system"]["url"] = _system_url(request, found["system"]["slug"])
     return TimelinePublic.model_validate(found)
 
@@ -182,8 +185,9 @@ def get_timeline(
             summary="The same as /v1/timeline?system={key}")  # fmt: skip
 def get_system_timeline(request: Request, session: SessionDep, key: SystemKey, country: CountryQuery,
                         include_deprecated: IncludeDeprecated = False,
-                        include_retracted: IncludeRetracted = False) -> TimelinePublic:  # fmt: skip
-    return get_timeline(request, session, key, country, include_deprecated, include_retracted)
+                        include_retracted: IncludeRetracted = False,
+                        limit: TimelineLimit = analysis_timeline.TIMELINE_LIMIT) -> TimelinePublic:  # fmt: skip
+    return get_timeline(request, session, key, country, include_deprecated, include_retracted, limit)
 
 
 @router.get("/v1/systems/{key}/quantities", tags=["systems"], response_model=QuantitiesPublic,
