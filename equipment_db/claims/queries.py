@@ -149,12 +149,18 @@ def filter_from_input(
     )
 
 
+_ROW_COLUMNS = ("id", "public_id", "kind", "subject", "country", "qualifier", "value_text", "counted", "value_low",
+                "value_high", "original_unit", "unit", "attribute", "stated_on", "stated_precision", "about_start",
+                "about_end", "about_precision", "verification_status", "retracted_at")  # fmt: skip
+
+
 def claim_rows(
     session: Session, where: ClaimFilter, *, limit: int = 100, after_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Claims as flat rows for listings, in one query (systems and claimants joined)."""
+    """Claims as flat rows for listings, in one query (systems and claimants joined); only
+    the columns a row shows are read, and no ORM objects are built."""
     statement = _filtered(
-        select(Claim, System.slug, Actor.name)
+        select(*(getattr(Claim, name) for name in _ROW_COLUMNS), System.slug, Actor.name)
         .outerjoin(System, col(System.id) == Claim.system_id)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id),
         where,
@@ -162,15 +168,15 @@ def claim_rows(
         after_id=after_id,
     )
     rows = []
-    for claim, slug, claimant in session.exec(statement).all():
+    for claim in session.exec(statement).all():
         rows.append(
             {
                 "id": claim.public_id,
                 "kind": claim.kind.value,
-                "subject": slug or claim.subject,
+                "subject": claim.slug or claim.subject,
                 "country": claim.country,
-                "value": describe_value(claim),
-                "claimant": claimant,
+                "value": describe_value(claim),  # type: ignore[arg-type]
+                "claimant": claim.name,
                 "stated": format_partial(claim.stated_on, claim.stated_precision)
                 if claim.stated_on
                 else None,
@@ -180,7 +186,7 @@ def claim_rows(
                     else None
                 ),
                 "status": claim.verification_status.value,
-                "retracted": claim.is_retracted,
+                "retracted": claim.retracted_at is not None,
                 "_row_id": claim.id,  # the keyset position; not shown
             }
         )

@@ -35,7 +35,7 @@ from equipment_db.publicid import looks_like_public_id, new_public_id, normalise
 from equipment_db.search import documents as search_documents
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source, SourceCreate
-from equipment_db.transfer import upsert
+from equipment_db.transfer import bulk, upsert
 from equipment_db.transfer.reader import RawRecord
 from equipment_db.transfer.resolver import BulkResolver
 from equipment_db.validation import parse_model
@@ -328,7 +328,7 @@ def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]
         values["public_id"] = public_id
     rows = [values | {"version": 1, "created_at": now, "updated_at": now} for _, values in fresh]
     with search_documents.deferred(session):
-        session.execute(sa.insert(table), rows)
+        bulk.insert_rows(session, table, rows)
         ids = dict(session.execute(sa.select(table.c.public_id, table.c.id)
                                    .where(table.c.public_id.in_([row["public_id"] for row in rows]))).all())  # fmt: skip
         cited_ids = {row["cites_source_id"] for row in rows if row.get("cites_source_id")}
@@ -343,7 +343,7 @@ def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]
                 "reason": edit.reason,
                 "snapshot": source_service.source_snapshot(session, source, cited.get(row.get("cites_source_id"))),
             })  # fmt: skip
-        session.execute(sa.insert(Revision.__table__), revisions)  # type: ignore[attr-defined]
+        bulk.insert_rows(session, Revision.__table__, revisions)  # type: ignore[attr-defined]
     search_documents.build(session, "source", list(ids.values()))
 
 
@@ -439,8 +439,9 @@ def _draw_ids(session: Session, model: Any, entity: str, count: int, exclude: se
 def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | None) -> _NewClaim:
     fields = {k: v for k, v in (raw.data or {}).items() if k not in ("type", "id")}
     data = parse_model(ClaimCreate, fields)
-    values = rules.normalise(None, data.model_dump(), resolver)  # type: ignore[arg-type]
-    values |= claim_service.value_columns(data.model_dump(), None)
+    dumped = data.model_dump()
+    values = rules.normalise(None, dumped, resolver)  # type: ignore[arg-type]
+    values |= claim_service.value_columns(dumped, None)
     values = rules.check(values, citation_count=len(data.citations), given=fields)
     citations = []
     seen: set[tuple[int, str]] = set()
@@ -512,7 +513,7 @@ def _write_claims(session: Session, batch: list[_NewClaim], resolver: BulkResolv
     with search_documents.deferred(session):
         # Plain executemany, then one select for the ids: RETURNING in parameter order
         # makes SQLite fall back to one statement per row.
-        session.execute(sa.insert(claim_table), rows)
+        bulk.insert_rows(session, claim_table, rows)
         ids = _claim_ids(session, {new.public_id for new in batch})  # type: ignore[misc]
         inserted = [ids[new.public_id] for new in batch]  # type: ignore[index]
         _write_claim_children(session, batch, inserted, rows, resolver, edit, now)
@@ -547,10 +548,10 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
             "action": RevisionAction.create, "created_at": now, "editor": edit.editor, "reason": edit.reason,
             "snapshot": claim_service.snapshot_from_parts(row, names, cited, sorted(xids, key=_xid_order)),
         })  # fmt: skip
-    session.execute(sa.insert(Citation.__table__), citation_rows)  # type: ignore[attr-defined]
+    bulk.insert_rows(session, Citation.__table__, citation_rows)  # type: ignore[attr-defined]
     if xid_rows:
-        session.execute(sa.insert(ExternalId.__table__), xid_rows)  # type: ignore[attr-defined]
-    session.execute(sa.insert(Revision.__table__), revision_rows)  # type: ignore[attr-defined]
+        bulk.insert_rows(session, ExternalId.__table__, xid_rows)  # type: ignore[attr-defined]
+    bulk.insert_rows(session, Revision.__table__, revision_rows)  # type: ignore[attr-defined]
 
 
 def _xid_order(xid: dict[str, str]) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db.api.deps import SessionDep, SettingsDep
-from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations.render import CitationFormat, CitedVersion, claim_sentence, permalink, render
 from equipment_db.claims import queries as claim_queries
@@ -66,8 +66,8 @@ def list_claims(
     if include == "citations":
         cited = claim_queries.citations_by_claim(session, [r["_row_id"] for r in rows])
         rows = [r | {"citations": cited[r["_row_id"]]} for r in rows]
-    items = [ClaimRowPublic.model_validate(r | {"url": str(request.url_for("get_claim", claim_id=r["id"]))})
-             for r in rows]  # fmt: skip
+    url = url_template(request, "get_claim", "claim_id")
+    items = [ClaimRowPublic.model_validate(r | {"url": url(r["id"])}) for r in rows]
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
     )

@@ -11,7 +11,15 @@ from fastapi.responses import PlainTextResponse, Response
 from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import ActorPublic, ActorRowPublic
 from equipment_db.api.deps import SessionDep, SettingsDep
-from equipment_db.api.paging import MAX_LIMIT, CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.api.paging import (
+    MAX_LIMIT,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    url_template,
+)
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.citations.entities import render_source
 from equipment_db.citations.render import CitationFormat
@@ -65,7 +73,8 @@ def list_sources(
     rows = source_queries.source_list_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
     more = len(rows) > limit
     rows = rows[:limit]
-    items = [SourceRowPublic.model_validate(r | {"api_url": str(request.url_for("get_source", source_id=r["id"]))})
+    source_url = url_template(request, "get_source", "source_id")
+    items = [SourceRowPublic.model_validate(r | {"api_url": source_url(r["id"])})
              for r in rows]  # fmt: skip
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
@@ -81,8 +90,9 @@ def get_source(request: Request, session: SessionDep, source_id: SourceId,
     detail["api_url"] = str(request.url_for("get_source", source_id=detail["id"]))
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
         source=detail["id"], include_deprecated="true"))  # fmt: skip
+    claim_url = url_template(request, "get_claim", "claim_id")
     for claim in detail["claims"]:
-        claim["api_url"] = str(request.url_for("get_claim", claim_id=claim["id"]))
+        claim["api_url"] = claim_url(claim["id"])
     return SourcePublic.model_validate(detail)
 
 
@@ -145,8 +155,9 @@ def get_actor(request: Request, session: SessionDep, name: ActorName,
     detail["api_url"] = _actor_url(request, detail["name"])
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
         claimant=detail["name"], include_deprecated="true"))  # fmt: skip
+    claim_url = url_template(request, "get_claim", "claim_id")
     for claim in detail["claims"]:
-        claim["api_url"] = str(request.url_for("get_claim", claim_id=claim["id"]))
+        claim["api_url"] = claim_url(claim["id"])
     return ActorPublic.model_validate(detail)
 
 
