@@ -193,3 +193,16 @@ def test_a_line_that_is_not_utf8_is_reported_and_the_rest_imports(engine: sa.Eng
     report = _run(engine, read_jsonl(iter(lines)), skip_invalid=True)
     assert [(i.line, "not valid UTF-8 (byte 0xff" in i.message) for i in report.issues] == [(2, True)]
     assert report.created["source"] == 3
+
+
+def test_sources_stream_in_windows_and_may_cite_one_further_down(engine: sa.Engine, small_batches: int) -> None:
+    records = _catalogue(25)
+    records[2]["cites"] = "S-00000024"  # the first source cites the last one, two windows later
+    records.append({"type": "source", "id": "S-00000099", "kind": "news_article", "title": "Test Orphan",
+                    "cites": "S-99999999"})  # fmt: skip
+    report = _run(engine, _raws(records), skip_invalid=True)
+    assert report.created["source"] == 25
+    assert [(i.line, "S-99999999" in i.message) for i in report.issues] == [(len(records), True)]
+    with session_scope(engine) as session:
+        first, last = source_queries.get_source(session, "S-00000000"), source_queries.get_source(session, "S-00000024")
+        assert first.cites_source_id == last.id

@@ -27,7 +27,7 @@ from equipment_db.catalog.models import ExternalId, ExternalIdCreate
 from equipment_db.claims import rules
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import Citation, Claim, ClaimCreate
-from equipment_db.errors import AlreadyExists, EquipmentDBError, MissingValue
+from equipment_db.errors import AlreadyExists, EquipmentDBError, MissingValue, NotFound
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
 from equipment_db.normalize.urls import normalise_url
@@ -186,16 +186,18 @@ class _Run:
             self.later.append(raw)
         else:
             self.small[record_type].append(raw)
+            if record_type == "source" and len(self.small["source"]) >= BATCH:
+                self._apply_small(final=False)  # sources stream too (100,000 of them at M)
 
     def finish(self) -> None:
         self._flush()
-        self._apply_small()
+        self._apply_small(final=True)
         for done, raw in enumerate(self.later, start=1):
             _upsert_one(self.session, raw.data["type"], raw, self.edit, self.report)  # type: ignore[index]
             self.tick("citations and links", done, len(self.later))
 
     def _flush(self) -> None:
-        self._apply_small()
+        self._apply_small(final=False)
         if self.window:
             if self.resolver is None:
                 self.resolver = BulkResolver(self.session)
@@ -203,18 +205,22 @@ class _Run:
             self.tick("claims", self.seen, max(self.expected or 0, self.seen))
         self.window, self.window_ids = [], {}
 
-    def _apply_small(self) -> None:
+    def _apply_small(self, *, final: bool) -> None:
+        """Write the buffered small records. A source citing one not seen yet waits for the
+        next call (`final`: it is reported)."""
         if not any(self.small.values()):
             return
+        waiting: list[RawRecord] = []
         for record_type in _SMALL_TYPES:
             rows = self.small[record_type]
             if record_type == "source":
-                _import_sources(self, _cited_first(rows))
+                waiting = _import_sources(self, _cited_first(rows), final=final)
                 continue
             for done, raw in enumerate(rows, start=1):
                 _upsert_one(self.session, record_type, raw, self.edit, self.report)
                 self.tick(record_type, done, len(rows))
         self.small = {t: [] for t in _SMALL_TYPES}
+        self.small["source"] = waiting
         self.resolver = None  # new names to know
 
 
@@ -244,10 +250,12 @@ def _cited_first(rows: list[RawRecord]) -> list[RawRecord]:
     return ordered
 
 
-def _import_sources(run: _Run, rows: list[RawRecord]) -> None:
+def _import_sources(run: _Run, rows: list[RawRecord], *, final: bool) -> list[RawRecord]:
     """Sources in windows of BATCH: existing ones through the services (updated where they
-    differ), new ones validated by the service's own checks and written in bulk."""
+    differ), new ones validated by the service's own checks and written in bulk. Returns
+    those citing a source not written yet, unless `final`."""
     session, report = run.session, run.report
+    waiting: list[RawRecord] = []
     for start in range(0, len(rows), BATCH):
         window = rows[start : start + BATCH]
         ids, urls = _stored_sources(session, window)
@@ -272,7 +280,13 @@ def _import_sources(run: _Run, rows: list[RawRecord]) -> None:
                 if public_id in new_ids:
                     raise AlreadyExists("source", "id", public_id)
                 create = {k: v for k, v in data.items() if k not in ("type", "id")}
-                values = source_service.new_source_values(session, parse_model(SourceCreate, create))
+                try:
+                    values = source_service.new_source_values(session, parse_model(SourceCreate, create))
+                except NotFound as missing:
+                    if final or missing.field != "cites":
+                        raise
+                    waiting.append(raw)
+                    continue
                 if values.get("url") and (values["url"] in urls or values["url"] in new_urls):
                     raise AlreadyExists("source", "url", values["url"])
             except EquipmentDBError as exc:
@@ -287,6 +301,7 @@ def _import_sources(run: _Run, rows: list[RawRecord]) -> None:
         _write_sources(session, fresh, run.edit)
         report.created["source"] += len(fresh)
         run.tick("source", min(start + BATCH, len(rows)), len(rows))
+    return waiting
 
 
 def _cites_one_of(cites: Any, ids: set[str], urls: set[str]) -> bool:

@@ -17,7 +17,7 @@ from equipment_db.publicid import looks_like_public_id, normalise_public_id
 from equipment_db.sources.models import Source
 from equipment_db.sources.service import source_reference
 
-CACHE_SOURCES = 50_000
+CACHE_SOURCES = 20_000
 
 
 class BulkResolver:
