@@ -206,3 +206,16 @@ def test_sources_stream_in_windows_and_may_cite_one_further_down(engine: sa.Engi
     with session_scope(engine) as session:
         first, last = source_queries.get_source(session, "S-00000000"), source_queries.get_source(session, "S-00000024")
         assert first.cites_source_id == last.id
+
+
+def test_the_source_cache_is_emptied_and_refilled_without_losing_a_source(
+    engine: sa.Engine, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from equipment_db.transfer import resolver
+
+    monkeypatch.setattr(resolver, "CACHE_SOURCES", 25)
+    records = _catalogue(30)  # each window of 10 claims cites some sources the last one did, some new
+    records += [_claim(n, citations=[{"source": f"S-{n % 30:08d}"}, {"source": f"S-{(n * 7 + 3) % 30:08d}"}])
+                for n in range(60) if n % 30 != (n * 7 + 3) % 30]  # fmt: skip
+    report = _run(engine, _raws(records))
+    assert report.issues == [] and report.created["claim"] == len(records) - 32

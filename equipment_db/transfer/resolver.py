@@ -52,23 +52,23 @@ class BulkResolver:
     def prefetch_sources(self, keys: Iterable[str]) -> None:
         """Load the sources `keys` (public ids or URLs) name, in two queries, into a cache
         that is emptied when it grows past CACHE_SOURCES (a million-claim import streams)."""
-        ids, urls = set(), set()
-        for key in keys:
-            kind, lookup = self._source_lookup(key)
-            if kind == "id" and lookup not in self._source_ids:
-                ids.add(lookup)
-            elif kind == "url" and lookup not in self._source_urls:
-                urls.add(lookup)
-        if not ids and not urls:
-            return
-        if len(self.source_refs) + len(ids) + len(urls) > CACHE_SOURCES:
+        wanted = [self._source_lookup(key) for key in keys]
+        missing = self._missing(wanted)
+        if len(self.source_refs) + len(missing[0]) + len(missing[1]) > CACHE_SOURCES:
             self.source_refs.clear()
             self._source_ids.clear()
             self._source_urls.clear()
+            missing = self._missing(wanted)  # all of them again: the cache no longer has any
+        ids, urls = missing
         for chunk in _chunks(sorted(ids)):
             self._cache(self._session.exec(select(Source).where(col(Source.public_id).in_(chunk))).all())
         for chunk in _chunks(sorted(urls)):
             self._cache(self._session.exec(select(Source).where(col(Source.url).in_(chunk))).all())
+
+    def _missing(self, wanted: list[tuple[str, str]]) -> tuple[set[str], set[str]]:
+        ids = {lookup for kind, lookup in wanted if kind == "id" and lookup not in self._source_ids}
+        urls = {lookup for kind, lookup in wanted if kind == "url" and lookup and lookup not in self._source_urls}
+        return ids, urls
 
     def _cache(self, sources: Sequence[Source]) -> None:
         for source in sources:
