@@ -84,17 +84,18 @@ def tsquery_prefix(words: Sequence[str]) -> str:
     return "'" + words[-1].replace("\\", "\\\\").replace("'", "''") + "':*"
 
 
+DOC_TYPE_ORDER = {"system": 0, "source": 1, "claim": 2}
 _ORDER = "CASE doc_type WHEN 'system' THEN 0 WHEN 'source' THEN 1 ELSE 2 END, doc_key"
 
+# One pass: FTS5 ranks by its `rank` column (bm25 with the column weights) and returns
+# rows in that order itself, so snippet() runs only for the rows kept. Ties are put in a
+# stable order (type, key) in Python.
 _SQLITE = f"""
-SELECT doc_type, doc_key, title, score,
+SELECT doc_type, doc_key, title, -rank AS score,
        snippet(search_index, -1, '{START}', '{STOP}', '{ELLIPSIS}', 16) AS snippet
-FROM (SELECT rowid AS hit, -bm25(search_index, 0.0, 0.0, 4.0, 1.0) AS score FROM search_index
-      WHERE search_index MATCH :match AND doc_type IN :types
-      ORDER BY score DESC, {_ORDER} LIMIT :limit) AS best
-CROSS JOIN search_index ON search_index.rowid = best.hit  -- CROSS: start from the few best hits
-WHERE search_index MATCH :match
-ORDER BY score DESC, {_ORDER}
+FROM search_index
+WHERE search_index MATCH :match AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND doc_type IN :types
+ORDER BY rank LIMIT :limit
 """
 
 _HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
@@ -135,6 +136,7 @@ def search(
     rows = session.execute(statement, params).all()
     hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
                       score=round(float(r.score), 6)) for r in rows]  # fmt: skip
+    hits.sort(key=lambda hit: (-hit.score, DOC_TYPE_ORDER[hit.type], hit.key))
     return _name_untitled_claims(session, hits)
 
 
