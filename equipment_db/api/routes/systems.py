@@ -15,6 +15,7 @@ from equipment_db.analysis.models import (
     CountryPublic,
     QuantitiesPublic,
     SystemDetailPublic,
+    SystemRefPublic,
     SystemRowPublic,
     TargetTypePublic,
     TimelinePublic,
@@ -29,6 +30,7 @@ from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
+from equipment_db.normalize.countries import country_code
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
@@ -198,13 +200,17 @@ def get_quantities(
     key: SystemKey,
     kind: Annotated[ClaimKind | None, Query(description="A quantity kind, e.g. inventory.")] = None,
     counted: Annotated[Counted | None, Query(description="What is counted, e.g. missiles.")] = None,
+    country: Annotated[str | None, Query(max_length=100, description="ISO code or name.")] = None,
 ) -> QuantitiesPublic:
     system = catalog_queries.get_system(session, key, field="key")
     if kind is not None and kind not in QUANTITY_KINDS:
         raise InvalidValue("kind", kind.value, f"is not a quantity kind ({', '.join(sorted(QUANTITY_KINDS))})")
-    rows = analysis_queries.quantities(session, system, kind=kind, counted=counted.value if counted else None)
-    return QuantitiesPublic(system={"slug": system.slug, "name": system.name,  # type: ignore[arg-type]
-                                    "url": _system_url(request, system.slug)}, rows=rows)  # fmt: skip
+    code = country_code(country, field="country") if country else None
+    rows = analysis_queries.quantities(session, system, kind=kind, counted=counted.value if counted else None,
+                                       country=code)  # fmt: skip
+    return QuantitiesPublic(system=SystemRefPublic(slug=system.slug, name=system.name,
+                                                   url=_system_url(request, system.slug)),
+                            rows=rows)  # type: ignore[arg-type]  # fmt: skip
 
 
 @router.get("/v1/target-types", tags=["systems"], response_model=Page[TargetTypePublic],
