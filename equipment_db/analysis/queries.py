@@ -18,7 +18,6 @@ from sqlmodel import Session, col, select
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import Alias, System, TargetType
 from equipment_db.claims.models import Citation, Claim
-from equipment_db.claims.queries import NotIndexed
 from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
@@ -87,33 +86,66 @@ def specification_counts(session: Session, system_ids: Sequence[int]) -> dict[in
     return counts
 
 
+_VALUE_COLUMNS = (Claim.id, Claim.system_id, Claim.attribute, Claim.public_id, Claim.value_low, Claim.value_high,
+                  Claim.unit, Claim.original_unit, Claim.qualifier, Claim.value_text, Claim.rank)  # fmt: skip
+
+
+def _value_ids(session: Session, counts: dict[int, dict[Attribute, int]]) -> set[int]:
+    """The ids of the values shown: per (system, attribute) the first SPEC_VALUES_SHOWN by id
+    (each read from the (system_id, kind, attribute, id) index and stopped there), and the
+    preferred ones (the partial index on preferred claims; `+kind`, a literal rank and no
+    parameters there, so that the planner takes it). One statement, as text: built per call
+    as SQLAlchemy expressions it cost more than running it."""
+    firsts = [(system_id, attribute) for system_id, found in counts.items() for attribute in found]
+    if not firsts:
+        return set()
+    active_sql = "retracted_at IS NULL AND rank <> 'deprecated'"
+    parts = [
+        f"SELECT id FROM (SELECT id FROM claim WHERE system_id = :s{n} AND kind = 'specification' "
+        f"AND attribute = :a{n} AND {active_sql} ORDER BY id LIMIT {SPEC_VALUES_SHOWN}) AS first{n}"
+        for n in range(len(firsts))
+    ]
+    systems = ", ".join(str(int(system_id)) for system_id in counts)
+    kind = "+kind" if session.get_bind().dialect.name == "sqlite" else "kind"  # `+`: SQLite's "no index"
+    parts.append(f"SELECT id FROM claim WHERE system_id IN ({systems}) AND {kind} = 'specification' "
+                 "AND rank = 'preferred' AND retracted_at IS NULL")  # fmt: skip
+    params = {}
+    for n, (system_id, attribute) in enumerate(firsts):
+        params[f"s{n}"], params[f"a{n}"] = system_id, attribute.value
+    return set(session.execute(sa.text(" UNION ".join(parts)), params).scalars())
+
+
+def publishers_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Who carries each claim (publisher, else title, else id; active citations in order)."""
+    found: dict[int, list[str]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return found
+    rows = session.execute(
+        select(Citation.claim_id, Source.publisher, Source.title, Source.public_id)
+        .join(Source, col(Source.id) == Citation.source_id)
+        .where(col(Citation.claim_id).in_(list(claim_ids)), col(Citation.retracted_at).is_(None))
+        .order_by(Citation.id)
+    )  # fmt: skip
+    for claim_id, publisher, title, public_id in rows:
+        name = publisher or title or public_id
+        if name not in found[claim_id]:
+            found[claim_id].append(name)
+    return found
+
+
 def specification_values(
     session: Session, system_ids: Sequence[int], counts: dict[int, dict[Attribute, int]] | None = None
 ) -> dict[int, dict[Attribute, list[dict[str, Any]]]]:
     """Per system, per attribute (vocabulary order): the preferred value, then the first
     active values in id order, at most SPEC_VALUES_SHOWN in all; one query for the ids,
-    one for the claims, one for their sources, however many values a system has."""
+    one for the values, one for their sources, however many values a system has."""
     counts = counts if counts is not None else specification_counts(session, system_ids)
-    firsts = [
-        select(Claim.id).where(Claim.system_id == system_id, Claim.kind == ClaimKind.specification,
-                               Claim.attribute == attribute, active())
-        .order_by(Claim.id).limit(SPEC_VALUES_SHOWN).subquery().select()
-        for system_id, found in counts.items() for attribute in found
-    ]  # fmt: skip
-    preferred = select(Claim.id).where(
-        col(Claim.system_id).in_(list(system_ids)), NotIndexed(Claim.kind) == ClaimKind.specification,
-        Claim.rank == sa.literal_column("'preferred'"), col(Claim.retracted_at).is_(None),
-    )  # fmt: skip
-    # A literal, not a parameter, so that the partial index on the few preferred claims
-    # applies; and not the (system, kind, attribute) index, which would read every value.
-    ids = set(session.execute(sa.union(preferred, *firsts)).scalars()) if firsts else set()
-    claims = session.exec(select(Claim).where(col(Claim.id).in_(ids)).order_by(Claim.id)).all() if ids else []
-    cited = sources_by_claim(session, [c.id for c in claims])  # type: ignore[misc]
-    grouped: dict[int, dict[Attribute, list[Claim]]] = {
-        system_id: defaultdict(list) for system_id in system_ids
-    }
+    ids = _value_ids(session, counts)
+    claims = session.execute(select(*_VALUE_COLUMNS).where(col(Claim.id).in_(ids)).order_by(Claim.id)).all() if ids else []
+    cited = publishers_by_claim(session, [c.id for c in claims])
+    grouped: dict[int, dict[Attribute, list[Any]]] = {system_id: defaultdict(list) for system_id in system_ids}
     for claim in claims:
-        grouped[claim.system_id][claim.attribute].append(claim)  # type: ignore[index]
+        grouped[claim.system_id][claim.attribute].append(claim)
     result: dict[int, dict[Attribute, list[dict[str, Any]]]] = {}
     for system_id, by_attribute in grouped.items():
         result[system_id] = {}
@@ -123,15 +155,15 @@ def specification_values(
             if chosen is None and counts[system_id].get(attribute) == 1:
                 chosen = values[0]
             ordered = sorted(values, key=lambda c: (c is not chosen, c.id))[:SPEC_VALUES_SHOWN]
-            result[system_id][attribute] = [_value(c, cited[c.id], c is chosen) for c in ordered]  # type: ignore[index]
+            result[system_id][attribute] = [_value(c, cited[c.id], c is chosen) for c in ordered]
     return result
 
 
-def _value(claim: Claim, sources: Sequence[Source], preferred: bool) -> dict[str, Any]:
+def _value(claim: Any, sources: list[str], preferred: bool) -> dict[str, Any]:
     return {"claim": claim.public_id, "value_low": claim.value_low, "value_high": claim.value_high,
             "unit": claim.unit, "original_unit": claim.original_unit, "qualifier": claim.qualifier,
             "value_text": claim.value_text, "rank": claim.rank, "preferred": preferred,
-            "sources": publishers(sources)}  # fmt: skip
+            "sources": sources}  # fmt: skip
 
 
 def _like(text: str) -> str:
