@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         ge=10,
         description="API queries running longer are stopped and answered with 503.",
     )
+    api_threads: int = Field(
+        default=8,
+        ge=1,
+        le=200,
+        description="Worker threads (and so database connections) one API process uses at once; "
+        "more only add memory under the GIL.",
+    )
     public_url: str = Field(
         default="http://localhost:8000",
         description="Base URL where this database's API is published; permalinks in citations "

@@ -256,3 +256,14 @@ def test_problem_bodies_never_carry_tracebacks(dbs: DatabaseFactory) -> None:
     with api(dbs.seeded()) as client:
         body = client.get("/v1/claims", params={"text": "x" * 201}).json()
     assert body["code"] == "invalid_parameter" and "Traceback" not in json.dumps(body)
+
+
+def test_the_api_uses_as_many_worker_threads_as_configured(dbs: DatabaseFactory) -> None:
+    import anyio
+
+    def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    with api(dbs.migrated(), api_threads=3) as client:
+        assert client.get("/health").status_code == 200
+        assert client.portal.call(tokens) == 3  # type: ignore[union-attr]

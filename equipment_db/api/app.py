@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -25,8 +29,15 @@ pagination (`next`). Versions are immutable and may be cached forever.
 
 def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run in anyio's thread pool (40 threads by default): each thread may
+        # hold a database connection and a malloc arena; under the GIL 8 serve as fast.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        yield
+
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
-                  responses=problems.PROBLEM_RESPONSES)  # fmt: skip
+                  responses=problems.PROBLEM_RESPONSES, lifespan=lifespan)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings)
     install_query_limit(app.state.engine)
