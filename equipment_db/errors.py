@@ -86,3 +86,10 @@ class Retracted(EquipmentDBError):
 class DatabaseNotReady(EquipmentDBError):
     code = "database_not_ready"
     status = 503
+
+
+class Busy(EquipmentDBError):
+    """Too many requests of one expensive kind at once; try again shortly (HTTP 503)."""
+
+    code = "busy"
+    status = 503

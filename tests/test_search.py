@@ -327,3 +327,18 @@ def test_every_watched_table_has_its_search_triggers_at_head(engine: sa.Engine) 
         found = {tuple(row) for row in connection.execute(sa.text(sql))}
     actor = ("actor", "search_actor_update" if engine.dialect.name == "sqlite" else "search_actor_changed")
     assert found == expected | {actor}
+
+
+def test_searches_beyond_two_at_once_wait_then_answer_503(dbs: DatabaseFactory) -> None:
+    from equipment_db.api.routes import search as search_route
+
+    with api(dbs.seeded(), query_timeout_ms=50) as client:
+        assert search_route._SEARCHES.acquire(blocking=False) and search_route._SEARCHES.acquire(blocking=False)
+        try:
+            busy = client.get("/v1/search", params={"q": "Igla"})
+        finally:
+            search_route._SEARCHES.release()
+            search_route._SEARCHES.release()
+        fine = client.get("/v1/search", params={"q": "Igla"})
+    assert busy.status_code == 503 and busy.json()["code"] == "busy" and busy.json()["parameter"] == "q"
+    assert fine.status_code == 200 and fine.json()["items"]

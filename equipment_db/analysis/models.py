@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from equipment_db.vocab import (
     AliasKind,
@@ -209,6 +210,29 @@ class QuantityRowPublic(BaseModel):
 class QuantitiesPublic(BaseModel):
     system: SystemRefPublic
     rows: list[QuantityRowPublic]
+
+
+class _QuantityRowJSON(TypedDict):
+    country: str
+    year: int
+    kind: ClaimKind
+    counted: Counted | None
+    claims: int
+    low: float | None
+    high: float | None
+
+
+class _SystemRefJSON(TypedDict):
+    slug: str
+    name: str
+    url: str
+
+
+class QuantitiesJSON(TypedDict):
+    """QuantitiesPublic as plain dicts, for serializing thousands of rows without objects."""
+
+    system: _SystemRefJSON
+    rows: list[_QuantityRowJSON]
 
 
 class TargetTypePublic(SQLModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,17 @@ pagination (`next`). Versions are immutable and may be cached forever.
 """
 
 
+def _few_malloc_arenas() -> None:
+    """glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what
+    it freed there: with 8 worker threads the API held ~60 MB more after a burst (measured).
+    Two arenas serve 8 threads under the GIL as well. No-op elsewhere than glibc."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
 def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     @asynccontextmanager
@@ -34,6 +46,7 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
         # Sync routes run in anyio's thread pool (40 threads by default): each thread may
         # hold a database connection and a malloc arena; under the GIL 8 serve as fast.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
+        _few_malloc_arenas()
         yield
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from equipment_db.api.deps import SessionDep
+from equipment_db.api.deps import SessionDep, SettingsDep
+from equipment_db.errors import Busy
 from equipment_db.search import queries as search_queries
 from equipment_db.search.queries import MAX_LIMIT, MAX_QUERY_LENGTH
 
@@ -45,12 +47,22 @@ Types = Annotated[str, Query(max_length=50, pattern=TYPES_PATTERN, examples=["sy
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} results.")]
 
 
+_SEARCHES = threading.BoundedSemaphore(2)
+
+
 @router.get("", summary="Search systems, claims and sources by words, best match first",
             response_model=SearchResultsPublic)  # fmt: skip
-def search(request: Request, session: SessionDep, q: Words, types: Types = "system,claim,source",
-           limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
+def search(request: Request, session: SessionDep, settings: SettingsDep, q: Words,
+           types: Types = "system,claim,source", limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
     wanted = search_queries.parse_types(types)
-    hits = search_queries.search(session, q, types=wanted, limit=limit)
+    # A common word's matches are merged in memory (~30 MB for a million documents): two
+    # searches at a time keep the process small; the others wait, up to the time limit.
+    if not _SEARCHES.acquire(timeout=settings.query_timeout_ms / 1000):
+        raise Busy("too many searches at once; try again in a moment", field="q", value=q)
+    try:
+        hits = search_queries.search(session, q, types=wanted, limit=limit)
+    finally:
+        _SEARCHES.release()
     base = str(request.base_url)
     items = [SearchHitPublic(type=h.type, id=h.key, title=h.title, snippet=h.snippet, score=h.score,  # type: ignore[arg-type]
                              url=base + PATHS[h.type].format(h.key)) for h in hits]  # fmt: skip
