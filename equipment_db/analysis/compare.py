@@ -10,8 +10,7 @@ from sqlmodel import Session, col, select
 from equipment_db.analysis.queries import (
     ATTRIBUTE_ORDER,
     active,
-    publishers,
-    sources_by_claim,
+    publishers_by_claim,
     specification_values,
 )
 from equipment_db.catalog import queries as catalog_queries
@@ -73,9 +72,9 @@ def compare_systems(session: Session, keys: Sequence[str], *, field: str = "syst
                col(Claim.related_system_id).in_(ids), active())
         .order_by(Claim.id)
     ).all()  # fmt: skip
-    cited = sources_by_claim(session, [c.id for c in compared])  # type: ignore[misc]
+    cited = publishers_by_claim(session, [c.id for c in compared])  # type: ignore[misc]
     comparisons = [{"claim": c.public_id, "system": slugs[c.system_id], "related_system": slugs[c.related_system_id],  # type: ignore[index]
-                    "value_text": c.value_text, "sources": publishers(cited[c.id])}  # type: ignore[index]
+                    "value_text": c.value_text, "sources": cited[c.id]}  # type: ignore[index]
                    for c in compared]  # fmt: skip
     return {
         "systems": [{"slug": s.slug, "name": s.name} for s in systems],

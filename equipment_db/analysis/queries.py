@@ -56,11 +56,6 @@ def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, li
     return found
 
 
-def publishers(sources: Sequence[Source]) -> list[str]:
-    names = [s.publisher or s.title or s.public_id for s in sources]
-    return list(dict.fromkeys(names))
-
-
 SPEC_VALUES_SHOWN = 5  # per attribute and system; /v1/claims?system=&kind=specification&attribute= lists all
 
 
@@ -77,9 +72,14 @@ def claim_counts(session: Session, system_ids: Sequence[int]) -> list[tuple[int,
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-def specification_counts(session: Session, system_ids: Sequence[int]) -> dict[int, dict[Attribute, int]]:
+def specification_counts(
+    session: Session, system_ids: Sequence[int], counted: list[tuple[int, str, str, str, int]] | None = None
+) -> dict[int, dict[Attribute, int]]:
+    """Active specification values per system and attribute; `counted`: `claim_counts`
+    rows already read for these systems."""
     counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
-    for system_id, kind, _, attribute, n in claim_counts(session, system_ids):
+    rows = counted if counted is not None else claim_counts(session, system_ids)
+    for system_id, kind, _, attribute, n in rows:
         if kind == ClaimKind.specification.value and attribute:
             found = counts[system_id]
             found[Attribute(attribute)] = found.get(Attribute(attribute), 0) + n
@@ -218,7 +218,7 @@ def system_summary(session: Session, system: System) -> dict[str, Any]:
     """Identity, aliases, one entry per specification attribute, target types, claim counts."""
     parent = session.get(System, system.parent_id) if system.parent_id else None
     counted = claim_counts(session, [system.id])  # type: ignore[list-item]
-    spec_counts = specification_counts(session, [system.id])  # type: ignore[list-item]
+    spec_counts = specification_counts(session, [system.id], counted)  # type: ignore[list-item]
     values = specification_values(session, [system.id], spec_counts)[system.id]  # type: ignore[list-item,index]
     specifications = [
         {"attribute": attribute, "preferred": next((v for v in found if v["preferred"]), None),

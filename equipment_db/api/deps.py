@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -52,11 +52,14 @@ def _limit_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
             cursor.execute(f"SET statement_timeout = {int(timeout)}")
 
 
+def _start_limit(timeout_ms: int) -> tuple[Token[float | None], Token[int | None]]:
+    return _deadline.set(time.monotonic() + timeout_ms / 1000), _timeout_ms.set(timeout_ms)
+
+
 @contextmanager
 def query_time_limit(timeout_ms: int) -> Iterator[None]:
     """Queries started inside this block (in this context) stop after `timeout_ms`."""
-    deadline = _deadline.set(time.monotonic() + timeout_ms / 1000)
-    timeout = _timeout_ms.set(timeout_ms)
+    deadline, timeout = _start_limit(timeout_ms)
     try:
         yield
     finally:
@@ -68,9 +71,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """A read-only session whose queries stop after `settings.query_timeout_ms`; its
     transaction never commits. No `reset` of the limit: the request's context ends here."""
     state = request.app.state
-    limit_ms = int(state.settings.query_timeout_ms)
-    _deadline.set(time.monotonic() + limit_ms / 1000)
-    _timeout_ms.set(limit_ms)
+    _start_limit(int(state.settings.query_timeout_ms))
     session = Session(bind=state.engine, expire_on_commit=False)
     try:
         yield session

@@ -22,7 +22,7 @@ from equipment_db.analysis.models import (
     TimelinePublic,
 )
 from equipment_db.api.deps import SessionDep, SettingsDep
-from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.citations.entities import render_system
@@ -90,7 +90,8 @@ def list_systems(
                                         text=text, include_retracted=include_retracted, limit=limit + 1,
                                         after_id=decode_cursor(cursor))  # fmt: skip
     rows, next_url = _next(request, rows, limit)
-    items = [SystemRowPublic.model_validate(r | {"url": _system_url(request, r["slug"])}) for r in rows]
+    url = url_template(request, "get_system", "key")
+    items = [SystemRowPublic.model_validate(r | {"url": url(r["slug"])}) for r in rows]
     return Page[SystemRowPublic](items=items, limit=limit, next=next_url)
 
 
