@@ -8,7 +8,7 @@ import sqlalchemy.exc
 import typer
 from typer.core import TyperGroup
 
-from cli import actors, cite, claims, db, seed, serve, sources, systems, transfer
+from cli import actors, cite, claims, db, notes, seed, serve, sources, systems, transfer
 from cli.state import AppState
 from equipment_db import __version__
 from equipment_db.config import get_settings
@@ -48,6 +48,7 @@ app.add_typer(systems.target_app, name="target-type")
 app.add_typer(actors.app, name="actor")
 app.add_typer(sources.app, name="source")
 app.add_typer(claims.app, name="claim")
+app.add_typer(notes.app, name="note")
 app.command("import")(transfer.import_)
 app.command("export")(transfer.export)
 app.command("cite")(cite.cite)

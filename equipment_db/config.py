@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         default_factory=_default_editor,
         description="Name recorded as the editor on every revision (default: the OS user).",
     )
+    private_editors: bool = Field(
+        default=False,
+        description="Keep editors' names out of the API: versions then show `editor: null`. "
+        "The database and the CLI still record and show them.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=5000,
         ge=0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import Response
 
 from equipment_db.citations.render import CitationFormat
@@ -20,13 +21,15 @@ CITATION_RESPONSES: dict[int | str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def revision_public(revision: Revision, url: str) -> RevisionPublic:
+def revision_public(request: Request, revision: Revision, url: str) -> RevisionPublic:
+    editor = None if request.app.state.settings.private_editors else revision.editor
     return RevisionPublic(version=revision.version, action=revision.action, created_at=revision.created_at,
-                          editor=revision.editor, reason=revision.reason, url=url)  # fmt: skip
+                          editor=editor, reason=revision.reason, url=url)  # fmt: skip
 
 
-def snapshot_public(revision: Revision, url: str) -> RevisionSnapshotPublic:
-    return RevisionSnapshotPublic(**revision_public(revision, url).model_dump(), snapshot=revision.snapshot)
+def snapshot_public(request: Request, revision: Revision, url: str) -> RevisionSnapshotPublic:
+    return RevisionSnapshotPublic(**revision_public(request, revision, url).model_dump(),
+                                  snapshot=revision.snapshot)  # fmt: skip
 
 
 def citation_response(text: str, fmt: CitationFormat) -> Response:

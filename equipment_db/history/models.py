@@ -39,7 +39,7 @@ class RevisionPublic(SQLModel):
     version: int
     action: RevisionAction
     created_at: datetime
-    editor: str
+    editor: str | None = Field(description="Who made the change; null where editors are kept private.")
     reason: str | None = None
     url: str
 

@@ -85,7 +85,7 @@ def get_claim(request: Request, session: SessionDep, claim_id: ClaimId) -> Claim
 @router.get("/{claim_id}/versions", summary="Every version of a claim", response_model=list[RevisionPublic])
 def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
     claim = claim_queries.get_claim(session, claim_id)
-    return [revision_public(r, _version_url(request, claim.public_id, r.version))
+    return [revision_public(request, r, _version_url(request, claim.public_id, r.version))
             for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
 
 
@@ -95,7 +95,7 @@ def get_version(request: Request, session: SessionDep, claim_id: ClaimId,
                 version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
     claim = claim_queries.get_claim(session, claim_id)
     r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
-    return snapshot_public(r, _version_url(request, claim.public_id, r.version))  # fmt: skip
+    return snapshot_public(request, r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
 
 @router.get("/{claim_id}/citation", summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",

@@ -103,7 +103,7 @@ def get_source_version(request: Request, session: SessionDep, source_id: SourceI
     source = source_queries.get_source(session, source_id, field="source_id")
     r = history_queries.revision(session, EntityType.source, source.id, version, key=source.public_id)  # type: ignore[arg-type]
     url = str(request.url_for("get_source_version", source_id=source.public_id, version=r.version))
-    return snapshot_public(r, url)  # fmt: skip
+    return snapshot_public(request, r, url)  # fmt: skip
 
 
 @router.get("/v1/sources/{source_id}/citation", tags=["sources"],

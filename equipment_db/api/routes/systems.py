@@ -112,7 +112,7 @@ def get_system_version(request: Request, session: SessionDep, key: SystemKey,
                        version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
     system = catalog_queries.get_system(session, key, field="key")
     r = history_queries.revision(session, EntityType.system, system.id, version, key=system.slug)  # type: ignore[arg-type]
-    return snapshot_public(r, _system_version_url(request, system.slug, r.version))  # fmt: skip
+    return snapshot_public(request, r, _system_version_url(request, system.slug, r.version))  # fmt: skip
 
 
 @router.get("/v1/systems/{key}/citation", tags=["systems"],

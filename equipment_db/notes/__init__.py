@@ -1,0 +1,1 @@
+"""Editors' internal notes on claims and sources: kept, never published."""
