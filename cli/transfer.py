@@ -6,16 +6,17 @@ import json
 import sys
 from pathlib import Path
 
+import sqlalchemy.exc
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.output import emit
 from cli.state import edit, interactive, reading, state
 from equipment_db.database import session_scope
-from equipment_db.errors import InvalidValue
+from equipment_db.errors import DatabaseFull, InvalidValue
 from equipment_db.transfer.exporter import export_records, write_claims_csv, write_jsonl
 from equipment_db.transfer.importer import ImportFailed, ImportReport, import_records
-from equipment_db.transfer.reader import detect_format, read_claims_csv, read_jsonl
+from equipment_db.transfer.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.transfer.records import RECORD_TYPES
 
 FORMATS = ("jsonl", "csv")
@@ -71,6 +72,7 @@ def import_(
     fmt = detect_format(path, fmt)
     engine = state(ctx).ready_engine()
     report: ImportReport | None = None
+    csv_text: str | None = None
     try:
         with (
             path.open("rb") as handle,
@@ -78,7 +80,9 @@ def import_(
             _progress() as bar,
         ):
             expected = _count_lines(path) if fmt == "jsonl" else None
-            raws = read_jsonl(handle) if fmt == "jsonl" else read_claims_csv(_text(path, handle.read()))
+            if fmt == "csv":
+                csv_text = _text(handle.read())
+            raws = read_jsonl(handle) if csv_text is None else read_claims_csv(csv_text)
             tasks: dict[str, int] = {}
 
             def tick(phase: str, done: int, total: int) -> None:
@@ -96,20 +100,24 @@ def import_(
         raise
     except _Rollback:
         pass
+    except sqlalchemy.exc.OperationalError as exc:
+        if DatabaseFull.caused(exc):
+            raise DatabaseFull(engine.url.database or str(engine.url), str(exc.orig).strip()) from None
+        raise
     assert report is not None
     for issue in report.issues:
         typer.echo(f"{path.name}: {issue} (skipped)", err=True)
     if rejects is not None:
-        rejects.write_text("".join(raw.text + "\n" for raw in report.rejected), encoding="utf-8")
+        rejects.write_text(
+            rejects_text(report.rejected, csv_text), encoding="utf-8", errors="surrogateescape"
+        )
     _print_report(report, as_json=as_json, written=not dry_run)
 
 
-def _text(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InvalidValue("file", str(path), f"is not UTF-8: byte 0x{data[exc.start]:02x} on line {line}") from None
+def _text(data: bytes) -> str:
+    """A CSV file's text; bytes that are not UTF-8 stay as surrogate escapes, so that the
+    reader reports the rows holding them and a rejects file gets them back as they were."""
+    return data.decode("utf-8-sig", "surrogateescape")
 
 
 def _count_lines(path: Path) -> int:

@@ -93,3 +93,39 @@ class Busy(EquipmentDBError):
 
     code = "busy"
     status = 503
+
+
+class TooLong(EquipmentDBError):
+    """A text longer than its field holds; the message gives its length, not the text."""
+
+    code = "too_long"
+    status = 422
+
+    def __init__(self, field: str, length: int, limit: int) -> None:
+        super().__init__(f"{field}: {length:,} characters, more than the {limit:,} it may hold",
+                         field=field, value=length)  # fmt: skip
+        self.limit = limit
+
+
+class DatabaseFull(EquipmentDBError):
+    """The database, or the disk under it, has no room left; the transaction was rolled back."""
+
+    code = "database_full"
+    status = 507
+
+    def __init__(self, database: str, reason: str) -> None:
+        super().__init__(f"database: {database!r} is full ({reason}); nothing was written",
+                         field="database", value=database)  # fmt: skip
+
+    @staticmethod
+    def caused(exc: BaseException) -> bool:
+        """Whether a driver error (or SQLAlchemy's wrapper of one) says the database is full:
+        SQLite's SQLITE_FULL, PostgreSQL's disk_full (SQLSTATE 53100, "could not extend file")."""
+        orig = getattr(exc, "orig", None) or exc
+        return (
+            getattr(orig, "sqlite_errorcode", None) == _SQLITE_FULL
+            or getattr(orig, "sqlstate", None) == "53100"
+        )
+
+
+_SQLITE_FULL = 13

@@ -123,3 +123,28 @@ def db_state(engine: sa.Engine) -> dict[str, list[tuple]]:
             table.name: sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
             for table in metadata.sorted_tables
         }
+
+
+def content_hash(engine: sa.Engine) -> str:
+    """sha256 over every row of every table, each table in primary-key order: the model
+    tables, the aggregates and the search index (SQLite's FTS5 table by rowid)."""
+    import hashlib
+
+    from equipment_db.search.schema import AGGREGATE_TABLES, PG_TABLE, SQLITE_INDEX
+
+    inspector = sa.inspect(engine)
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for name in [table.name for table in metadata.sorted_tables] + list(AGGREGATE_TABLES) + [
+            SQLITE_INDEX if engine.dialect.name == "sqlite" else PG_TABLE
+        ]:
+            if name == SQLITE_INDEX:
+                query = f"SELECT rowid, * FROM {name} ORDER BY rowid"
+            else:
+                key = inspector.get_pk_constraint(name)["constrained_columns"]
+                columns = [column["name"] for column in inspector.get_columns(name)]
+                query = f"SELECT {', '.join(columns)} FROM {name} ORDER BY {', '.join(key or columns)}"
+            digest.update(name.encode())
+            for row in connection.execute(sa.text(query)):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

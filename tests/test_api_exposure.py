@@ -137,7 +137,10 @@ def test_internal_notes_and_private_editors_appear_in_no_response(dbs: DatabaseF
     keys = _private_entries(url)
     with api(url, private_editors=True) as client:
         pages = _crawl(client, _start_paths(keys))
+        html = {path: client.get(path, headers={"accept": "text/html"}).text for path in _start_paths(keys)}
     assert len(pages) > 60  # the crawl reached versions, citations, exports and followed links
+    assert sum("<!doctype html>" in text for text in html.values()) >= 10  # the entry pages too
+    assert [path for path, text in html.items() if NOTE_MARKER in text or EDITOR_MARKER in text] == []
     leaks = [path for path, text in pages.items() if NOTE_MARKER in text or EDITOR_MARKER in text]
     assert leaks == []
     versions = _body(pages[f"/v1/claims/{keys['claim']}/versions"])

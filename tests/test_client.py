@@ -87,7 +87,7 @@ def test_claim_its_versions_and_its_citation(dbs: DatabaseFactory) -> None:
     assert [(c.source, c.role.value) for c in claim.citations] == [("S-PJZ2YVHP", "reports"),
                                                                    ("S-SNXDBGDV", "cited_in")]  # fmt: skip
     assert claim.citations[0].reporting_chain == [{"id": "S-SNXDBGDV", "publisher": "CNN", "title": None,
-                                                   "url": None}]  # fmt: skip
+                                                   "url": None, "archive_url": None}]  # fmt: skip
     assert [type(v) for v in versions] == [RevisionPublic] and versions[0].action.value == "create"
     assert isinstance(first, RevisionSnapshotPublic) and first.snapshot["qualifier"] == "at_least"
     assert bibtex.startswith("@") and "C-YSESYR2E" in bibtex
@@ -115,7 +115,7 @@ def test_source_and_actor_are_typed_with_their_claims(dbs: DatabaseFactory) -> N
     (lambda db: db.source("S-00000000"), 404, "not_found", "source_id"),
     (lambda db: db.source("not an id"), 400, "invalid_value", "source_id"),
     (lambda db: db.actor("Nobody Known"), 404, "not_found", "name"),
-    (lambda db: db.claim("C-00000000"), 404, "not_found", "claim"),
+    (lambda db: db.claim("C-00000000"), 404, "not_found", "claim_id"),
     (lambda db: db.claim_version("C-YSESYR2E", 9), 404, "not_found", "version"),
     (lambda db: list(db.claims(cursor="not-a-cursor")), 400, "invalid_value", "cursor"),
     (lambda db: list(db.sources(limit=501)), 422, "invalid_parameter", "limit"),

@@ -16,6 +16,7 @@ from equipment_db.analysis.queries import sources_by_claim, with_quantity
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims.models import Claim, ClaimLink
 from equipment_db.claims.text import describe_value
+from equipment_db.errors import MissingValue
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
 from equipment_db.sources.models import Source
@@ -69,6 +70,8 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
     group, and the pairs of claims that contradict each other; `truncated` if there are more."""
     system = catalog_queries.get_system(session, system_key, field="system")
     code = country_code(country, field="country")
+    if code is None:  # blank: the timeline of claims about no country is not one
+        raise MissingValue("country", "a country code or name")
     statement = (
         select(Claim, Actor.name)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id)

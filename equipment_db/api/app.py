@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 
 import anyio
 import sqlalchemy as sa
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from equipment_db import __version__
 from equipment_db.api import problems
 from equipment_db.api.caching import CachingMiddleware
-from equipment_db.api.deps import install_query_limit
+from equipment_db.api.deps import install_query_limit, reject_nul_characters
 from equipment_db.api.routes import claims, exports, meta, search, sources, systems
 from equipment_db.config import Settings, get_settings
 from equipment_db.database import create_db_engine
@@ -50,7 +50,8 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
         yield
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
-                  responses=problems.PROBLEM_RESPONSES, lifespan=lifespan)  # fmt: skip
+                  responses=problems.PROBLEM_RESPONSES, dependencies=[Depends(reject_nul_characters)],
+                  lifespan=lifespan)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings)
     install_query_limit(app.state.engine)

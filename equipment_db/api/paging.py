@@ -1,9 +1,11 @@
-"""Keyset pagination: an opaque cursor holds the last id seen; never OFFSET."""
+"""Keyset pagination: an opaque cursor holds the last id seen (and which list and filters it
+belongs to); never OFFSET."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
@@ -28,20 +30,32 @@ class Page(BaseModel, Generic[T]):
     next: str | None = None  # URL of the next page; null on the last one
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+def cursor_scope(request: Request) -> str:
+    """What a cursor belongs to: the list (path) and its filters (every parameter but the
+    cursor, the page size and `include`), hashed short. A cursor from another list or filter
+    is refused: its position means nothing there."""
+    filters = sorted((k, v) for k, v in request.query_params.multi_items()
+                     if k not in ("cursor", "limit", "include"))  # fmt: skip
+    return hashlib.sha256(json.dumps([request.url.path, filters]).encode()).hexdigest()[:12]
 
 
-def decode_cursor(cursor: str | None) -> int | None:
+def encode_cursor(last_id: int, request: Request) -> str:
+    data = {"after": last_id, "in": cursor_scope(request)}
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, request: Request) -> int | None:
     if cursor is None:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        after = data["after"]
+        after, scope = data["after"], data["in"]
     except (binascii.Error, ValueError, UnicodeDecodeError, TypeError, KeyError):
         raise InvalidValue("cursor", cursor, "is not a cursor this API gave out") from None
     if not isinstance(after, int) or isinstance(after, bool) or after < 0 or after > 2**62:
         raise InvalidValue("cursor", cursor, "is not a cursor this API gave out")
+    if scope != cursor_scope(request):
+        raise InvalidValue("cursor", cursor, "belongs to another list or other filters: start again without it")
     return after
 
 

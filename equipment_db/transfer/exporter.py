@@ -140,17 +140,24 @@ def _links(session: Session) -> Iterator[dict[str, Any]]:
         yield records.link_record(link, ids[link.from_claim_id], ids[link.to_claim_id])
 
 
+# Characters that `str.splitlines` (and so a reader of the text) takes for a line break but
+# JSON leaves unescaped: written as \uXXXX so that one record stays on one line.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+
+
 def write_jsonl(items: Iterator[dict[str, Any]], out: IO[str]) -> int:
     count = 0
     for item in items:
-        out.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+        line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).translate(_LINE_BREAKS)
+        out.write(line + "\n")
         count += 1
     return count
 
 
 def neutralise_formula(value: Any) -> Any:
-    """A cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A cell that a spreadsheet would run as a formula gets a leading apostrophe; so does one
+    that begins with an apostrophe, which the import would otherwise take for that mark."""
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
     return value
 
@@ -158,6 +165,9 @@ def neutralise_formula(value: Any) -> Any:
 def write_claims_csv(items: Iterator[dict[str, Any]], out: IO[str]) -> int:
     """Claims as CSV: one row per citation, the claim's fields repeated on each."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    # QUOTE_MINIMAL leaves a cell holding a lone carriage return unquoted, and no CSV reader
+    # can read such a row back: those rows are written with every cell quoted.
+    quoted = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writeheader()
     count = 0
     current: dict[str, Any] | None = None
@@ -167,7 +177,8 @@ def write_claims_csv(items: Iterator[dict[str, Any]], out: IO[str]) -> int:
         elif item["type"] == "citation" and current is not None and item["claim"] == current["id"]:
             row = {k: current.get(k) for k in records.CLAIM_FIELDS}
             row |= {k: item.get(k) for k in ("source", "quote", "locator", "role")}
-            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+            cells = {k: _csv_cell(v) for k, v in row.items()}
+            (quoted if any("\r" in str(v) for v in cells.values()) else writer).writerow(cells)
             count += 1
     return count
 
