@@ -25,7 +25,7 @@ def api(url: str, **settings: object) -> Iterator[TestClient]:
         engine.dispose()
 
 
-def statements(url: str, path: str) -> int:
+def statements(url: str, path: str, headers: dict[str, str] | None = None) -> int:
     """How many SQL statements one GET of `path` runs (for no-N+1 tests)."""
     engine = engine_for(url)
     count = 0
@@ -36,6 +36,6 @@ def statements(url: str, path: str) -> int:
 
     sa.event.listen(engine, "before_cursor_execute", counter)
     with TestClient(create_app(get_settings(url=url), engine)) as client:
-        assert client.get(path).status_code == 200, path
+        assert client.get(path, headers=headers).status_code == 200, path
     engine.dispose()
     return count

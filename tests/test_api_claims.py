@@ -101,7 +101,7 @@ def test_maduros_claim_comes_with_its_cnn_chain_and_unverified_status(dbs: Datab
     reports, cited_in = claim["citations"]
     assert (reports["source"], reports["role"]) == ("S-PJZ2YVHP", "reports")
     assert reports["reporting_chain"] == [
-        {"id": "S-SNXDBGDV", "publisher": "CNN", "title": None, "url": None}
+        {"id": "S-SNXDBGDV", "publisher": "CNN", "title": None, "url": None, "archive_url": None}
     ]
     assert (cited_in["publisher"], cited_in["role"]) == ("CNN", "cited_in")
     assert {(k["from_claim"], k["kind"]) for k in claim["links"]} == {

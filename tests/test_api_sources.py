@@ -62,6 +62,7 @@ def test_anadolu_source_shows_its_chain_to_cnn_and_the_claims_it_carries(dbs: Da
         "publisher": "CNN",
         "title": None,
         "url": None,
+        "archive_url": None,
     }
     assert [(c["id"], c["kind"]) for c in source["claims"]] == ANADOLU_CLAIMS
     assert source["claims_total"] == 10
@@ -81,7 +82,9 @@ def test_cnn_is_known_only_through_anadolu_and_is_cited_in_maduros_claim(dbs: Da
     with api(dbs.seeded()) as client:
         cnn = client.get("/v1/sources/SSNXDBGDV").json()
         listed = client.get(cnn["claims_url"]).json()
-    assert cnn["reporting_chain"] == [{"id": "S-SNXDBGDV", "publisher": "CNN", "title": None, "url": None}]
+    assert cnn["reporting_chain"] == [
+        {"id": "S-SNXDBGDV", "publisher": "CNN", "title": None, "url": None, "archive_url": None}
+    ]
     assert cnn["claims"] == [{"id": "C-YSESYR2E", "kind": "deployment", "value_as_worded": "at least 5,000 missiles",
                               "role": "cited_in", "locator": None,
                               "quote": "Independent verification of Maduro’s missile claim was not available, CNN reported.",

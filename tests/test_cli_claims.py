@@ -332,7 +332,8 @@ def test_claim_cite_adds_a_source_with_quote_locator_and_role_as_a_new_version(d
     assert record["version"] == 2
     assert record["citations"][-1] == {
         "source": SPUTNIK_GLOBE, "publisher": "Sputnik Globe", "title": "Venezuela Warns US: We Have 5,000 Russian Missiles",
-        "url": SPUTNIK_GLOBE_URL, "quote": "Test quote.", "locator": "para 9", "role": "cited_in", "reporting_chain": [],
+        "url": SPUTNIK_GLOBE_URL, "archive_url": None, "quote": "Test quote.", "locator": "para 9",
+        "role": "cited_in", "reporting_chain": [],
     }  # fmt: skip
     assert history(url, MADURO)[-1] == (2, "update", EDITOR, f"cite {SPUTNIK_GLOBE_URL}")
     assert MADURO in listed(url, "--source", SPUTNIK_GLOBE)

@@ -46,8 +46,8 @@ ANADOLU_TITLE = (
     "Venezuela's president claims his country has 5,000 Russian missiles as Trump weighs military action"
 )
 CHAIN_FROM_ANADOLU = [
-    {"id": ANADOLU, "publisher": "Anadolu Agency", "title": ANADOLU_TITLE, "url": None},
-    {"id": CNN, "publisher": "CNN", "title": None, "url": None},
+    {"id": ANADOLU, "publisher": "Anadolu Agency", "title": ANADOLU_TITLE, "url": None, "archive_url": None},
+    {"id": CNN, "publisher": "CNN", "title": None, "url": None, "archive_url": None},
 ]
 ADD_TEST_REPORT_9 = (
     "source", "add", "--kind", "news_article", "--title", "Test Report 9", "--publisher", "Example Press",
@@ -119,6 +119,7 @@ def test_source_add_prints_the_new_id_and_show_json_gives_the_normalised_record_
                 "publisher": "Example Press",
                 "title": "Test Report 9",
                 "url": TEST_REPORT_9_URL,
+                "archive_url": None,
             },
             *CHAIN_FROM_ANADOLU,
         ],
@@ -429,6 +430,7 @@ def test_source_fetch_save_stores_a_source_with_the_page_details_once(
                 "publisher": "Example News",
                 "title": "Test Report 9",
                 "url": f"{site}/report-9",
+                "archive_url": None,
             },
             *CHAIN_FROM_ANADOLU,
         ],

@@ -46,6 +46,8 @@ class CachingMiddleware:
 
     async def _finish(self, scope: Scope, start: Message, body: bytes, send: Send) -> None:
         headers = list(start.get("headers", []))
+        if not any(k.lower() == b"vary" and b"accept" in v.lower() for k, v in headers):
+            headers.append((b"vary", b"Accept"))  # entry pages: HTML for browsers, JSON otherwise
         if start["status"] == 200:
             etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
             path = scope.get("path", "")

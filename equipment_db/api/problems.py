@@ -8,11 +8,13 @@ from typing import Any
 import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipment_db.errors import EquipmentDBError
+from equipment_db.pages.negotiate import prefers_html
+from equipment_db.pages.render import error_page
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("equipment_db.api")
@@ -39,10 +41,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def problem(request: Request, status: int, code: str, detail: str, *, parameter: str | None = None,
-            value: Any = None, headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
+            value: Any = None, headers: dict[str, str] | None = None) -> Response:  # fmt: skip
     body = Problem(type=f"/problems/{code}", title=code.replace("_", " ").capitalize(), status=status,
                    detail=detail, code=code, parameter=parameter, value=_jsonable(value),
                    instance=request.url.path)  # fmt: skip
+    if prefers_html(request.headers.get("accept")):
+        return error_page(request, body.model_dump(), headers)
     return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -61,12 +65,12 @@ def is_timeout(exc: sqlalchemy.exc.OperationalError) -> bool:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(EquipmentDBError)
-    async def _domain(request: Request, exc: EquipmentDBError) -> JSONResponse:
+    async def _domain(request: Request, exc: EquipmentDBError) -> Response:
         status = 400 if exc.status == 422 and exc.code == "invalid_value" else exc.status
         return problem(request, status, exc.code, exc.message, parameter=exc.field, value=exc.value)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         error = exc.errors()[0]
         parameter = str(error["loc"][-1]) if error.get("loc") else None
         detail = f"{parameter}: {error['msg']}" if parameter else error["msg"]
@@ -75,7 +79,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         codes = {404: "not_found", 405: "method_not_allowed"}
         code = codes.get(exc.status_code, "http_error")
         detail = {404: f"no such route: {request.url.path}", 405: "this API is read-only: only GET"}.get(
@@ -85,7 +89,7 @@ def install(app: FastAPI) -> None:
         return problem(request, exc.status_code, code, detail, headers=headers)
 
     @app.exception_handler(sqlalchemy.exc.OperationalError)
-    async def _operational(request: Request, exc: sqlalchemy.exc.OperationalError) -> JSONResponse:
+    async def _operational(request: Request, exc: sqlalchemy.exc.OperationalError) -> Response:
         if is_timeout(exc):
             return problem(request, 503, "query_timeout", "the query took too long and was stopped; narrow it",
                            headers={"Retry-After": "1"})  # fmt: skip
@@ -93,6 +97,6 @@ def install(app: FastAPI) -> None:
         return problem(request, 503, "database_unavailable", "the database did not answer; try again")
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
         return problem(request, 500, "internal_error", "an unexpected error occurred; it has been logged")

@@ -265,6 +265,7 @@ class CitationPublic(BaseModel):  # plain Pydantic: lists carry many (SQLModel v
     publisher: str | None = None
     title: str | None = None
     url: str | None = None
+    archive_url: str | None = None
     quote: str | None = None
     locator: str | None = None
     role: CitationRole

@@ -27,13 +27,13 @@ from equipment_db.sources.models import Source
 from equipment_db.vocab import Attribute, ClaimKind, Rank, VerificationStatus
 
 
-def find_claim(session: Session, key: str) -> Claim | None:
-    public_id = normalise_public_id(key, "claim", field="claim")
+def find_claim(session: Session, key: str, *, field: str = "claim") -> Claim | None:
+    public_id = normalise_public_id(key, "claim", field=field)
     return session.exec(select(Claim).where(Claim.public_id == public_id)).first()
 
 
 def get_claim(session: Session, key: str, *, field: str = "claim") -> Claim:
-    claim = find_claim(session, key)
+    claim = find_claim(session, key, field=field)
     if claim is None:
         raise NotFound("claim", key, field=field)
     return claim
@@ -267,11 +267,11 @@ def _not_indexed_sqlite(element: NotIndexed, compiler: Any, **kw: Any) -> str:
     return "+" + compiler.process(element.clauses, **kw)
 
 
-def claim_detail(session: Session, key: str) -> dict[str, Any]:
+def claim_detail(session: Session, key: str, *, field: str = "claim") -> dict[str, Any]:
     """The claim's record, its citations with their sources, links, and version fields."""
     from equipment_db.transfer import records
 
-    claim = get_claim(session, key)
+    claim = get_claim(session, key, field=field)
     detail = records.claim_record(claim, records.claim_refs(session, claim),
                                   records.claim_external_ids(session, claim.id))  # type: ignore[arg-type]  # fmt: skip
     detail["value_as_worded"] = describe_value(claim)
@@ -279,8 +279,9 @@ def claim_detail(session: Session, key: str) -> dict[str, Any]:
     chains = reporting_chains(session, [s for _, s in cited])
     detail["citations"] = [
         {"source": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url,
-         "quote": c.quote, "locator": c.locator, "role": c.role.value,
-         "reporting_chain": [{"id": x.public_id, "publisher": x.publisher, "title": x.title, "url": x.url}
+         "archive_url": s.archive_url, "quote": c.quote, "locator": c.locator, "role": c.role.value,
+         "reporting_chain": [{"id": x.public_id, "publisher": x.publisher, "title": x.title, "url": x.url,
+                              "archive_url": x.archive_url}
                              for x in chains[s.id][1:]]}  # type: ignore[index]
         for c, s in cited
     ]  # fmt: skip

@@ -79,6 +79,7 @@ class SourceChainLinkPublic(SQLModel):
     publisher: str | None = Field(default=None, schema_extra={"examples": ["CNN"]})
     title: str | None = None
     url: str | None = None
+    archive_url: str | None = None
 
 
 class SourceClaimPublic(SQLModel):

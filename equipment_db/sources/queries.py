@@ -72,7 +72,8 @@ def source_detail(session: Session, key: str) -> dict[str, Any]:
     cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
     detail = records.source_record(source, cited.public_id if cited else None)
     detail["reporting_chain"] = [
-        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url} for s in chain
+        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url, "archive_url": s.archive_url}
+        for s in chain
     ]
     detail["claims"] = session.exec(
         select(func.count(func.distinct(Citation.claim_id))).where(
@@ -176,7 +177,8 @@ def source_view(
     cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
     detail = records.source_record(source, cited.public_id if cited else None)
     detail["reporting_chain"] = [
-        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url} for s in chain
+        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url, "archive_url": s.archive_url}
+        for s in chain
     ]
     detail["claims"], detail["claims_total"] = carried_claims(session, source.id, limit=claims_limit)  # type: ignore[arg-type]
     return detail | records.meta(source)

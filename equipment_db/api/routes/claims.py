@@ -10,11 +10,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
-from equipment_db.citations.render import CitationFormat, CitedVersion, claim_sentence, permalink, render
+from equipment_db.citations import jsonld
+from equipment_db.citations.render import CitationFormat, CitedVersion, render
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
+from equipment_db.pages import claims as claim_pages
+from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
 
 router = APIRouter(prefix="/v1/claims", tags=["claims"])
@@ -60,7 +63,7 @@ def list_claims(
         about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
         include_retracted=include_retracted,
     )  # fmt: skip
-    rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
+    rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
     more = len(rows) > limit
     rows = rows[:limit]
     if include == "citations":
@@ -69,31 +72,37 @@ def list_claims(
     url = url_template(request, "get_claim", "claim_id")
     items = [ClaimRowPublic.model_validate(r | {"url": url(r["id"])}) for r in rows]
     next_url = (
-        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
     return Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
 
 
 @router.get("/{claim_id}", summary="One claim with its citations, reporting chains and links",
-            response_model=ClaimDetailPublic)  # fmt: skip
-def get_claim(request: Request, session: SessionDep, claim_id: ClaimId) -> ClaimDetailPublic:
-    detail = claim_queries.claim_detail(session, claim_id)
+            response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
+def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
+              html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
+    if html:
+        return claim_pages.claim_page(request, session, settings, claim_id)
+    detail = claim_queries.claim_detail(session, claim_id, field="claim_id")
     detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
     return ClaimDetailPublic.model_validate(detail)
 
 
 @router.get("/{claim_id}/versions", summary="Every version of a claim", response_model=list[RevisionPublic])
 def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
-    claim = claim_queries.get_claim(session, claim_id)
+    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     return [revision_public(request, r, _version_url(request, claim.public_id, r.version))
             for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
 
 
 @router.get("/{claim_id}/versions/{version}", summary="One version of a claim, as it was (immutable)",
-            response_model=RevisionSnapshotPublic)  # fmt: skip
-def get_version(request: Request, session: SessionDep, claim_id: ClaimId,
-                version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
-    claim = claim_queries.get_claim(session, claim_id)
+            response_model=RevisionSnapshotPublic, responses=HTML_PAGE)  # fmt: skip
+def get_version(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
+                version: Annotated[int, Path(ge=1, le=1_000_000)],
+                html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
+    if html:
+        return claim_pages.claim_page(request, session, settings, claim_id, version)
+    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
     return snapshot_public(request, r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
@@ -104,7 +113,7 @@ def get_version(request: Request, session: SessionDep, claim_id: ClaimId,
 def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
                format: CitationFormat = CitationFormat.apa,
                version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
-    claim = claim_queries.get_claim(session, claim_id)
+    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     r = history_queries.revision(
         session, EntityType.claim, claim.id, version or claim.version, key=claim.public_id
     )  # type: ignore[arg-type]
@@ -117,36 +126,13 @@ def _version_url(request: Request, public_id: str, version: int) -> str:
     return str(request.url_for("get_version", claim_id=public_id, version=version))
 
 
-# schema.org ClaimReview: the verification status as a rating (1 worst, 5 best).
-RATINGS = {"refuted": 1, "denied": 1, "disputed": 2, "unverified": 3, "corroborated": 4, "confirmed": 5}
-
-
 @router.get("/{claim_id}/claimreview", summary="The claim's assessment as schema.org ClaimReview JSON-LD",
             response_class=JSONResponse,
             responses={200: {"content": {"application/ld+json": {}}}})  # fmt: skip
 def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId) -> Response:
-    claim = claim_queries.get_claim(session, claim_id)
+    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     r = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=claim.public_id)  # type: ignore[arg-type]
-    snapshot = r.snapshot
-    cited = CitedVersion(snapshot=snapshot, version=r.version, revised_at=r.created_at,
+    cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
                          base_url=settings.public_url.rstrip("/"))  # fmt: skip
-    status = snapshot["verification_status"]
-    appearances = [
-        {"@type": "CreativeWork", "name": c["source"]["title"] or c["source"]["publisher"],
-         "publisher": c["source"]["publisher"], "url": c["source"]["url"],
-         "datePublished": c["source"]["published_on"]}
-        for c in snapshot["citations"]
-    ]  # fmt: skip
-    body = {
-        "@context": "https://schema.org", "@type": "ClaimReview", "url": permalink(cited),
-        "claimReviewed": claim_sentence(snapshot), "datePublished": r.created_at.date().isoformat(),
-        "author": {"@type": "Organization", "name": "equipment-db"},
-        "reviewRating": {"@type": "Rating", "ratingValue": RATINGS[status], "bestRating": 5, "worstRating": 1,
-                         "alternateName": status.capitalize(),
-                         "ratingExplanation": snapshot.get("verification_note")},
-        "itemReviewed": {"@type": "Claim", "appearance": appearances,
-                         "author": {"@type": "Person" if snapshot.get("claimant_role") else "Organization",
-                                    "name": snapshot["claimant"]} if snapshot.get("claimant") else None,
-                         "datePublished": snapshot.get("stated_on")},
-    }  # fmt: skip
+    body = jsonld.claim_review(cited)
     return JSONResponse(body, media_type="application/ld+json")

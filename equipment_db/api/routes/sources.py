@@ -25,6 +25,8 @@ from equipment_db.citations.entities import render_source
 from equipment_db.citations.render import CitationFormat
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
+from equipment_db.pages import entries as entry_pages
+from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import SourcePublic, SourceRowPublic
 from equipment_db.vocab import ActorKind, EntityType, SourceKind
@@ -70,22 +72,24 @@ def list_sources(
 ) -> Page[SourceRowPublic]:
     where = source_queries.source_filter(kind=kind, publisher=publisher, language=language, text=text, url=url,
                                          include_retracted=include_retracted)  # fmt: skip
-    rows = source_queries.source_list_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor))
+    rows = source_queries.source_list_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
     more = len(rows) > limit
     rows = rows[:limit]
     source_url = url_template(request, "get_source", "source_id")
     items = [SourceRowPublic.model_validate(r | {"api_url": source_url(r["id"])})
              for r in rows]  # fmt: skip
     next_url = (
-        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
     return Page[SourceRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/v1/sources/{source_id}", tags=["sources"], response_model=SourcePublic,
+@router.get("/v1/sources/{source_id}", tags=["sources"], response_model=SourcePublic, responses=HTML_PAGE,
             summary="One source with its reporting chain and the claims it carries")  # fmt: skip
-def get_source(request: Request, session: SessionDep, source_id: SourceId,
-               claims_limit: ClaimsLimit = 100) -> SourcePublic:  # fmt: skip
+def get_source(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
+               html: WantsHtml, claims_limit: ClaimsLimit = 100) -> SourcePublic | Response:  # fmt: skip
+    if html:
+        return entry_pages.source_page(request, session, settings, source_id)
     detail = source_queries.source_view(session, source_id, claims_limit=claims_limit)
     detail["api_url"] = str(request.url_for("get_source", source_id=detail["id"]))
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
@@ -97,9 +101,12 @@ def get_source(request: Request, session: SessionDep, source_id: SourceId,
 
 
 @router.get("/v1/sources/{source_id}/versions/{version}", tags=["sources"], response_model=RevisionSnapshotPublic,
-            summary="One version of a source, as it was (immutable)")  # fmt: skip
-def get_source_version(request: Request, session: SessionDep, source_id: SourceId,
-                       version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
+            responses=HTML_PAGE, summary="One version of a source, as it was (immutable)")  # fmt: skip
+def get_source_version(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
+                       version: Annotated[int, Path(ge=1, le=1_000_000)],
+                       html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
+    if html:
+        return entry_pages.source_page(request, session, settings, source_id, version)
     source = source_queries.get_source(session, source_id, field="source_id")
     r = history_queries.revision(session, EntityType.source, source.id, version, key=source.public_id)  # type: ignore[arg-type]
     url = str(request.url_for("get_source_version", source_id=source.public_id, version=r.version))
@@ -136,13 +143,13 @@ def list_actors(
     cursor: CursorQuery = None,
 ) -> Page[ActorRowPublic]:
     rows = actor_queries.actor_list_rows(session, kind=kind, country=country, include_retracted=include_retracted,
-                                         limit=limit + 1, after_id=decode_cursor(cursor))  # fmt: skip
+                                         limit=limit + 1, after_id=decode_cursor(cursor, request))  # fmt: skip
     more = len(rows) > limit
     rows = rows[:limit]
     items = [ActorRowPublic.model_validate(r | {"api_url": _actor_url(request, r["name"])})
              for r in rows]  # fmt: skip
     next_url = (
-        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"]))) if more else None
+        str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
     return Page[ActorRowPublic](items=items, limit=limit, next=next_url)
 

@@ -32,6 +32,8 @@ from equipment_db.errors import InvalidValue
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.normalize.countries import country_code
+from equipment_db.pages import entries as entry_pages
+from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
@@ -52,7 +54,7 @@ def _next(
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
-    return rows, str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"])))
+    return rows, str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request)))
 
 
 def _system_url(request: Request, slug: str) -> str:
@@ -88,28 +90,35 @@ def list_systems(
 ) -> Page[SystemRowPublic]:
     rows = analysis_queries.system_rows(session, category=category, origin=origin, target_type=target_type,
                                         text=text, include_retracted=include_retracted, limit=limit + 1,
-                                        after_id=decode_cursor(cursor))  # fmt: skip
+                                        after_id=decode_cursor(cursor, request))  # fmt: skip
     rows, next_url = _next(request, rows, limit)
     url = url_template(request, "get_system", "key")
     items = [SystemRowPublic.model_validate(r | {"url": url(r["slug"])}) for r in rows]
     return Page[SystemRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/v1/systems/{key}", tags=["systems"], response_model=SystemDetailPublic, responses=REDIRECT,
+@router.get("/v1/systems/{key}", tags=["systems"], response_model=SystemDetailPublic,
+            responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
-def get_system(request: Request, session: SessionDep, key: SystemKey) -> Response | SystemDetailPublic:
+def get_system(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
+               html: WantsHtml) -> Response | SystemDetailPublic:  # fmt: skip
     system = catalog_queries.get_system(session, key, field="key")
     if key != system.slug:
         return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=system.slug).path)),
                                 status_code=307)  # fmt: skip
+    if html:
+        return entry_pages.system_page(request, session, settings, system.slug)
     summary = analysis_queries.system_summary(session, system)
     return SystemDetailPublic.model_validate(summary | {"url": _system_url(request, system.slug)})
 
 
 @router.get("/v1/systems/{key}/versions/{version}", tags=["systems"], response_model=RevisionSnapshotPublic,
-            summary="One version of a system, as it was (immutable)")  # fmt: skip
-def get_system_version(request: Request, session: SessionDep, key: SystemKey,
-                       version: Annotated[int, Path(ge=1, le=1_000_000)]) -> RevisionSnapshotPublic:  # fmt: skip
+            responses=HTML_PAGE, summary="One version of a system, as it was (immutable)")  # fmt: skip
+def get_system_version(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
+                       version: Annotated[int, Path(ge=1, le=1_000_000)],
+                       html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
+    if html:
+        return entry_pages.system_page(request, session, settings, key, version)
     system = catalog_queries.get_system(session, key, field="key")
     r = history_queries.revision(session, EntityType.system, system.id, version, key=system.slug)  # type: ignore[arg-type]
     return snapshot_public(request, r, _system_version_url(request, system.slug, r.version))  # fmt: skip
@@ -135,11 +144,12 @@ def _system_version_url(request: Request, slug: str, version: int) -> str:
     return str(request.url_for("get_system_version", key=slug, version=version))
 
 
-@router.get("/v1/compare", tags=["systems"], response_model=ComparePublic,
+@router.get("/v1/compare", tags=["systems"], response_model=ComparePublic, responses=HTML_PAGE,
             summary="Compare 2 to 10 systems: every sourced value side by side")  # fmt: skip
 def compare_systems(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     systems: Annotated[
         str | None,
         Query(
@@ -163,14 +173,16 @@ def compare_systems(
     found = analysis_compare.compare_systems(session, keys, field=field)
     for ref in found["systems"]:
         ref["url"] = _system_url(request, ref["slug"])
-    return ComparePublic.model_validate(found)
+    result = ComparePublic.model_validate(found)
+    return entry_pages.compare_page(request, result.model_dump()) if html else result
 
 
-@router.get("/v1/timeline", tags=["systems"], response_model=TimelinePublic,
+@router.get("/v1/timeline", tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
             summary="Quantity claims for a system in a country, in date order, contradictions flagged")  # fmt: skip
 def get_timeline(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     system: Annotated[
         str, Query(min_length=1, max_length=200, description="Slug or any alias.", examples=["igla-s"])
     ],
@@ -182,16 +194,23 @@ def get_timeline(
     found = analysis_timeline.timeline(session, system, country, include_deprecated=include_deprecated,
                                        include_retracted=include_retracted, limit=limit)  # fmt: skip
     found["system"]["url"] = _system_url(request, found["system"]["slug"])
-    return TimelinePublic.model_validate(found)
+    result = TimelinePublic.model_validate(found)
+    if html:
+        system = catalog_queries.get_system(session, result.system.slug, field="system")
+        rows = analysis_queries.quantities(session, system, country=result.country)
+        return entry_pages.timeline_page(request, result.model_dump(), rows)
+    return result
 
 
-@router.get("/v1/systems/{key}/timeline", tags=["systems"], response_model=TimelinePublic,
+@router.get("/v1/systems/{key}/timeline", tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
             summary="The same as /v1/timeline?system={key}")  # fmt: skip
-def get_system_timeline(request: Request, session: SessionDep, key: SystemKey, country: CountryQuery,
+def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, key: SystemKey,
+                        country: CountryQuery,
                         include_deprecated: IncludeDeprecated = False,
                         include_retracted: IncludeRetracted = False,
                         limit: TimelineLimit = analysis_timeline.TIMELINE_LIMIT) -> TimelinePublic:  # fmt: skip
-    return get_timeline(request, session, key, country, include_deprecated, include_retracted, limit)
+    slug = catalog_queries.get_system(session, key, field="key").slug  # an unknown key is named `key`
+    return get_timeline(request, session, html, slug, country, include_deprecated, include_retracted, limit)
 
 
 QUANTITIES_JSON = TypeAdapter(QuantitiesJSON)
@@ -225,7 +244,7 @@ def get_quantities(
             summary="List target types with how many capability claims name each")  # fmt: skip
 def list_target_types(request: Request, session: SessionDep, limit: LimitQuery = 50,
                       cursor: CursorQuery = None) -> Page[TargetTypePublic]:  # fmt: skip
-    rows = analysis_queries.target_type_rows(session, limit=limit + 1, after_id=decode_cursor(cursor))
+    rows = analysis_queries.target_type_rows(session, limit=limit + 1, after_id=decode_cursor(cursor, request))
     rows, next_url = _next(request, rows, limit)
     return Page[TargetTypePublic](items=[TargetTypePublic.model_validate(r) for r in rows], limit=limit,
                                   next=next_url)  # fmt: skip

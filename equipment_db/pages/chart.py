@@ -1,0 +1,91 @@
+"""Quantity claims over time as a small server-rendered SVG chart, one per country: each
+year's lowest to highest figure per kind and counting basis. No script, prints as vectors."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from equipment_db.citations.text import format_number
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 70, 16, 14, 56
+COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56b4e9")  # Okabe-Ito: colour-blind safe
+MAX_COUNTRIES = 8
+
+
+def _nice_ceiling(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def _series_label(kind: str, counted: str | None) -> str:
+    return f"{kind.replace('_', ' ')}: {counted.replace('_', ' ')}" if counted else kind.replace("_", " ")
+
+
+def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
+    """One country's chart. Rows: year, kind, counted, claims, low, high (quantities query)."""
+    years = [r["year"] for r in rows]
+    first, last = min(years), max(years)
+    if first == last:
+        first, last = first - 1, last + 1
+    top = _nice_ceiling(max(max(r["low"] or 0, r["high"] or 0) for r in rows))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    series = sorted({(r["kind"], r["counted"]) for r in rows}, key=lambda s: (s[0], s[1] or ""))
+
+    def x(year: float, index: int) -> float:
+        return LEFT + (year - first) / (last - first) * plot_w + (index - (len(series) - 1) / 2) * 7
+
+    def y(value: float) -> float:
+        return TOP + plot_h - value / top * plot_h
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+             f'aria-labelledby="chart-{escape(country)}-title">',
+             f'<title id="chart-{escape(country)}-title">{escape(title)}</title>']  # fmt: skip
+    for step in range(5):
+        value = top * step / 4
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+                     f'stroke="#d0d0d0" stroke-width="1"/>'
+                     f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" '
+                     f'text-anchor="end">{format_number(value)}</text>')  # fmt: skip
+    tick_years = range(first, last + 1, max(1, math.ceil((last - first) / 10)))
+    for year in tick_years:
+        parts.append(f'<text x="{x(year, (len(series) - 1) / 2):.1f}" y="{TOP + plot_h + 16}" '
+                     f'text-anchor="middle">{year}</text>')  # fmt: skip
+    for index, (kind, counted) in enumerate(series):
+        colour = COLOURS[index % len(COLOURS)]
+        for row in (r for r in rows if (r["kind"], r["counted"]) == (kind, counted)):
+            low = row["low"] if row["low"] is not None else row["high"]
+            high = row["high"] if row["high"] is not None else row["low"]
+            cx = x(row["year"], index)
+            label = (f"{row['year']}, {_series_label(kind, counted)}: "
+                     f"{format_number(low)}{'' if low == high else ' to ' + format_number(high)} "
+                     f"({row['claims']} claim{'s' if row['claims'] != 1 else ''})")  # fmt: skip
+            parts.append(f'<g><title>{escape(label)}</title>'
+                         f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" '
+                         f'stroke-width="3"/><circle cx="{cx:.1f}" cy="{y(high):.1f}" r="4.5" fill="{colour}"/>'
+                         + ("" if low == high else f'<circle cx="{cx:.1f}" cy="{y(low):.1f}" r="3" fill="#fff" '
+                                                   f'stroke="{colour}" stroke-width="2"/>')
+                         + "</g>")  # fmt: skip
+        legend_x = LEFT + (index % 3) * 190
+        legend_y = HEIGHT - 18 + (index // 3) * 14 - (14 if len(series) > 3 else 0)
+        parts.append(f'<circle cx="{legend_x}" cy="{legend_y - 4}" r="4.5" fill="{colour}"/>'
+                     f'<text x="{legend_x + 9}" y="{legend_y}">{escape(_series_label(kind, counted))}</text>')  # fmt: skip
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def charts(rows: list[dict[str, Any]], system_name: str) -> list[dict[str, Any]]:
+    """A chart per country, the most claimed first (at most 8), each with its rows as a table."""
+    by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_country[row["country"]].append(row)
+    ranked = sorted(by_country.items(), key=lambda item: (-sum(r["claims"] for r in item[1]), item[0]))
+    return [{"country": country, "rows": found,
+             "svg": chart(country, found, title=f"{system_name} in {country}: quantities claimed per year")}
+            for country, found in ranked[:MAX_COUNTRIES]]  # fmt: skip

@@ -1,0 +1,103 @@
+"""The claim page (current or one version): the claim in one sentence, its words, sources and
+reporting chains, assessment, related claims, history, and every way to cite it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from equipment_db.citations.jsonld import claim_jsonld
+from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.citations.text import claim_sentence, describe_quantity
+from equipment_db.claims import queries as claim_queries
+from equipment_db.config import Settings
+from equipment_db.errors import NotFound
+from equipment_db.history import queries as history_queries
+from equipment_db.pages.history import history, pick
+from equipment_db.pages.render import citations_kept, page
+from equipment_db.vocab import EntityType
+
+FORMAT_LABELS = {"apa": "APA", "chicago": "Chicago", "mla": "MLA", "bibtex": "BibTeX", "ris": "RIS",
+                 "csl-json": "CSL-JSON"}  # fmt: skip
+# How a link reads from this claim's side: (it is the link's `from`, it is the link's `to`).
+LINK_WORDS = {"same_as": ("Same statement as", "Same statement as"),
+              "corroborates": ("Corroborates", "Corroborated by"),
+              "contradicts": ("Contradicts", "Contradicted by"),
+              "supersedes": ("Replaces", "Replaced by")}  # fmt: skip
+RELATED_SHOWN = 50
+
+
+def cite_box(cited: CitedVersion, key: tuple[Any, ...]) -> list[dict[str, str]]:
+    """Every format; `key` names the version (see RenderedCitations)."""
+    return [{"format": f.value, "label": FORMAT_LABELS[f.value],
+             "text": citations_kept.get((*key, f.value), lambda f=f: render(cited, f))}
+            for f in CitationFormat]  # fmt: skip
+
+
+def _related(request: Request, session: Session, public_id: str, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    related = []
+    for link in links[:RELATED_SHOWN]:
+        mine = link["from_claim"] == public_id
+        other = link["to_claim"] if mine else link["from_claim"]
+        claim = claim_queries.get_claim(session, other)
+        latest = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=other)  # type: ignore[arg-type]
+        related.append({"kind": link["kind"], "words": LINK_WORDS[link["kind"]][0 if mine else 1],
+                        "id": other, "sentence": claim_sentence(latest.snapshot), "note": link["note"],
+                        "url": str(request.url_for("get_claim", claim_id=other)),
+                        "replaces_this": link["kind"] == "supersedes" and not mine})  # fmt: skip
+    return related
+
+
+def _sources(request: Request, snapshot: dict[str, Any], detail: dict[str, Any], *,
+             current: bool) -> list[dict[str, Any]]:  # fmt: skip
+    """The sources as the shown version recorded them; on the current page, with the addresses
+    (URL, archived copy) and reporting chains the sources have now."""
+    live = {c["source"]: c for c in detail["citations"]}
+    shown = []
+    for citation in snapshot["citations"]:
+        now = live.get(citation["source"]["public_id"], {})
+        source = citation["source"] | ({k: now[k] for k in ("url", "archive_url") if now.get(k)} if current else {})
+        chain = now.get("reporting_chain", []) if current else []
+        shown.append({**citation, "source": source,
+                      "chain": [x | {"page": str(request.url_for("get_source", source_id=x["id"]))} for x in chain],
+                      "page": str(request.url_for("get_source", source_id=source["public_id"]))})  # fmt: skip
+    return shown
+
+
+def claim_page(request: Request, session: Session, settings: Settings, key: str,
+               version: int | None = None) -> HTMLResponse:  # fmt: skip
+    """The latest version, or `version` as it was recorded (with a pointer to the latest)."""
+    claim = claim_queries.get_claim(session, key)
+    revisions = history_queries.revisions(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
+    shown = pick(revisions, version)
+    if shown is None:
+        raise NotFound("claim version", f"{claim.public_id} v{version}", field="version")
+    detail = claim_queries.claim_detail(session, claim.public_id)
+    snapshot = shown.snapshot
+    cited = CitedVersion(snapshot=snapshot, version=shown.version, revised_at=shown.created_at,
+                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
+    related = _related(request, session, claim.public_id, detail["links"])
+
+    def version_url(number: int) -> str:
+        return str(request.url_for("get_version", claim_id=claim.public_id, version=number))
+
+    return page(
+        request, "claim.html", title=f"Claim {claim.public_id}", claim=snapshot, id=claim.public_id,
+        sentence=claim_sentence(snapshot), quantity=describe_quantity(snapshot),
+        sources=_sources(request, snapshot, detail, current=version is None), related=related,
+        replaced_by=[r for r in related if r["replaces_this"]],
+        history=history(revisions, version_url, private_editors=settings.private_editors),
+        shown_version=shown.version, shown_at=shown.created_at, latest_version=revisions[-1].version,
+        is_version_page=version is not None,
+        latest_url=str(request.url_for("get_claim", claim_id=claim.public_id)), version_url=version_url,
+        system_url=(str(request.url_for("get_system", key=snapshot["system"])) if snapshot.get("system") else None),
+        related_system_url=(str(request.url_for("get_system", key=snapshot["related_system"]))
+                            if snapshot.get("related_system") else None),
+        citations=cite_box(cited, (str(session.get_bind().url), "claim", claim.public_id, shown.version,
+                                       shown.created_at, cited.base_url)),
+        permalink=version_url(shown.version), jsonld=claim_jsonld(cited),
+        json_url=version_url(shown.version) if version is not None else str(request.url),
+    )  # fmt: skip

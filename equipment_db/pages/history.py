@@ -1,0 +1,56 @@
+"""An entry's version history as people read it: who changed what, when and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from equipment_db.history.models import Revision
+
+# Bookkeeping that changes with every version; not "what changed".
+_QUIET = {"version", "updated_at", "created_at", "id", "system_id", "related_system_id", "target_type_id",
+          "claimant_id", "parent_id", "cites_source_id"}  # fmt: skip
+_SHOWN = 90
+
+
+def _text(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict) and "source" in value[0]:
+            return ", ".join(c["source"].get("public_id", "?") for c in value)  # a claim's citations
+        if value and isinstance(value[0], dict):
+            return ", ".join(str(v.get("name") or v.get("value") or v) for v in value)
+        return ", ".join(map(str, value))
+    text = str(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
+    """Fields whose value differs between two snapshots, as `field: old → new`."""
+    names = [k for k in after if k not in _QUIET and before.get(k) != after.get(k)]
+    names += [k for k in before if k not in after and k not in _QUIET]
+    return [{"field": name.replace("_", " "), "before": _text(before.get(name)), "after": _text(after.get(name))}
+            for name in names]  # fmt: skip
+
+
+def history(revisions: Sequence[Revision], version_url: Any, *, private_editors: bool) -> list[dict[str, Any]]:
+    """Newest first; each version with its link and what it changed from the one before."""
+    rows = []
+    previous: dict[str, Any] = {}
+    for revision in revisions:
+        rows.append({
+            "version": revision.version, "action": revision.action.value, "at": revision.created_at,
+            "editor": None if private_editors else revision.editor, "reason": revision.reason,
+            "url": version_url(revision.version),
+            "changes": changes(previous, revision.snapshot) if previous else [],
+        })  # fmt: skip
+        previous = revision.snapshot
+    return rows[::-1]
+
+
+def pick(revisions: Sequence[Revision], version: int | None) -> Revision | None:
+    """The version asked for (None: the latest); None when there is no such version."""
+    if version is None:
+        return revisions[-1] if revisions else None
+    return next((r for r in revisions if r.version == version), None)

@@ -1,0 +1,90 @@
+"""The Jinja2 environment and the one function that turns a template into a response."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from typing import Any
+
+import pycountry
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from equipment_db import __version__
+from equipment_db.citations.text import describe_quantity, format_date, words
+
+
+def country_name(code: str | None) -> str:
+    """`Venezuela (VE)`; the code alone when pycountry does not know it."""
+    if not code:
+        return ""
+    found = pycountry.countries.get(alpha_2=code)
+    name = getattr(found, "common_name", None) or getattr(found, "name", None)
+    return f"{name} ({code})" if name else code
+
+
+def value_words(value: dict[str, Any]) -> str:
+    """A specification value as the source gave it: `up to 6 km`, or its text."""
+    return describe_quantity(value) or value.get("value_text") or "no value given"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("equipment_db.pages", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(words=lambda v: words(str(v)) if v else "", country=country_name,
+                       date=lambda v, precision=None: format_date(v, precision) or "",
+                       value=value_words)  # fmt: skip
+    env.globals["version"] = __version__
+    return env
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render `template`; every page knows its own address and its JSON twin."""
+    html = environment().get_template(template).render(request=request, path=request.url.path, **context)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+
+
+def error_page(request: Request, problem: dict[str, Any], headers: dict[str, str] | None) -> HTMLResponse:
+    """A problem (RFC 9457) as a page, for a browser that followed a broken or bad link."""
+    response = page(request, "error.html", status=problem["status"], title=problem["title"], problem=problem,
+                    jsonld=None, json_url=str(request.url))  # fmt: skip
+    response.headers.update(headers or {})
+    return response
+
+
+class RenderedCitations:
+    """Citations of versions, kept once rendered: a version never changes, and citeproc takes
+    tens of milliseconds per style (a claim page shows six formats). Keyed by the database,
+    the entry, its version and when that was written, the format, the base URL and the day
+    (formats state when the entry was accessed); at most `size` kept, least recent dropped."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], render: Callable[[], str]) -> str:
+        key = (*key, date.today())
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+        text = render()
+        with self._lock:
+            self._kept[key] = text
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return text
+
+
+citations_kept = RenderedCitations()

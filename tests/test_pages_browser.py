@@ -1,0 +1,172 @@
+"""End to end: Debian's headless Chromium, driven by Playwright, against `equipment-db serve` on
+localhost. A reader opens the Maduro claim, copies its BibTeX, follows a source, opens an old
+version and a retracted claim. Screenshots (and an A4 print) are kept in test-artifacts/.
+
+No browser is downloaded: Playwright drives /usr/bin/chromium (EQUIPMENT_DB_CHROMIUM). Without
+it these tests are skipped with the reason shown, unless EQUIPMENT_DB_REQUIRE_BROWSER=1 (CI)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from equipment_db.claims import service as claim_service
+from equipment_db.claims.models import ClaimUpdate
+from equipment_db.database import session_scope
+from equipment_db.history.service import Edit
+from tests.dbs import DatabaseFactory, engine_for
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("EQUIPMENT_DB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(os.environ.get("EQUIPMENT_DB_ARTIFACTS", REPO / "test-artifacts")) / "pages"
+MADURO = "C-YSESYR2E"
+EDITED = "C-3B9KZ769"  # the Sputnik report of the same speech: given a second version here
+RETRACTED = "C-NMEBRWCC"  # the Obaland report: retracted here (test data, not the seed files)
+ANADOLU = "S-PJZ2YVHP"
+ANADOLU_TITLE = "Venezuela's president claims his country has 5,000 Russian missiles as Trump weighs military action"
+
+
+def _browser_missing() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install -e '.[test]')"
+    if not (shutil.which(CHROMIUM) or Path(CHROMIUM).is_file()):
+        return f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("EQUIPMENT_DB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"EQUIPMENT_DB_REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def server(dbs: DatabaseFactory) -> Iterator[str]:
+    """`equipment-db serve` on a seeded database in which one claim has a second version and
+    another is retracted."""
+    url = dbs.seeded()
+    engine = engine_for(url)
+    with session_scope(engine, write=True) as session:
+        claim_service.update_claim(session, EDITED, ClaimUpdate(location="key air defence positions (test edit)"),
+                                   edit=Edit("test-editor", "test: a second version"))  # fmt: skip
+        claim_service.retract_claim(session, RETRACTED, edit=Edit("test-editor", "test: entered twice"))
+    engine.dispose()
+    port = _free_port()
+    log = ARTIFACTS / f"serve-{dbs.name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("equipment-db")), "--db", url, "serve", "--port", str(port)],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
+            env=os.environ | {"EQUIPMENT_DB_PUBLIC_URL": f"http://127.0.0.1:{port}"},
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert process.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "the server did not answer /health in 60 s"
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    assert "Traceback" not in log.read_text(), log.read_text()
+
+
+def _shot(page: object, name: str) -> Path:
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    assert path.stat().st_size > 10_000, path
+    return path
+
+
+def test_a_reader_follows_a_citation_link_through_the_pages(browser: object, server: str,
+                                                            dbs: DatabaseFactory) -> None:  # fmt: skip
+    engine = dbs.name
+    context = browser.new_context(viewport={"width": 1000, "height": 900})  # type: ignore[attr-defined]
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    try:
+        # 1. The Maduro claim, opened from its permalink as a browser does.
+        page.goto(f"{server}/v1/claims/{MADURO}")
+        assert page.locator("h1").inner_text().startswith("Nicolás Maduro (President of Venezuela) claimed that")
+        assert page.get_by_text("counts missiles, deployed").is_visible()
+        _shot(page, f"1-maduro-claim-{engine}")
+
+        # 2. Copy the BibTeX citation: the clipboard holds exactly the API's BibTeX.
+        page.get_by_role("button", name="Copy BibTeX").click()
+        page.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(timeout=5000)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        bibtex = httpx.get(f"{server}/v1/claims/{MADURO}/citation", params={"format": "bibtex"}).text
+        assert copied == bibtex and copied.startswith("@misc{edb-C-YSESYR2E-v1,")
+
+        # 3. Follow the source link to the source's page.
+        page.get_by_role("link", name=ANADOLU_TITLE).click()
+        page.wait_for_url(f"{server}/v1/sources/{ANADOLU}")
+        assert page.locator("h1").inner_text() == ANADOLU_TITLE
+        assert page.get_by_role("heading", name="Reporting chain").is_visible()
+        _shot(page, f"2-anadolu-source-{engine}")
+
+        # 4. An old version says so and leads to the latest.
+        page.goto(f"{server}/v1/claims/{EDITED}/versions/1")
+        banner = page.locator(".banner.old")
+        assert banner.inner_text().startswith("This is version 1")
+        _shot(page, f"3-old-version-{engine}")
+        banner.get_by_role("link", name="Read the latest version (v2)").click()
+        page.wait_for_url(f"{server}/v1/claims/{EDITED}")
+        assert "test edit" in page.locator("h1").inner_text()
+
+        # 5. A retracted claim still resolves, under a banner.
+        page.goto(f"{server}/v1/claims/{RETRACTED}")
+        retracted = page.locator(".banner.retracted")
+        assert retracted.is_visible() and "test: entered twice" in retracted.inner_text()
+        _shot(page, f"4-retracted-claim-{engine}")
+
+        # 6. The system page with its chart, and the claim page printed on A4.
+        page.goto(f"{server}/v1/systems/igla-s")
+        assert page.locator("figure svg[role=img]").first.is_visible()
+        _shot(page, f"5-igla-s-system-{engine}")
+        page.goto(f"{server}/v1/claims/{MADURO}")
+        page.emulate_media(media="print")
+        assert not page.get_by_role("button", name="Copy BibTeX").is_visible()  # nothing to click on paper
+        pdf = ARTIFACTS / f"6-maduro-claim-a4-{engine}.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=False)
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    finally:
+        context.close()
