@@ -69,15 +69,20 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: work / f"{name}.jsonl" for name in parts}
 
 
+SERVERS: list[subprocess.Popen[str]] = []
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def start(args: list[str], log: Path, **kwargs: Any) -> subprocess.Popen[str]:
-    """A process in its own group, stderr to `log`."""
-    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
+def start(args: list[str], log: Path, stdout: Any = subprocess.PIPE, **kwargs: Any) -> subprocess.Popen[str]:
+    """A process in its own group, stderr to `log`; stdout piped (read by `communicate`), or
+    to `log` too for the server, whose access log nobody reads: a full pipe would block it."""
+    err = log.open("w")
+    return subprocess.Popen(args, stdout=err if stdout is None else stdout, stderr=err, text=True,
                             start_new_session=True, **kwargs)  # fmt: skip
 
 
@@ -96,8 +101,10 @@ def stop(process: subprocess.Popen[str], sig: int = signal.SIGKILL) -> None:
 def server(url: str, log: Path) -> Iterator[str]:
     """`equipment-db serve` on a free port; yields its base URL once /health answers."""
     port = free_port()
-    process = start([str(CLI), "--db", url, "serve", "--port", str(port)], log)
+    process = start([str(CLI), "--db", url, "serve", "--port", str(port)], log, stdout=None,
+                    env=os.environ | {"PYTHONFAULTHANDLER": "1"})  # SIGABRT dumps every thread's stack
     base = f"http://127.0.0.1:{port}"
+    SERVERS.append(process)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -158,7 +165,12 @@ def test_readers_see_only_200s_while_imports_run_and_a_second_import_waits(
             importers["b"] = run_import(url, files["b"], tmp_path / "b.log")
             codes = {name: finish(importers[name]) for name in ("a", "b")}
             stop_file.touch()
-            results = [json.loads(reader.communicate(timeout=120)[0]) for reader in readers]
+            try:
+                results = [json.loads(reader.communicate(timeout=120)[0]) for reader in readers]
+            except subprocess.TimeoutExpired:  # the server stopped answering: show where it is stuck
+                os.kill(SERVERS[-1].pid, signal.SIGABRT)
+                time.sleep(2)
+                pytest.fail("readers hung; the server's threads:\n" + (tmp_path / "server.log").read_text()[-12000:])
     finally:
         stop_file.touch()
         for process in [*readers, *importers.values()]:
