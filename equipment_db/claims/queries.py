@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
@@ -19,12 +19,13 @@ from equipment_db.catalog.models import System
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import NotFound
+from equipment_db.history.models import Revision
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
 from equipment_db.publicid import normalise_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
-from equipment_db.vocab import Attribute, ClaimKind, Rank, VerificationStatus
+from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
 
 
 def find_claim(session: Session, key: str, *, field: str = "claim") -> Claim | None:
@@ -294,6 +295,19 @@ def claim_detail(session: Session, key: str, *, field: str = "claim") -> dict[st
     detail["links"] = [{"id": k.id, "from_claim": ids[k.from_claim_id], "kind": k.kind.value,
                         "to_claim": ids[k.to_claim_id], "note": k.note} for k in linked]  # fmt: skip
     return detail | records.meta(claim)
+
+
+def current_snapshots(session: Session, public_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Each claim's latest revision snapshot, by public id, in one query."""
+    if not public_ids:
+        return {}
+    rows = session.exec(
+        select(Claim.public_id, Revision.snapshot)
+        .join(Revision, and_(Revision.entity_type == EntityType.claim, Revision.entity_id == Claim.id,
+                             Revision.version == Claim.version))
+        .where(col(Claim.public_id).in_(public_ids))
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
 
 
 def _text_matches(text: str) -> Any:

@@ -10,18 +10,15 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from equipment_db.citations.jsonld import claim_jsonld
-from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.citations.render import CitedVersion, render
 from equipment_db.citations.text import claim_sentence, describe_quantity
 from equipment_db.claims import queries as claim_queries
 from equipment_db.config import Settings
-from equipment_db.errors import NotFound
 from equipment_db.history import queries as history_queries
-from equipment_db.pages.history import history, pick
-from equipment_db.pages.render import citations_kept, page
+from equipment_db.pages.history import versions
+from equipment_db.pages.render import cite_box, page
 from equipment_db.vocab import EntityType
 
-FORMAT_LABELS = {"apa": "APA", "chicago": "Chicago", "mla": "MLA", "bibtex": "BibTeX", "ris": "RIS",
-                 "csl-json": "CSL-JSON"}  # fmt: skip
 # How a link reads from this claim's side: (it is the link's `from`, it is the link's `to`).
 LINK_WORDS = {"same_as": ("Same statement as", "Same statement as"),
               "corroborates": ("Corroborates", "Corroborated by"),
@@ -30,25 +27,16 @@ LINK_WORDS = {"same_as": ("Same statement as", "Same statement as"),
 RELATED_SHOWN = 50
 
 
-def cite_box(cited: CitedVersion, key: tuple[Any, ...]) -> list[dict[str, str]]:
-    """Every format; `key` names the version (see RenderedCitations)."""
-    return [{"format": f.value, "label": FORMAT_LABELS[f.value],
-             "text": citations_kept.get((*key, f.value), lambda f=f: render(cited, f))}
-            for f in CitationFormat]  # fmt: skip
-
-
 def _related(request: Request, session: Session, public_id: str, links: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    related = []
-    for link in links[:RELATED_SHOWN]:
-        mine = link["from_claim"] == public_id
-        other = link["to_claim"] if mine else link["from_claim"]
-        claim = claim_queries.get_claim(session, other)
-        latest = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=other)  # type: ignore[arg-type]
-        related.append({"kind": link["kind"], "words": LINK_WORDS[link["kind"]][0 if mine else 1],
-                        "id": other, "sentence": claim_sentence(latest.snapshot), "note": link["note"],
-                        "url": str(request.url_for("get_claim", claim_id=other)),
-                        "replaces_this": link["kind"] == "supersedes" and not mine})  # fmt: skip
-    return related
+    """The linked claims, worded from this claim's side, each with its current sentence."""
+    shown = [(link, link["from_claim"] == public_id) for link in links[:RELATED_SHOWN]]
+    others = [link["to_claim"] if mine else link["from_claim"] for link, mine in shown]
+    snapshots = claim_queries.current_snapshots(session, others)
+    return [{"kind": link["kind"], "words": LINK_WORDS[link["kind"]][0 if mine else 1], "id": other,
+             "sentence": claim_sentence(snapshots[other]), "note": link["note"],
+             "url": str(request.url_for("get_claim", claim_id=other)),
+             "replaces_this": link["kind"] == "supersedes" and not mine}
+            for (link, mine), other in zip(shown, others, strict=True)]  # fmt: skip
 
 
 def _sources(request: Request, snapshot: dict[str, Any], detail: dict[str, Any], *,
@@ -71,33 +59,29 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
                version: int | None = None) -> HTMLResponse:  # fmt: skip
     """The latest version, or `version` as it was recorded (with a pointer to the latest)."""
     claim = claim_queries.get_claim(session, key)
+    public_id = claim.public_id
     revisions = history_queries.revisions(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
-    shown = pick(revisions, version)
-    if shown is None:
-        raise NotFound("claim version", f"{claim.public_id} v{version}", field="version")
-    detail = claim_queries.claim_detail(session, claim.public_id)
+
+    def version_url(number: int) -> str:
+        return str(request.url_for("get_version", claim_id=public_id, version=number))
+
+    shown, versions_shown = versions(request, revisions, version, entry="claim", key=public_id,
+                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
     snapshot = shown.snapshot
     cited = CitedVersion(snapshot=snapshot, version=shown.version, revised_at=shown.created_at,
                          base_url=settings.public_url.rstrip("/"))  # fmt: skip
-    related = _related(request, session, claim.public_id, detail["links"])
-
-    def version_url(number: int) -> str:
-        return str(request.url_for("get_version", claim_id=claim.public_id, version=number))
-
+    detail = claim_queries.claim_detail(session, public_id)
+    related = _related(request, session, public_id, detail["links"])
+    citation_key = (str(session.get_bind().url), "claim", public_id, shown.version, shown.created_at, cited.base_url)
     return page(
-        request, "claim.html", title=f"Claim {claim.public_id}", claim=snapshot, id=claim.public_id,
+        request, "claim.html", title=f"Claim {public_id}", claim=snapshot, id=public_id,
         sentence=claim_sentence(snapshot), quantity=describe_quantity(snapshot),
         sources=_sources(request, snapshot, detail, current=version is None), related=related,
         replaced_by=[r for r in related if r["replaces_this"]],
-        history=history(revisions, version_url, private_editors=settings.private_editors),
-        shown_version=shown.version, shown_at=shown.created_at, latest_version=revisions[-1].version,
-        is_version_page=version is not None,
-        latest_url=str(request.url_for("get_claim", claim_id=claim.public_id)), version_url=version_url,
+        latest_url=str(request.url_for("get_claim", claim_id=public_id)),
         system_url=(str(request.url_for("get_system", key=snapshot["system"])) if snapshot.get("system") else None),
         related_system_url=(str(request.url_for("get_system", key=snapshot["related_system"]))
                             if snapshot.get("related_system") else None),
-        citations=cite_box(cited, (str(session.get_bind().url), "claim", claim.public_id, shown.version,
-                                       shown.created_at, cited.base_url)),
-        permalink=version_url(shown.version), jsonld=claim_jsonld(cited),
-        json_url=version_url(shown.version) if version is not None else str(request.url),
+        citations=cite_box(lambda fmt: render(cited, fmt), citation_key), jsonld=claim_jsonld(cited),
+        **versions_shown,
     )  # fmt: skip

@@ -14,77 +14,61 @@ from equipment_db.citations.entities import render_source, render_system
 from equipment_db.citations.jsonld import source_jsonld, system_jsonld
 from equipment_db.citations.render import CitationFormat
 from equipment_db.config import Settings
-from equipment_db.errors import NotFound
 from equipment_db.history import queries as history_queries
 from equipment_db.pages.chart import charts
-from equipment_db.pages.claims import FORMAT_LABELS
-from equipment_db.pages.history import history, pick
-from equipment_db.pages.render import citations_kept, page
+from equipment_db.pages.history import versions
+from equipment_db.pages.render import cite_box, page
 from equipment_db.sources import queries as source_queries
 from equipment_db.vocab import EntityType
 
 
-def _cite_box(session: Session, render: Any, key: str, snapshot: dict[str, Any], revision: Any,
-              base_url: str) -> list[dict[str, str]]:  # fmt: skip
+def _citations(session: Session, render: Any, key: str, shown: Any, base_url: str) -> list[dict[str, str]]:
     def one(fmt: CitationFormat) -> str:
-        return render(snapshot, version=revision.version, revised_at=revision.created_at, base_url=base_url, fmt=fmt)
+        return render(shown.snapshot, version=shown.version, revised_at=shown.created_at, base_url=base_url, fmt=fmt)
 
-    scope = (str(session.get_bind().url), render.__name__, key, revision.version, revision.created_at, base_url)
-    return [{"format": f.value, "label": FORMAT_LABELS[f.value],
-             "text": citations_kept.get((*scope, f.value), lambda f=f: one(f))}
-            for f in CitationFormat]  # fmt: skip
+    return cite_box(one, (str(session.get_bind().url), render.__name__, key, shown.version, shown.created_at,
+                          base_url))  # fmt: skip
 
 
 def system_page(request: Request, session: Session, settings: Settings, key: str,
                 version: int | None = None) -> HTMLResponse:  # fmt: skip
     system = catalog_queries.get_system(session, key, field="key")
-    revisions = history_queries.revisions(session, EntityType.system, system.id)  # type: ignore[arg-type]
-    shown = pick(revisions, version)
-    if shown is None:
-        raise NotFound("system version", f"{system.slug} v{version}", field="version")
-    base_url = settings.public_url.rstrip("/")
-    summary = analysis_queries.system_summary(session, system)
 
     def version_url(number: int) -> str:
         return str(request.url_for("get_system_version", key=system.slug, version=number))
 
+    revisions = history_queries.revisions(session, EntityType.system, system.id)  # type: ignore[arg-type]
+    shown, versions_shown = versions(request, revisions, version, entry="system", key=system.slug,
+                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
+    base_url = settings.public_url.rstrip("/")
     quantities = analysis_queries.quantities(session, system) if version is None else []
     return page(
-        request, "system.html", title=shown.snapshot["name"], system=shown.snapshot, summary=summary,
-        charts=charts(quantities, system.name), is_version_page=version is not None,
-        shown_version=shown.version, shown_at=shown.created_at, latest_version=revisions[-1].version,
-        latest_url=str(request.url_for("get_system", key=system.slug)), version_url=version_url,
-        history=history(revisions, version_url, private_editors=settings.private_editors),
-        citations=_cite_box(session, render_system, system.slug, shown.snapshot, shown, base_url),
-        permalink=version_url(shown.version),
-        jsonld=system_jsonld(shown.snapshot, version=shown.version, base_url=base_url),
-        json_url=version_url(shown.version) if version is not None else str(request.url),
+        request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
+        summary=analysis_queries.system_summary(session, system), charts=charts(quantities, system.name),
+        latest_url=str(request.url_for("get_system", key=system.slug)),
+        citations=_citations(session, render_system, system.slug, shown, base_url),
+        jsonld=system_jsonld(shown.snapshot, version=shown.version, base_url=base_url), **versions_shown,
     )  # fmt: skip
 
 
 def source_page(request: Request, session: Session, settings: Settings, key: str,
                 version: int | None = None) -> HTMLResponse:  # fmt: skip
     source = source_queries.get_source(session, key, field="source_id")
-    revisions = history_queries.revisions(session, EntityType.source, source.id)  # type: ignore[arg-type]
-    shown = pick(revisions, version)
-    if shown is None:
-        raise NotFound("source version", f"{source.public_id} v{version}", field="version")
-    base_url = settings.public_url.rstrip("/")
-    view = source_queries.source_view(session, source.public_id, claims_limit=200)
 
     def version_url(number: int) -> str:
         return str(request.url_for("get_source_version", source_id=source.public_id, version=number))
 
+    revisions = history_queries.revisions(session, EntityType.source, source.id)  # type: ignore[arg-type]
+    shown, versions_shown = versions(request, revisions, version, entry="source", key=source.public_id,
+                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
+    base_url = settings.public_url.rstrip("/")
     return page(
-        request, "source.html", title=shown.snapshot.get("title") or shown.snapshot.get("publisher") or source.public_id,
-        source=shown.snapshot, view=view, is_version_page=version is not None,
-        shown_version=shown.version, shown_at=shown.created_at, latest_version=revisions[-1].version,
-        latest_url=str(request.url_for("get_source", source_id=source.public_id)), version_url=version_url,
-        history=history(revisions, version_url, private_editors=settings.private_editors),
-        citations=_cite_box(session, render_source, source.public_id, shown.snapshot, shown, base_url),
-        permalink=version_url(shown.version),
-        jsonld=source_jsonld(shown.snapshot, version=shown.version, base_url=base_url),
-        json_url=version_url(shown.version) if version is not None else str(request.url),
+        request, "source.html",
+        title=shown.snapshot.get("title") or shown.snapshot.get("publisher") or source.public_id,
+        source=shown.snapshot, view=source_queries.source_view(session, source.public_id, claims_limit=200),
+        latest_url=str(request.url_for("get_source", source_id=source.public_id)),
+        citations=_citations(session, render_source, source.public_id, shown, base_url),
+        jsonld=source_jsonld(shown.snapshot, version=shown.version, base_url=base_url), **versions_shown,
     )  # fmt: skip
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from fastapi import Request
+
+from equipment_db.errors import NotFound
 from equipment_db.history.models import Revision
 
 # Bookkeeping that changes with every version; not "what changed".
@@ -49,8 +52,17 @@ def history(revisions: Sequence[Revision], version_url: Any, *, private_editors:
     return rows[::-1]
 
 
-def pick(revisions: Sequence[Revision], version: int | None) -> Revision | None:
-    """The version asked for (None: the latest); None when there is no such version."""
-    if version is None:
-        return revisions[-1] if revisions else None
-    return next((r for r in revisions if r.version == version), None)
+def versions(request: Request, revisions: Sequence[Revision], version: int | None, *, entry: str, key: str,
+             version_url: Callable[[int], str], private_editors: bool) -> tuple[Revision, dict[str, Any]]:
+    """The revision shown (the latest, or `version`) and what every entry page says of its
+    versions: which one this is, the latest, the history, the permalink and the JSON twin."""
+    shown = revisions[-1] if version is None else next((r for r in revisions if r.version == version), None)
+    if shown is None:
+        raise NotFound(f"{entry} version", f"{key} v{version}", field="version")
+    return shown, {
+        "shown_version": shown.version, "shown_at": shown.created_at, "latest_version": revisions[-1].version,
+        "is_version_page": version is not None, "version_url": version_url,
+        "history": history(revisions, version_url, private_editors=private_editors),
+        "permalink": version_url(shown.version),
+        "json_url": version_url(shown.version) if version is not None else str(request.url),
+    }  # fmt: skip

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from equipment_db import __version__
+from equipment_db.citations.render import CitationFormat
 from equipment_db.citations.text import describe_quantity, format_date, words
 
 
@@ -88,3 +89,14 @@ class RenderedCitations:
 
 
 citations_kept = RenderedCitations()
+
+
+FORMAT_LABELS = {"apa": "APA", "chicago": "Chicago", "mla": "MLA", "bibtex": "BibTeX", "ris": "RIS",
+                 "csl-json": "CSL-JSON"}  # fmt: skip
+
+
+def cite_box(render_one: Callable[[CitationFormat], str], key: tuple[Any, ...]) -> list[dict[str, str]]:
+    """Every citation format of one version; `key` names that version (see RenderedCitations)."""
+    return [{"format": f.value, "label": FORMAT_LABELS[f.value],
+             "text": citations_kept.get((*key, f.value), lambda f=f: render_one(f))}
+            for f in CitationFormat]  # fmt: skip
