@@ -222,11 +222,11 @@ _JSON_NAMES = {str: "a string", float: "a number", list: "an array", dict: "an o
 def check_record(data: dict[str, Any]) -> None:
     """Refuse a record (its `type` known) that has a field its shape lacks or the database
     keeps, a value of the wrong JSON type, a text longer than its limit or holding NUL."""
-    model, table, extra = _SHAPES[data["type"]]
-    _check_fields(data, model, table, extra, prefix="", record_type=data["type"])
+    model, table, _ = _SHAPES[data["type"]]
+    _check_fields(data, model, table, prefix="", record_type=data["type"])
 
 
-def _check_fields(data: dict[str, Any], model: type[BaseModel], table: type[SQLModel], extra: dict[str, Any],
+def _check_fields(data: dict[str, Any], model: type[BaseModel], table: type[SQLModel],
                   *, prefix: str, record_type: str) -> None:  # fmt: skip
     for name, value in data.items():
         if name == "type" and not prefix:
@@ -289,7 +289,7 @@ def _check_value(field: str, value: Any, plan: _Plan, record_type: str) -> None:
                 _check_value(f"{field}[{index}]", element, plan.item, record_type)  # type: ignore[arg-type]
     elif got is dict:
         model, table = plan.nested  # type: ignore[misc]
-        _check_fields(value, model, table, {}, prefix=f"{field}.", record_type=record_type)
+        _check_fields(value, model, table, prefix=f"{field}.", record_type=record_type)
 
 
 def _union(annotation: Any) -> tuple[Any, ...]:
