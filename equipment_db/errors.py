@@ -129,3 +129,54 @@ class DatabaseFull(EquipmentDBError):
 
 
 _SQLITE_FULL = 13
+
+
+class DatabaseError(EquipmentDBError):
+    """A driver error that no rule of the library caught first: shown as one line that names
+    the column or constraint the database named, never as a traceback."""
+
+    code = "database_error"
+    status = 503
+
+
+# SQLSTATE classes (PostgreSQL) and SQLite's message prefixes, read into one line each.
+_SQLSTATE_READINGS = {
+    "22001": "is longer than its column holds",
+    "23502": "is required",
+    "23503": "refers to a row that does not exist",
+    "23505": "is already taken",
+    "23514": "breaks a check constraint",
+}
+_SQLITE_PREFIXES = (
+    ("UNIQUE constraint failed: ", "is already taken"),
+    ("NOT NULL constraint failed: ", "is required"),
+    ("CHECK constraint failed: ", "breaks a check constraint"),
+    ("FOREIGN KEY constraint failed", "refers to a row that does not exist"),
+)
+
+
+def driver_error(exc: BaseException, database: str | None = None) -> EquipmentDBError:
+    """The one translation of a driver error (SQLAlchemy's `DBAPIError`, or the driver's own)
+    into an expected error: the disk is full, a constraint refused a value (naming its column
+    or constraint), or the database did not answer (its first line, never the SQL)."""
+    if DatabaseFull.caused(exc):
+        return DatabaseFull(database or "database", _first_line(exc))
+    orig = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate in _SQLSTATE_READINGS:
+        diag = getattr(orig, "diag", None)
+        field = (getattr(diag, "column_name", None) or getattr(diag, "constraint_name", None)
+                 or getattr(diag, "table_name", None) or "value")  # fmt: skip
+        return DatabaseError(f"{field}: {_SQLSTATE_READINGS[sqlstate]} ({_first_line(exc)})", field=field)
+    text = _first_line(exc)
+    for prefix, reading in _SQLITE_PREFIXES:
+        if text.startswith(prefix):
+            field = text[len(prefix):].split(",")[0].strip() or "value"
+            return DatabaseError(f"{field}: {reading} ({text})", field=field)
+    return DatabaseError(f"database: {text}", field="database")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
