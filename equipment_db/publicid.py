@@ -13,6 +13,7 @@ import re
 import secrets
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from equipment_db.errors import AlreadyExists, InvalidValue
@@ -54,7 +55,21 @@ def allocate_public_id(session: Session, model: Any, entity: str, given: str | N
         if session.exec(select(model).where(model.public_id == public_id)).first():
             raise AlreadyExists(entity, "public_id", public_id)
         return public_id
-    while True:
-        candidate = new_public_id(entity)
-        if not session.exec(select(model).where(model.public_id == candidate)).first():
-            return candidate
+    return draw_public_ids(session, model, entity, 1, set())[0]
+
+
+def draw_public_ids(session: Session, model: Any, entity: str, count: int, exclude: set[str]) -> list[str]:
+    """`count` distinct new random ids, none in the database or in `exclude`; checked against
+    the database in one query per round. A draw that is taken (rare: 40 random bits) is
+    drawn again. One home for single writes and bulk import."""
+    chosen: list[str] = []
+    column = model.__table__.c.public_id
+    while len(chosen) < count:
+        drawn = [new_public_id(entity) for _ in range(count - len(chosen))]
+        taken = set(session.execute(sa.select(column).where(column.in_(drawn))).scalars()) | exclude
+        for public_id in drawn:
+            if public_id not in taken:
+                chosen.append(public_id)
+                taken.add(public_id)
+        exclude = exclude | set(chosen)
+    return chosen

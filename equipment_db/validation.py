@@ -7,18 +7,24 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from equipment_db.errors import InvalidValue, MissingValue
+from equipment_db.errors import InvalidValue, MissingValue, TooLong
 
 M = TypeVar("M", bound=BaseModel)
 
+TEXT_LIMIT = 10_000
+"""Characters in any one text field without a shorter column limit: a quote, a note, a
+description. The one limit for editor commands, seed data and imports alike."""
 
-def first_error(exc: ValidationError, prefix: str = "") -> InvalidValue | MissingValue:
+
+def first_error(exc: ValidationError, prefix: str = "") -> InvalidValue | MissingValue | TooLong:
     error = exc.errors()[0]
     field = ".".join(str(part) for part in error["loc"]) or "record"
     if prefix:
         field = f"{prefix}.{field}"
     if error["type"] == "missing":
         return MissingValue(field, "but not given")
+    if error["type"] == "string_too_long":
+        return TooLong(field, len(error["input"]), error["ctx"]["max_length"])
     message = error["msg"]
     if error["type"] == "enum":
         expected = error.get("ctx", {}).get("expected", "")
@@ -39,9 +45,18 @@ def parse_model(model: type[M], data: dict[str, Any], *, prefix: str = "") -> M:
 
 
 def check_model(model: type[BaseModel], values: dict[str, Any]) -> None:
-    """Check column values against a table's base schema (table models skip validation)."""
+    """Check column values against a table's base schema (table models skip validation):
+    the constraints on its fields (lengths, ranges) and no NUL character in any text."""
     known = {key: value for key, value in values.items() if key in model.model_fields}
+    for key, value in known.items():
+        check_no_nul(key, value)
     parse_model(model, known)
+
+
+def check_no_nul(field: str, value: Any) -> None:
+    """No text holds a NUL character: PostgreSQL refuses it, SQLite would cut text at it."""
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidValue(field, value, "holds a NUL character (\\x00), which no text may hold")
 
 
 def clean_text(value: str | None) -> str | None:

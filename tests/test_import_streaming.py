@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from equipment_db import publicid
 from equipment_db.database import session_scope
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
@@ -106,7 +107,7 @@ def test_generated_ids_are_unique_and_a_taken_draw_is_drawn_again(
 ) -> None:
     _run(engine, _raws([*_catalogue(), _claim(0, citations=[{"source": "S-00000000"}])]))
     draws = iter(["C-00000000", "C-0000000Z", "C-0000000Z", "C-0000000Y", "C-0000000X"])
-    monkeypatch.setattr(importer, "new_public_id", lambda entity: next(draws))
+    monkeypatch.setattr(publicid, "new_public_id", lambda entity: next(draws))
     fresh = [{k: v for k, v in _claim(n, citations=[{"source": "S-00000001"}]).items() if k != "id"}
              for n in (1, 2)]  # fmt: skip
     report = _run(engine, _raws(fresh))

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from equipment_db.base import Versioned, datetime_field, enum_field, utcnow
 from equipment_db.catalog.models import ExternalIdCreate
+from equipment_db.validation import TEXT_LIMIT
 from equipment_db.vocab import (
     Attribute,
     CitationRole,
@@ -27,32 +28,11 @@ from equipment_db.vocab import (
 )
 
 
-class Claim(Versioned, table=True):
-    """One sourced statement. Values are stored in a canonical unit with the original kept.
+class ClaimBase(SQLModel):
+    """A claim's stored columns and their limits: the one place a text length, a code's shape
+    or a range is declared. The library checks every write against it (`rules.check`), so
+    editor commands, seed data and imports are refused alike, with the same message."""
 
-    For a transfer, `country` is the recipient and `counterparty_country` the supplier,
-    so that a (system, country) timeline shows what reached that country.
-    """
-
-    __table_args__ = (
-        sa.UniqueConstraint("public_id"),
-        sa.Index("ix_claim_system_country_id", "system_id", "country", "id"),  # lists in id order
-        sa.Index("ix_claim_system_id", "system_id", "id"),
-        sa.Index("ix_claim_system_kind_attribute", "system_id", "kind", "attribute", "id"),  # a system's specs
-        sa.Index("ix_claim_preferred", "system_id", "attribute", sqlite_where=sa.text("rank = 'preferred'"),
-                 postgresql_where=sa.text("rank = 'preferred'")),
-        sa.Index("ix_claim_country_about", "country", "about_start"),
-        sa.Index("ix_claim_kind_system", "kind", "system_id"),
-        sa.CheckConstraint(
-            "value_low IS NULL OR value_high IS NULL OR value_low <= value_high", name="value_order"
-        ),
-        sa.CheckConstraint(
-            "about_start IS NULL OR about_end IS NULL OR about_start <= about_end", name="about_order"
-        ),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    public_id: str = Field(max_length=10)
     kind: ClaimKind = enum_field(ClaimKind, "kind")
 
     system_id: int | None = Field(default=None, foreign_key="system.id")
@@ -87,7 +67,7 @@ class Claim(Versioned, table=True):
     verification_status: VerificationStatus = enum_field(
         VerificationStatus, "verification_status", default=VerificationStatus.unverified
     )
-    verification_note: str | None = Field(default=None, sa_type=sa.Text)
+    verification_note: str | None = Field(default=None, sa_type=sa.Text, max_length=TEXT_LIMIT)
     rank: Rank = enum_field(Rank, "rank", default=Rank.normal)
     reliability: SourceReliability | None = enum_field(
         SourceReliability, "reliability", default=None, nullable=True
@@ -95,8 +75,36 @@ class Claim(Versioned, table=True):
     credibility: InformationCredibility | None = enum_field(
         InformationCredibility, "credibility", default=None, nullable=True
     )
-    assessment_rationale: str | None = Field(default=None, sa_type=sa.Text)
-    note: str | None = Field(default=None, sa_type=sa.Text)
+    assessment_rationale: str | None = Field(default=None, sa_type=sa.Text, max_length=TEXT_LIMIT)
+    note: str | None = Field(default=None, sa_type=sa.Text, max_length=TEXT_LIMIT)
+
+
+class Claim(ClaimBase, Versioned, table=True):
+    """One sourced statement. Values are stored in a canonical unit with the original kept.
+
+    For a transfer, `country` is the recipient and `counterparty_country` the supplier,
+    so that a (system, country) timeline shows what reached that country.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("public_id"),
+        sa.Index("ix_claim_system_country_id", "system_id", "country", "id"),  # lists in id order
+        sa.Index("ix_claim_system_id", "system_id", "id"),
+        sa.Index("ix_claim_system_kind_attribute", "system_id", "kind", "attribute", "id"),  # a system's specs
+        sa.Index("ix_claim_preferred", "system_id", "attribute", sqlite_where=sa.text("rank = 'preferred'"),
+                 postgresql_where=sa.text("rank = 'preferred'")),
+        sa.Index("ix_claim_country_about", "country", "about_start"),
+        sa.Index("ix_claim_kind_system", "kind", "system_id"),
+        sa.CheckConstraint(
+            "value_low IS NULL OR value_high IS NULL OR value_low <= value_high", name="value_order"
+        ),
+        sa.CheckConstraint(
+            "about_start IS NULL OR about_end IS NULL OR about_start <= about_end", name="about_order"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=10)
 
 
 class CitationCreate(SQLModel):
@@ -182,7 +190,14 @@ class ClaimUpdate(SQLModel):
     note: str | None = None
 
 
-class Citation(SQLModel, table=True):
+class CitationBase(SQLModel):
+    """A citation's text columns and their limits, checked on every write (`rules.citation_row`)."""
+
+    quote: str | None = Field(default=None, sa_type=sa.Text, max_length=TEXT_LIMIT)
+    locator: str | None = Field(default=None, max_length=200)
+
+
+class Citation(CitationBase, table=True):
     """Which source carries a claim. A child row: changes to it revise the claim."""
 
     __table_args__ = (sa.UniqueConstraint("claim_id", "source_id", "role"),)
@@ -190,8 +205,6 @@ class Citation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id")
     source_id: int = Field(foreign_key="source.id", index=True)
-    quote: str | None = Field(default=None, sa_type=sa.Text)
-    locator: str | None = Field(default=None, max_length=200)
     role: CitationRole = enum_field(CitationRole, "role")
     created_at: datetime = datetime_field(default_factory=utcnow)
     retracted_at: datetime | None = datetime_field(default=None)

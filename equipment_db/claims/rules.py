@@ -15,11 +15,13 @@ from sqlmodel import Session
 
 from equipment_db.actors import queries as actor_queries
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.errors import InvalidValue, MissingValue
+from equipment_db.claims.models import CitationBase, CitationCreate, Claim, ClaimBase, ClaimCreate
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
-from equipment_db.validation import clean_text
+from equipment_db.sources import queries as source_queries
+from equipment_db.validation import check_model, clean_text
 from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Counted, Qualifier, Scope
 
 VALUE_FIELDS = ("value", "value_low", "value_high", "unit", "qualifier")
@@ -49,6 +51,7 @@ class Resolver(Protocol):
     def system(self, key: str, field: str) -> Any: ...
     def target_type(self, key: str) -> Any: ...
     def actor(self, name: str) -> Any: ...
+    def source(self, key: str, field: str) -> int: ...
 
 
 class DatabaseResolver:
@@ -68,6 +71,44 @@ class DatabaseResolver:
 
     def actor(self, name: str) -> int:
         return actor_queries.get_actor(self.session, name, field="claimant").id  # type: ignore[return-value]
+
+    def source(self, key: str, field: str) -> int:
+        return source_queries.get_source(self.session, key, field=field).id  # type: ignore[return-value]
+
+
+def new_claim(
+    data: ClaimCreate, resolver: Resolver, *, given: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], list[tuple[int, CitationCreate]]]:
+    """The checked column values of a new claim and the sources it cites: the one check that
+    `claim add`, seed data and bulk import all pass through. `given`: the input as typed."""
+    fields = data.model_dump()
+    values = normalise(None, fields, resolver)  # type: ignore[arg-type]
+    values |= value_columns(fields, None)
+    values = check(values, citation_count=len(data.citations), given=given or fields)
+    return values, cited_sources(data.citations, resolver)
+
+
+def cited_sources(citations: list[CitationCreate], resolver: Resolver) -> list[tuple[int, CitationCreate]]:
+    """(source id, citation) for each citation; a source is cited once per role."""
+    resolved = []
+    seen: set[tuple[int, str]] = set()
+    for index, citation in enumerate(citations):
+        field = f"citations[{index}].source"
+        if not citation.source or not citation.source.strip():
+            raise MissingValue(field, "(a source id or URL)")
+        check_model(CitationBase, {"quote": citation.quote, "locator": citation.locator})
+        source_id = resolver.source(citation.source, field)
+        if (source_id, citation.role.value) in seen:
+            raise AlreadyExists("citation", field, citation.source)
+        seen.add((source_id, citation.role.value))
+        resolved.append((source_id, citation))
+    return resolved
+
+
+def citation_row(claim_id: int, source_id: int, data: CitationCreate) -> dict[str, Any]:
+    """The column values of one citation row (its texts checked by `cited_sources`)."""
+    return {"claim_id": claim_id, "source_id": source_id, "role": data.role,
+            "quote": clean_text(data.quote), "locator": clean_text(data.locator)}  # fmt: skip
 
 
 def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | None = None) -> dict[str, Any]:
@@ -98,6 +139,61 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
         else:
             values[field] = value
     return values
+
+
+def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
+    """Recompute the value group (bounds, units, qualifier) from the fields being set."""
+    attribute = data.get("attribute", current.attribute if current else None)
+    kind = data.get("kind") or (current.kind if current else None)
+    # A count on a kind that takes none is reported by check, naming `counted`.
+    counted = (
+        data.get("counted", current.counted if current else None) if kind in QUANTITY_KINDS else None
+    )
+    given = {name: data[name] for name in VALUE_FIELDS if name in data}
+    if current is None or any(name in given for name in ("value", "value_low", "value_high")):
+        return place_value(
+            value=given.get("value"),
+            value_low=given.get("value_low"),
+            value_high=given.get("value_high"),
+            unit=given.get("unit", current.original_unit if current else None),
+            qualifier=given.get("qualifier", current.qualifier if current else None),
+            attribute=attribute,
+            counted=counted,
+        )
+    # Only the qualifier and/or unit change: re-place the stored number (canonical unit).
+    single = current.value_low if current.value_low is not None else current.value_high
+    both = (
+        current.value_low is not None
+        and current.value_high is not None
+        and current.value_low != current.value_high
+    )
+    placed = place_value(
+        value=None if both else single,
+        value_low=current.value_low if both else None,
+        value_high=current.value_high if both else None,
+        unit=current.unit,
+        qualifier=given.get("qualifier", current.qualifier),
+        attribute=attribute,
+        counted=counted,
+    )
+    if "unit" in given:
+        placed_unit = place_value(
+            value=1.0,
+            value_low=None,
+            value_high=None,
+            unit=given["unit"],
+            qualifier=None,
+            attribute=attribute,
+            counted=counted,
+        )
+        if placed_unit["unit"] != current.unit:
+            raise InvalidValue(
+                "unit", given["unit"], f"does not convert to {current.unit}; restate the value"
+            )
+        placed["original_unit"] = placed_unit["original_unit"]
+    else:
+        placed["original_unit"] = current.original_unit
+    return placed
 
 
 def place_value(
@@ -229,6 +325,7 @@ def check(
             values["scope"] = DEFAULT_SCOPE[kind]
     if citation_count < 1:
         raise MissingValue("citations", "at least one source for every claim")
+    check_model(ClaimBase, values)
     return values
 
 

@@ -115,101 +115,19 @@ def _record(session: Session, claim: Claim, action: RevisionAction, edit: Edit) 
     )
 
 
-def _resolve_citations(
-    session: Session, citations: list[CitationCreate]
-) -> list[tuple[Source, CitationCreate]]:
-    resolved = []
-    seen: set[tuple[int, str]] = set()
-    for index, citation in enumerate(citations):
-        field = f"citations[{index}].source"
-        if not citation.source or not citation.source.strip():
-            raise MissingValue(field, "(a source id or URL)")
-        source = source_queries.get_source(session, citation.source, field=field)
-        if (source.id, citation.role.value) in seen:  # type: ignore[comparison-overlap]
-            raise AlreadyExists("citation", field, citation.source)
-        seen.add((source.id, citation.role.value))  # type: ignore[arg-type]
-        resolved.append((source, citation))
-    return resolved
-
-
-def _insert_citation(session: Session, claim: Claim, source: Source, data: CitationCreate) -> Citation:
-    citation = Citation(
-        claim_id=claim.id,  # type: ignore[arg-type]
-        source_id=source.id,  # type: ignore[arg-type]
-        quote=data.quote.strip() if data.quote and data.quote.strip() else None,
-        locator=data.locator.strip() if data.locator and data.locator.strip() else None,
-        role=data.role,
-    )
+def _insert_citation(session: Session, claim: Claim, source_id: int, data: CitationCreate) -> Citation:
+    citation = Citation(**rules.citation_row(claim.id, source_id, data))  # type: ignore[arg-type]
     session.add(citation)
     return citation
 
 
-def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
-    """Recompute the value group (bounds, units, qualifier) from the fields being set."""
-    attribute = data.get("attribute", current.attribute if current else None)
-    kind = data.get("kind") or (current.kind if current else None)
-    # A count on a kind that takes none is reported by rules.check, naming `counted`.
-    counted = (
-        data.get("counted", current.counted if current else None) if kind in rules.QUANTITY_KINDS else None
-    )
-    given = {name: data[name] for name in rules.VALUE_FIELDS if name in data}
-    if current is None or any(name in given for name in ("value", "value_low", "value_high")):
-        return rules.place_value(
-            value=given.get("value"),
-            value_low=given.get("value_low"),
-            value_high=given.get("value_high"),
-            unit=given.get("unit", current.original_unit if current else None),
-            qualifier=given.get("qualifier", current.qualifier if current else None),
-            attribute=attribute,
-            counted=counted,
-        )
-    # Only the qualifier and/or unit change: re-place the stored number (canonical unit).
-    single = current.value_low if current.value_low is not None else current.value_high
-    both = (
-        current.value_low is not None
-        and current.value_high is not None
-        and current.value_low != current.value_high
-    )
-    placed = rules.place_value(
-        value=None if both else single,
-        value_low=current.value_low if both else None,
-        value_high=current.value_high if both else None,
-        unit=current.unit,
-        qualifier=given.get("qualifier", current.qualifier),
-        attribute=attribute,
-        counted=counted,
-    )
-    if "unit" in given:
-        placed_unit = rules.place_value(
-            value=1.0,
-            value_low=None,
-            value_high=None,
-            unit=given["unit"],
-            qualifier=None,
-            attribute=attribute,
-            counted=counted,
-        )
-        if placed_unit["unit"] != current.unit:
-            raise InvalidValue(
-                "unit", given["unit"], f"does not convert to {current.unit}; restate the value"
-            )
-        placed["original_unit"] = placed_unit["original_unit"]
-    else:
-        placed["original_unit"] = current.original_unit
-    return placed
-
-
 def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
-    fields = data.model_dump()
-    values = rules.normalise(session, fields)
-    values |= value_columns(fields, None)
-    values = rules.check(values, citation_count=len(data.citations), given=fields)
-    cited = _resolve_citations(session, data.citations)
+    values, cited = rules.new_claim(data, rules.DatabaseResolver(session))
     claim = Claim(**values, public_id=allocate_public_id(session, Claim, "claim", data.public_id))
     session.add(claim)
     session.flush()
-    for source, citation in cited:
-        _insert_citation(session, claim, source, citation)
+    for source_id, citation in cited:
+        _insert_citation(session, claim, source_id, citation)
     for xid in data.external_ids:
         catalog_service.insert_external_id(session, EntityType.claim, claim.id, xid)  # type: ignore[arg-type]
     session.flush()
@@ -221,9 +139,7 @@ def create_claim(session: Session, data: ClaimCreate, *, edit: Edit) -> Claim:
 
 def _editable(session: Session, key: str) -> Claim:
     claim = queries.get_claim(session, key)
-    if claim.is_retracted:
-        raise Retracted("claim", claim.public_id)
-    return claim
+    return history.editable(claim, "claim", claim.public_id)
 
 
 def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -> Claim:
@@ -236,15 +152,12 @@ def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -
             raise MissingValue(name, "cannot be cleared")
     changes = rules.normalise(session, fields)
     if any(name in fields for name in rules.VALUE_FIELDS) or "counted" in fields or "attribute" in fields:
-        changes |= value_columns(fields, claim)
+        changes |= rules.value_columns(fields, claim)
     active = len(queries.citations(session, claim.id))  # type: ignore[arg-type]
     merged = rules.check(claim.model_dump() | changes, citation_count=active, given=fields)
-    changed = {k: v for k, v in merged.items() if k in Claim.model_fields and getattr(claim, k) != v}
+    changed = history.apply_changes(claim, {k: v for k, v in merged.items() if k in Claim.model_fields})
     if not changed:
         return claim
-    for name, value in changed.items():
-        setattr(claim, name, value)
-    history.touch(claim)
     _record(session, claim, RevisionAction.update, edit)
     if "rank" in changed and claim.rank is Rank.preferred:
         _demote_other_preferred(session, claim, edit)
@@ -277,18 +190,19 @@ def _demote_other_preferred(session: Session, claim: Claim, edit: Edit) -> None:
 
 def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit) -> Citation:
     claim = _editable(session, key)
-    ((source, citation),) = _resolve_citations(session, [data])
+    ((source_id, citation),) = rules.cited_sources([data], rules.DatabaseResolver(session))
     existing = session.exec(
         select(Citation).where(
             Citation.claim_id == claim.id,
-            Citation.source_id == source.id,
+            Citation.source_id == source_id,
             Citation.role == data.role,
             col(Citation.retracted_at).is_(None),
         )
     ).first()
     if existing is not None:
-        raise AlreadyExists("citation", "source", f"{source.public_id} ({data.role.value})")
-    row = _insert_citation(session, claim, source, citation)
+        public_id = session.get(Source, source_id).public_id  # type: ignore[union-attr]
+        raise AlreadyExists("citation", "source", f"{public_id} ({data.role.value})")
+    row = _insert_citation(session, claim, source_id, citation)
     history.touch(claim)
     _record(session, claim, RevisionAction.update, edit)
     return row

@@ -27,11 +27,12 @@ from equipment_db.catalog.models import ExternalId, ExternalIdCreate
 from equipment_db.claims import rules
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import Citation, Claim, ClaimCreate
-from equipment_db.errors import AlreadyExists, EquipmentDBError, MissingValue, NotFound
+from equipment_db.errors import AlreadyExists, EquipmentDBError, NotFound
+from equipment_db.history import service as history
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
 from equipment_db.normalize.urls import normalise_url
-from equipment_db.publicid import looks_like_public_id, new_public_id, normalise_public_id
+from equipment_db.publicid import draw_public_ids, looks_like_public_id, normalise_public_id
 from equipment_db.search import documents as search_documents
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source, SourceCreate
@@ -353,7 +354,7 @@ def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]
     table = Source.__table__  # type: ignore[attr-defined]
     drawing = [values for _, values in fresh if values["public_id"] is None]
     given = {values["public_id"] for _, values in fresh if values["public_id"] is not None}
-    for values, public_id in zip(drawing, _draw_ids(session, Source, "source", len(drawing), given), strict=True):
+    for values, public_id in zip(drawing, draw_public_ids(session, Source, "source", len(drawing), given), strict=True):
         values["public_id"] = public_id
     rows = [values | {"version": 1, "created_at": now, "updated_at": now} for _, values in fresh]
     with search_documents.deferred(session):
@@ -366,12 +367,11 @@ def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]
         revisions = []
         for row in rows:
             source = Source(**row, id=ids[row["public_id"]])
-            revisions.append({
-                "entity_type": EntityType.source, "entity_id": source.id, "entity_key": source.public_id,
-                "version": 1, "action": RevisionAction.create, "created_at": now, "editor": edit.editor,
-                "reason": edit.reason,
-                "snapshot": source_service.source_snapshot(session, source, cited.get(row.get("cites_source_id"))),
-            })  # fmt: skip
+            revisions.append(history.revision_row(
+                entity_type=EntityType.source, entity_id=source.id, key=source.public_id, version=1,  # type: ignore[arg-type]
+                action=RevisionAction.create, created_at=now, edit=edit,
+                snapshot=source_service.source_snapshot(session, source, cited.get(row.get("cites_source_id"))),
+            ))  # fmt: skip
         bulk.insert_rows(session, Revision.__table__, revisions)  # type: ignore[attr-defined]
     search_documents.build(session, "source", list(ids.values()))
 
@@ -445,45 +445,15 @@ def _claim_ids(session: Session, public_ids: set[str]) -> dict[str, int]:
 
 def _allocate_ids(session: Session, batch: list[_NewClaim], given: set[str]) -> None:
     """New random ids for the claims of `batch`, none in the database or in `given`."""
-    for new, public_id in zip(batch, _draw_ids(session, Claim, "claim", len(batch), given), strict=True):
+    for new, public_id in zip(batch, draw_public_ids(session, Claim, "claim", len(batch), given), strict=True):
         new.public_id = public_id
-
-
-def _draw_ids(session: Session, model: Any, entity: str, count: int, exclude: set[str]) -> list[str]:
-    """`count` distinct random public ids, checked against the database in one query per
-    round; a draw that is taken (rare: 40 random bits) is drawn again."""
-    chosen: list[str] = []
-    column = model.__table__.c.public_id
-    while len(chosen) < count:
-        drawn = [new_public_id(entity) for _ in range(count - len(chosen))]
-        taken = set(session.execute(sa.select(column).where(column.in_(drawn))).scalars()) | exclude
-        for public_id in drawn:
-            if public_id not in taken:
-                chosen.append(public_id)
-                taken.add(public_id)
-        exclude = exclude | set(chosen)
-    return chosen
 
 
 def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | None) -> _NewClaim:
     fields = {k: v for k, v in (raw.data or {}).items() if k not in ("type", "id")}
     data = parse_model(ClaimCreate, fields)
-    dumped = data.model_dump()
-    values = rules.normalise(None, dumped, resolver)  # type: ignore[arg-type]
-    values |= claim_service.value_columns(dumped, None)
-    values = rules.check(values, citation_count=len(data.citations), given=fields)
-    citations = []
-    seen: set[tuple[int, str]] = set()
-    for index, citation in enumerate(data.citations):
-        name = f"citations[{index}].source"
-        if not citation.source or not citation.source.strip():
-            raise MissingValue(name, "(a source id or URL)")
-        source_id = resolver.source(citation.source, name)
-        if (source_id, citation.role.value) in seen:
-            raise AlreadyExists("citation", name, citation.source)
-        seen.add((source_id, citation.role.value))
-        citations.append((source_id, citation))
-    return _NewClaim(raw, values, public_id, citations, list(data.external_ids))  # type: ignore[arg-type]
+    values, citations = rules.new_claim(data, resolver, given=fields)
+    return _NewClaim(raw, values, public_id, citations, list(data.external_ids))
 
 
 _FINGERPRINT = ("kind", "system_id", "subject", "attribute", "target_type_id", "related_system_id", "country",
@@ -555,10 +525,7 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
     citation_rows, xid_rows, revision_rows = [], [], []
     for new, claim_id, row in zip(batch, inserted, rows, strict=True):
         for source_id, citation in new.citations:
-            citation_rows.append({
-                "claim_id": claim_id, "source_id": source_id, "created_at": now, "role": citation.role,
-                "quote": (citation.quote or "").strip() or None, "locator": (citation.locator or "").strip() or None,
-            })  # fmt: skip
+            citation_rows.append(rules.citation_row(claim_id, source_id, citation) | {"created_at": now})
         xids = [{"scheme": x.scheme.value, "value": x.value.strip()} for x in new.external_ids]
         xid_rows += [{"entity_type": EntityType.claim, "entity_id": claim_id, "scheme": x["scheme"],
                       "value": x["value"], "created_at": now} for x in xids]  # fmt: skip
@@ -572,11 +539,11 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
         cited = [claim_service.citation_snapshot(resolver.source_refs[source_id], c["quote"], c["locator"],
                                                  c["role"].value)
                  for (source_id, _), c in zip(new.citations, citation_rows[-len(new.citations):], strict=True)]  # fmt: skip
-        revision_rows.append({
-            "entity_type": EntityType.claim, "entity_id": claim_id, "entity_key": new.public_id, "version": 1,
-            "action": RevisionAction.create, "created_at": now, "editor": edit.editor, "reason": edit.reason,
-            "snapshot": claim_service.snapshot_from_parts(row, names, cited, sorted(xids, key=_xid_order)),
-        })  # fmt: skip
+        revision_rows.append(history.revision_row(
+            entity_type=EntityType.claim, entity_id=claim_id, key=new.public_id, version=1,  # type: ignore[arg-type]
+            action=RevisionAction.create, created_at=now, edit=edit,
+            snapshot=claim_service.snapshot_from_parts(row, names, cited, sorted(xids, key=_xid_order)),
+        ))  # fmt: skip
     bulk.insert_rows(session, Citation.__table__, citation_rows)  # type: ignore[attr-defined]
     if xid_rows:
         bulk.insert_rows(session, ExternalId.__table__, xid_rows)  # type: ignore[attr-defined]
