@@ -51,7 +51,7 @@ def test_bad_notes_are_refused_naming_the_field_and_write_nothing(dbs: DatabaseF
     assert_each_refused(url, [
         ("empty", ["note", "add", CLAIM, "   "], "note: required text"),
         ("too long", ["note", "add", CLAIM, "x" * 10_001],
-         "note: '10,001 characters' is too long: at most 10,000 characters"),
+         "note: 10,001 characters, more than the 10,000 it may hold"),
         ("unknown claim", ["note", "add", "C-00000000", "x"], "claim not found: 'C-00000000'"),
         ("unknown source", ["note", "add", "https://example.org/none", "x"],
          "claim or source not found: 'https://example.org/none'"),

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from equipment_db.actors import queries
 from equipment_db.actors.models import Actor, ActorBase, ActorCreate, ActorUpdate
-from equipment_db.errors import AlreadyExists, InvalidValue, Retracted
+from equipment_db.errors import AlreadyExists, InvalidValue
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.countries import country_code
@@ -56,28 +56,21 @@ def create_actor(session: Session, data: ActorCreate, *, edit: Edit) -> Actor:
 def update_actor(session: Session, name: str, data: ActorUpdate, *, edit: Edit) -> Actor:
     edit.require_reason()
     actor = queries.get_actor(session, name)
-    if actor.is_retracted:
-        raise Retracted("actor", actor.name)
+    history.editable(actor, "actor", actor.name)
     changes = _values(data.model_dump(exclude_unset=True))
     check_model(ActorBase, actor.model_dump() | changes)
     if "name_key" in changes and changes["name_key"] != actor.name_key:
         other = queries.find_actor(session, changes["name"])
         if other is not None:
             raise AlreadyExists("actor", "name", changes["name"])
-    changed = {k: v for k, v in changes.items() if getattr(actor, k) != v}
-    if not changed:
-        return actor
-    for field, value in changed.items():
-        setattr(actor, field, value)
-    history.touch(actor)
-    _record(session, actor, RevisionAction.update, edit)
+    if history.apply_changes(actor, changes):
+        _record(session, actor, RevisionAction.update, edit)
     return actor
 
 
 def retract_actor(session: Session, name: str, *, edit: Edit) -> Actor:
     actor = queries.get_actor(session, name)
-    if actor.is_retracted:
-        raise Retracted("actor", actor.name)
+    history.editable(actor, "actor", actor.name)
     history.retract(actor, edit)
     _record(session, actor, RevisionAction.retract, edit)
     return actor

@@ -22,7 +22,7 @@ from equipment_db.catalog.models import (
     TargetTypeCreate,
     TargetTypeUpdate,
 )
-from equipment_db.errors import AlreadyExists, InvalidValue, Retracted
+from equipment_db.errors import AlreadyExists, InvalidValue
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.countries import country_code
@@ -108,9 +108,7 @@ def _insert_alias(session: Session, system: System, data: AliasCreate) -> Alias:
 
 def _editable_system(session: Session, key: str) -> System:
     system = queries.get_system(session, key)
-    if system.is_retracted:
-        raise Retracted("system", system.slug)
-    return system
+    return history.editable(system, "system", system.slug)
 
 
 def add_alias(session: Session, system_key: str, data: AliasCreate, *, edit: Edit) -> Alias:
@@ -167,13 +165,8 @@ def update_system(session: Session, key: str, data: SystemUpdate, *, edit: Edit)
     changes = _system_values(session, data.model_dump(exclude_unset=True), current=system)
     merged = system.model_dump() | changes
     check_model(SystemBase, merged)
-    changed = {field: value for field, value in changes.items() if getattr(system, field) != value}
-    if not changed:
-        return system
-    for field, value in changed.items():
-        setattr(system, field, value)
-    history.touch(system)
-    _record_system(session, system, RevisionAction.update, edit)
+    if history.apply_changes(system, changes):
+        _record_system(session, system, RevisionAction.update, edit)
     return system
 
 
@@ -212,24 +205,17 @@ def create_target_type(session: Session, data: TargetTypeCreate, *, edit: Edit) 
 def update_target_type(session: Session, key: str, data: TargetTypeUpdate, *, edit: Edit) -> TargetType:
     edit.require_reason()
     target = queries.get_target_type(session, key)
-    if target.is_retracted:
-        raise Retracted("target type", target.slug)
+    history.editable(target, "target type", target.slug)
     changes = {k: clean_text(v) for k, v in data.model_dump(exclude_unset=True).items()}
     check_model(TargetTypeBase, target.model_dump() | changes)
-    changed = {k: v for k, v in changes.items() if getattr(target, k) != v}
-    if not changed:
-        return target
-    for field, value in changed.items():
-        setattr(target, field, value)
-    history.touch(target)
-    _record_target_type(session, target, RevisionAction.update, edit)
+    if history.apply_changes(target, changes):
+        _record_target_type(session, target, RevisionAction.update, edit)
     return target
 
 
 def retract_target_type(session: Session, key: str, *, edit: Edit) -> TargetType:
     target = queries.get_target_type(session, key)
-    if target.is_retracted:
-        raise Retracted("target type", target.slug)
+    history.editable(target, "target type", target.slug)
     history.retract(target, edit)
     _record_target_type(session, target, RevisionAction.retract, edit)
     return target

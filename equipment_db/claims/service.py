@@ -21,7 +21,7 @@ from equipment_db.claims.models import (
     ClaimLinkCreate,
     ClaimUpdate,
 )
-from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound, Retracted
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.publicid import allocate_public_id
@@ -290,8 +290,7 @@ def retract_link(session: Session, link_id: int, *, edit: Edit) -> ClaimLink:
     link = session.get(ClaimLink, link_id)
     if link is None:
         raise NotFound("claim link", link_id)
-    if link.is_retracted:
-        raise Retracted("claim link", link_id)
+    history.editable(link, "claim link", link_id)
     history.retract(link, edit)
     history.record(
         session,

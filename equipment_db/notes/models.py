@@ -12,8 +12,6 @@ from sqlmodel import Field, SQLModel
 from equipment_db.base import datetime_field, enum_field, utcnow
 from equipment_db.vocab import EntityType
 
-MAX_NOTE_LENGTH = 10_000
-
 
 class EditorNote(SQLModel, table=True):
     __tablename__ = "editor_note"

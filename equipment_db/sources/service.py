@@ -7,7 +7,7 @@ from typing import Any
 import pycountry
 from sqlmodel import Session, select
 
-from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, Retracted
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.dates import parse_partial_date
@@ -148,26 +148,19 @@ def create_source(session: Session, data: SourceCreate, *, edit: Edit) -> Source
 def update_source(session: Session, key: str, data: SourceUpdate, *, edit: Edit) -> Source:
     edit.require_reason()
     source = queries.get_source(session, key)
-    if source.is_retracted:
-        raise Retracted("source", source.public_id)
+    history.editable(source, "source", source.public_id)
     changes = _values(session, data.model_dump(exclude_unset=True), current=source)
     check_model(SourceBase, source.model_dump() | changes)
     _check_identifiable(source.model_dump() | changes)
     _check_url_free(session, changes.get("url"), own_id=source.id)
-    changed = {k: v for k, v in changes.items() if getattr(source, k) != v}
-    if not changed:
-        return source
-    for field, value in changed.items():
-        setattr(source, field, value)
-    history.touch(source)
-    _record(session, source, RevisionAction.update, edit)
+    if history.apply_changes(source, changes):
+        _record(session, source, RevisionAction.update, edit)
     return source
 
 
 def retract_source(session: Session, key: str, *, edit: Edit) -> Source:
     source = queries.get_source(session, key)
-    if source.is_retracted:
-        raise Retracted("source", source.public_id)
+    history.editable(source, "source", source.public_id)
     history.retract(source, edit)
     _record(session, source, RevisionAction.retract, edit)
     return source
