@@ -1,4 +1,8 @@
-"""What every command shares: the settings from global options, and the engine."""
+"""What every command shares: the settings from global options, and the engine.
+
+Cheap to import: `equipment-db --version` and `--help` pass through here, so the settings
+(pydantic-settings), SQLAlchemy and the library load only when a command first asks for them.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,54 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
 import typer
-from sqlmodel import Session
 
-from equipment_db.bootstrap import ensure_ready
-from equipment_db.config import Settings
-from equipment_db.database import create_db_engine, session_scope
-from equipment_db.history.service import Edit
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from equipment_db.config import Settings
+    from equipment_db.history.service import Edit
 
 
 @dataclass
 class AppState:
-    settings: Settings
+    """The global options as given (`--db`, `--editor`); settings and engine built on first use."""
+
+    url: str | None = None
+    editor: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
     _engine: sa.Engine | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from equipment_db.config import get_settings
+
+            self._settings = get_settings(url=self.url, editor=self.editor)
+        return self._settings
 
     @property
     def engine(self) -> sa.Engine:
         if self._engine is None:
+            from equipment_db.database import create_db_engine
+
             self._engine = create_db_engine(self.settings)
         return self._engine
 
+    @property
+    def database_name(self) -> str | None:
+        """The database an engine was opened on (None before any was), to name it in errors."""
+        if self._engine is None:
+            return None
+        return self._engine.url.database or str(self._engine.url)
+
     def ready_engine(self) -> sa.Engine:
         """The engine of a database at the current schema (first run: created and seeded)."""
+        from equipment_db.bootstrap import ensure_ready
+
         readiness = ensure_ready(self.engine, self.settings)
         if readiness.initialised:
             created = sum(readiness.seeded.created.values()) if readiness.seeded else 0
@@ -47,18 +75,24 @@ def state(ctx: typer.Context) -> AppState:
 
 def edit(ctx: typer.Context, reason: str | None = None) -> Edit:
     """Who is making this change (`--editor`, EQUIPMENT_DB_EDITOR or the OS user) and why."""
+    from equipment_db.history.service import Edit
+
     return Edit(state(ctx).settings.editor, reason)
 
 
 @contextmanager
 def writing(ctx: typer.Context) -> Iterator[Session]:
     """One editor action, one transaction: committed on success, rolled back on any error."""
+    from equipment_db.database import session_scope
+
     with session_scope(state(ctx).ready_engine(), write=True) as session:
         yield session
 
 
 @contextmanager
 def reading(ctx: typer.Context) -> Iterator[Session]:
+    from equipment_db.database import session_scope
+
     with session_scope(state(ctx).ready_engine()) as session:
         yield session
 
