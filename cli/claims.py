@@ -12,9 +12,9 @@ from cli.state import edit, interactive, reading, writing
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
-from equipment_db.errors import EquipmentDBError, InvalidValue, MissingValue
+from equipment_db.errors import EquipmentDBError, MissingValue
 from equipment_db.history import queries as history_queries
-from equipment_db.normalize.wording import parse_value
+from equipment_db.normalize.wording import value_fields
 from equipment_db.validation import parse_model
 from equipment_db.vocab import (
     Attribute,
@@ -68,43 +68,6 @@ PROMPTABLE = {
 }  # fmt: skip
 
 
-def _value_fields(
-    value: str | None,
-    quantity: float | None,
-    low: float | None,
-    high: float | None,
-    unit: str | None,
-    qualifier: Qualifier | None,
-    value_text: str | None,
-) -> dict[str, Any]:
-    """Read --value as worded; explicit --quantity/--value-low/--value-high/--unit/--qualifier win."""
-    fields: dict[str, Any] = {}
-    if value is not None:
-        if qualifier is Qualifier.unspecified:  # the words say how many; there is no number
-            fields |= {
-                "qualifier": Qualifier.unspecified,
-                "value": None,
-                "value_low": None,
-                "value_high": None,
-            }
-        else:
-            parsed = parse_value(value)
-            fields |= {"value": parsed.value, "value_low": parsed.value_low, "value_high": parsed.value_high,
-                       "unit": parsed.unit, "qualifier": parsed.qualifier}  # fmt: skip
-        fields["value_text"] = value_text or value
-    elif value_text is not None:
-        fields["value_text"] = value_text
-    if quantity is not None:
-        fields |= {"value": quantity, "value_low": None, "value_high": None}
-    if low is not None or high is not None:
-        fields |= {"value": None, "value_low": low, "value_high": high}
-    if unit is not None:
-        fields["unit"] = unit
-    if qualifier is not None:
-        fields["qualifier"] = qualifier
-    return {k: v for k, v in fields.items() if v is not None or k in ("value", "value_low", "value_high")}
-
-
 @app.command()
 def add(
     ctx: typer.Context,
@@ -156,7 +119,7 @@ def add(
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
         verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
-    fields |= _value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
     citation = given(source=source, quote=quote, locator=locator, role=role)
     for _ in range(len(PROMPTABLE)):
         fields["citations"] = [citation] if citation.get("source") else []
@@ -170,7 +133,7 @@ def add(
             if exc.field == "citations":
                 citation["source"] = answer
             elif exc.field == "value":
-                fields |= _value_fields(answer, None, None, None, fields.get("unit"), qualifier, None)
+                fields |= value_fields(answer, None, None, None, fields.get("unit"), qualifier, None)
             else:
                 fields[exc.field] = answer
             continue
@@ -217,7 +180,7 @@ def edit_(
         related_system=related_system, country=country, counterparty_country=counterparty, location=location,
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
     )  # fmt: skip
-    fields |= _value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
     if not fields:
         raise MissingValue("options", "to edit: give at least one field option (see --help)")
     _update(ctx, claim_id, fields, reason)
@@ -268,19 +231,7 @@ def verify(
     Example: equipment-db claim verify C-RZ15HDBW corroborated --note "Public weapons registries confirm the bulk of the numbers"
     """  # noqa: E501
     with writing(ctx) as session:
-        claim_service.update_claim(session, claim_id,
-                                   ClaimUpdate(verification_status=status, verification_note=note),
-                                   edit=edit(ctx, f"verification: {status.value}"))  # fmt: skip
-        if source is not None:
-            role = (
-                CitationRole.corroborates
-                if status in (VerificationStatus.corroborated, VerificationStatus.confirmed)
-                else CitationRole.disputes
-            )
-            if status is VerificationStatus.unverified:
-                raise InvalidValue("source", source, "cannot support an 'unverified' status")
-            claim_service.add_citation(session, claim_id, CitationCreate(source=source, quote=quote, role=role),
-                                       edit=edit(ctx, f"verification source ({role.value})"))  # fmt: skip
+        claim_service.verify_claim(session, claim_id, status, note, source=source, quote=quote, edit=edit(ctx))
     typer.echo(f"{claim_id.upper()} is {status.value}.", err=True)
 
 

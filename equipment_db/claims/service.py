@@ -28,7 +28,15 @@ from equipment_db.publicid import allocate_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source
-from equipment_db.vocab import ClaimKind, EntityType, LinkKind, Rank, RevisionAction
+from equipment_db.vocab import (
+    CitationRole,
+    ClaimKind,
+    EntityType,
+    LinkKind,
+    Rank,
+    RevisionAction,
+    VerificationStatus,
+)
 
 SYMMETRIC_LINKS = {LinkKind.same_as, LinkKind.corroborates, LinkKind.contradicts}
 
@@ -161,6 +169,25 @@ def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -
     _record(session, claim, RevisionAction.update, edit)
     if "rank" in changed and claim.rank is Rank.preferred:
         _demote_other_preferred(session, claim, edit)
+    return claim
+
+
+_SUPPORTING = (VerificationStatus.corroborated, VerificationStatus.confirmed)
+
+
+def verify_claim(session: Session, key: str, status: VerificationStatus, note: str, *, source: str | None = None,
+                 quote: str | None = None, edit: Edit) -> Claim:  # fmt: skip
+    """Set a claim's verification status and note; `source` is also cited, as corroborating
+    (corroborated, confirmed) or disputing (disputed, denied, refuted) it. One editor action:
+    two versions of the claim, each with its own reason."""
+    if source is not None and status is VerificationStatus.unverified:
+        raise InvalidValue("source", source, "cannot support an 'unverified' status")
+    claim = update_claim(session, key, ClaimUpdate(verification_status=status, verification_note=note),
+                         edit=Edit(edit.editor, f"verification: {status.value}"))  # fmt: skip
+    if source is not None:
+        role = CitationRole.corroborates if status in _SUPPORTING else CitationRole.disputes
+        add_citation(session, key, CitationCreate(source=source, quote=quote, role=role),
+                     edit=Edit(edit.editor, f"verification source ({role.value})"))  # fmt: skip
     return claim
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from equipment_db.errors import InvalidValue
 from equipment_db.normalize.units import parse_unit, registry
@@ -123,3 +124,42 @@ def parse_value(text: str, *, field: str = "value") -> ParsedValue:
     number = _to_number(single.group("number"))
     unit = "USD" if dollar else _unit_after(cleaned[single.end() :])
     return ParsedValue(number, None, None, unit, qualifier or Qualifier.exact)
+
+
+def value_fields(
+    value: str | None,
+    quantity: float | None,
+    low: float | None,
+    high: float | None,
+    unit: str | None,
+    qualifier: Qualifier | None,
+    value_text: str | None,
+) -> dict[str, Any]:
+    """A claim's value fields from an editor's options: `value` as worded is read (`parse_value`);
+    an explicit `quantity`, `low`/`high`, `unit` or `qualifier` wins over what was read, and
+    `value_text` over the wording kept as the source's words."""
+    fields: dict[str, Any] = {}
+    if value is not None:
+        if qualifier is Qualifier.unspecified:  # the words say how many; there is no number
+            fields |= {
+                "qualifier": Qualifier.unspecified,
+                "value": None,
+                "value_low": None,
+                "value_high": None,
+            }
+        else:
+            parsed = parse_value(value)
+            fields |= {"value": parsed.value, "value_low": parsed.value_low, "value_high": parsed.value_high,
+                       "unit": parsed.unit, "qualifier": parsed.qualifier}  # fmt: skip
+        fields["value_text"] = value_text or value
+    elif value_text is not None:
+        fields["value_text"] = value_text
+    if quantity is not None:
+        fields |= {"value": quantity, "value_low": None, "value_high": None}
+    if low is not None or high is not None:
+        fields |= {"value": None, "value_low": low, "value_high": high}
+    if unit is not None:
+        fields["unit"] = unit
+    if qualifier is not None:
+        fields["qualifier"] = qualifier
+    return {k: v for k, v in fields.items() if v is not None or k in ("value", "value_low", "value_high")}
