@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import typer
@@ -11,8 +10,7 @@ import typer
 from cli.output import JsonOption, emit_record
 from cli.state import state
 from equipment_db import migrate
-from equipment_db.backup import backup_sqlite, is_postgres, pg_dump_available, pg_dump_command
-from equipment_db.errors import InvalidValue
+from equipment_db.backup import backup as backup_database
 from equipment_db.stats import database_info
 
 app = typer.Typer(
@@ -82,26 +80,7 @@ def backup(
 
     Example: equipment-db db backup equipment-db-2026-11-23.sqlite3
     """
-    app_state = state(ctx)
-    if is_postgres(app_state.engine):
-        command = pg_dump_command(app_state.settings.database_url, path)
-        if not pg_dump_available():
-            raise InvalidValue(
-                "pg_dump",
-                None,
-                "is not installed; on the database host run: "
-                + " ".join(
-                    part if not part.startswith("--dbname=") else "--dbname=<your URL>" for part in command
-                ),
-            )
-        if path.exists() and not overwrite:
-            raise InvalidValue("path", str(path), "exists; use --overwrite to replace it")
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise InvalidValue(
-                "pg_dump", result.returncode, f"failed: {result.stderr.strip().splitlines()[-1:]}"
-            )
-        typer.echo(f"Backed up to {path} with pg_dump ({path.stat().st_size:,} bytes).", err=True)
-        return
-    size = backup_sqlite(app_state.settings.database_url, path, overwrite=overwrite)
-    typer.echo(f"Backed up to {path} ({size:,} bytes, integrity check ok).", err=True)
+    done = backup_database(state(ctx).settings.database_url, path, overwrite=overwrite)
+    how = " with pg_dump" if done.method == "pg_dump" else ""
+    checked = ", integrity check ok" if done.method == "sqlite" else ""
+    typer.echo(f"Backed up to {path}{how} ({done.size:,} bytes{checked}).", err=True)
