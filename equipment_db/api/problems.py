@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from equipment_db.errors import EquipmentDBError
+from equipment_db.errors import EquipmentDBError, driver_error
 from equipment_db.pages.negotiate import prefers_html
 from equipment_db.pages.render import error_page
 
@@ -95,6 +95,12 @@ def install(app: FastAPI) -> None:
                            headers={"Retry-After": "1"})  # fmt: skip
         log.warning("database error on %s: %s", request.url.path, exc.orig)
         return problem(request, 503, "database_unavailable", "the database did not answer; try again")
+
+    @app.exception_handler(sqlalchemy.exc.DBAPIError)
+    async def _driver(request: Request, exc: sqlalchemy.exc.DBAPIError) -> Response:
+        error = driver_error(exc)  # the one translation, shared with the CLI
+        log.warning("database error on %s: %s", request.url.path, exc.orig)
+        return problem(request, error.status, error.code, error.message, parameter=error.field)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
