@@ -116,50 +116,9 @@ class CitationCreate(SQLModel):
     role: CitationRole = CitationRole.reports
 
 
-class ClaimCreate(SQLModel):
-    """Input as editors give it: names, codes, wording and partial dates, normalised on write.
-
-    `system`, `related_system`: slug or alias; `target_type`: slug; `country`: code or name;
-    `claimant`: actor name; `stated`: YYYY[-MM[-DD]]; `about`: the same or START/END;
-    `value` (one number, placed by the qualifier: `at_least` 5000 is low=5000, `up_to` 6 is
-    high=6) or `value_low`/`value_high`, in `unit` (converted to the canonical unit; the unit
-    as given is kept in `original_unit` and the source's words in `value_text`).
-    """
-
-    kind: ClaimKind
-    system: str | None = None
-    subject: str | None = None
-    attribute: Attribute | None = None
-    target_type: str | None = None
-    related_system: str | None = None
-    country: str | None = None
-    counterparty_country: str | None = None
-    location: str | None = None
-    value: float | None = None
-    value_low: float | None = None
-    value_high: float | None = None
-    unit: str | None = None
-    qualifier: Qualifier | None = None
-    value_text: str | None = None
-    counted: Counted | None = None
-    scope: Scope | None = None
-    claimant: str | None = None
-    stated: str | None = None
-    about: str | None = None
-    verification_status: VerificationStatus = VerificationStatus.unverified
-    verification_note: str | None = None
-    rank: Rank = Rank.normal
-    reliability: SourceReliability | None = None
-    credibility: InformationCredibility | None = None
-    assessment_rationale: str | None = None
-    note: str | None = None
-    citations: list[CitationCreate] = []
-    external_ids: list[ExternalIdCreate] = []
-    public_id: str | None = None  # kept on import; new ids are generated otherwise
-
-
 class ClaimUpdate(SQLModel):
-    """Every field optional; only the fields set are changed (`model_fields_set`)."""
+    """A claim's input fields as editors give them, every one optional: only the fields set
+    are changed (`model_fields_set`). `ClaimCreate` is the same fields with its defaults."""
 
     kind: ClaimKind | None = None
     system: str | None = None
@@ -188,6 +147,24 @@ class ClaimUpdate(SQLModel):
     credibility: InformationCredibility | None = None
     assessment_rationale: str | None = None
     note: str | None = None
+
+
+class ClaimCreate(ClaimUpdate):
+    """Input as editors give it: names, codes, wording and partial dates, normalised on write.
+
+    `system`, `related_system`: slug or alias; `target_type`: slug; `country`: code or name;
+    `claimant`: actor name; `stated`: YYYY[-MM[-DD]]; `about`: the same or START/END;
+    `value` (one number, placed by the qualifier: `at_least` 5000 is low=5000, `up_to` 6 is
+    high=6) or `value_low`/`value_high`, in `unit` (converted to the canonical unit; the unit
+    as given is kept in `original_unit` and the source's words in `value_text`).
+    """
+
+    kind: ClaimKind
+    verification_status: VerificationStatus = VerificationStatus.unverified
+    rank: Rank = Rank.normal
+    citations: list[CitationCreate] = []
+    external_ids: list[ExternalIdCreate] = []
+    public_id: str | None = None  # kept on import; new ids are generated otherwise
 
 
 class CitationBase(SQLModel):
