@@ -1,14 +1,18 @@
-"""One renderer for read commands: a Rich table for people, JSON for scripts."""
+"""One renderer for read commands: a Rich table for people, JSON for scripts.
+
+Rich loads only for a table: `--json` output does not pay for it.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 JsonOption = typer.Option(False, "--json", help="Print JSON (for scripts) instead of a table.")
 
@@ -19,6 +23,8 @@ def emit(
     if as_json:
         typer.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
         return
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column.replace("_", " "), overflow="fold")
@@ -31,6 +37,8 @@ def emit_record(record: dict[str, Any], *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(record, ensure_ascii=False, indent=2, default=str))
         return
+    from rich.table import Table
+
     table = Table(show_header=False, box=None)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
@@ -41,5 +49,7 @@ def emit_record(record: dict[str, Any], *, as_json: bool) -> None:
 
 def _console() -> Console:
     """Terminal width on a terminal; wide enough not to fold columns when piped."""
+    from rich.console import Console
+
     console = Console(soft_wrap=False)
     return console if console.is_terminal else Console(soft_wrap=False, width=200)
