@@ -130,7 +130,7 @@ KIND_CASES: list[tuple[str, list[str], dict[str, Any]]] = [
      ["--kind", "production", "--system", "Stinger", "--country", "US", "--value", "between 500 and 600",
       "--counted", "missiles", "--stated", "2025-10"],
      {"kind": "production", "country": "US", "value_low": 500, "value_high": 600, "qualifier": "range",
-      "scope": "produced", "stated": "2025-10", "value_as_worded": "500-600 missiles"}),
+      "scope": "produced", "stated": "2025-10", "value_as_worded": "500 to 600 missiles"}),
     ("loss",
      ["--kind", "loss", "--system", "Stinger", "--country", "UA", "--value", "3", "--counted", "launchers"],
      {"kind": "loss", "country": "UA", "value_low": 3, "value_high": 3, "qualifier": "exact", "counted": "launchers",

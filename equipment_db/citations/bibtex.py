@@ -19,6 +19,7 @@ from equipment_db.citations.entry import (
     source_note,
     source_reference,
 )
+from equipment_db.normalize import dates
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SPECIALS = {
@@ -72,7 +73,7 @@ def bibtex_entry(kind: str, key: str, fields: list[tuple[str, str | None]]) -> s
 def date_fields(parts: list[int] | None) -> list[tuple[str, str | None]]:
     if not parts:
         return []
-    iso = "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
+    iso = dates.join_parts(parts)
     month = MONTHS[parts[1] - 1] if len(parts) > 1 and 1 <= parts[1] <= 12 else None
     return [("date", iso), ("year", str(parts[0])), ("month", month)]
 
@@ -80,7 +81,7 @@ def date_fields(parts: list[int] | None) -> list[tuple[str, str | None]]:
 def source_entry(cited: CitedVersion | None, source: CitedSource, *, note: str | None = None) -> str:
     """One source; tied to the citing claim, or standing alone with `note` when `cited` is None."""
     title, publisher = source.get("title"), source.get("publisher")
-    accessed = text.format_date(source.source.get("accessed_on"), "day")
+    accessed = dates.format_date(source.source.get("accessed_on"), "day")
     is_news = source.kind == "news_article"
     fields: list[tuple[str, str | None]] = [
         ("title", f"{{{latex_escape(title)}}}" if title else None),
@@ -114,11 +115,9 @@ def render_bibtex(cited: CitedVersion) -> str:
             ("organization", PUBLISHER),
             ("howpublished", latex_escape(f"{PUBLISHER} claim {cited.public_id}, version {cited.version}")),
             ("version", str(cited.version)),
-            ("date", revised.isoformat()),
-            ("year", str(revised.year)),
-            ("month", MONTHS[revised.month - 1]),
+            *date_fields(dates.date_parts(revised)),
             ("url", verbatim(link)),
-            ("urldate", cited.accessed_on.isoformat()),
+            ("urldate", dates.format_date(cited.accessed_on)),
             ("related", ",".join(bibtex_key(source.key) for source in sources) or None),
             ("note", latex_escape(note)),
         ],

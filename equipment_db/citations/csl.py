@@ -20,6 +20,7 @@ from equipment_db.citations.entry import (
     permalink,
     source_note,
 )
+from equipment_db.normalize import dates
 
 _TYPES = {
     "news_article": "article-newspaper",
@@ -33,7 +34,7 @@ _TYPES = {
 
 
 def csl_date(value: date) -> dict[str, list[list[int]]]:
-    return {"date-parts": [[value.year, value.month, value.day]]}
+    return {"date-parts": [dates.date_parts(value)]}  # type: ignore[list-item]
 
 
 def csl_name(name: str) -> dict[str, str]:
@@ -80,7 +81,7 @@ def source_item(
             item["container-title"] = publisher
     if source.date_parts:
         item["issued"] = {"date-parts": [source.date_parts]}
-    accessed = text.date_parts(source.source.get("accessed_on"), "day")
+    accessed = dates.date_parts(source.source.get("accessed_on"), "day")
     if accessed:
         item["accessed"] = {"date-parts": [accessed]}
     if source.get("url"):

@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from equipment_db import permalinks
 from equipment_db.citations import bibtex, csl, ris, styles, text
 from equipment_db.citations.entry import PUBLISHER, CitedSource, full_stop
 from equipment_db.citations.render import CitationFormat, format_value
+from equipment_db.normalize import dates
 
 __all__ = ["render_source", "render_system", "source_permalink", "system_permalink", "system_title"]
 
@@ -27,21 +29,12 @@ __all__ = ["render_source", "render_system", "source_permalink", "system_permali
 _FORMAL_ALIASES = ("designation", "grau_index", "nato_reporting_name")
 
 
-def _day(value: datetime) -> date:
-    """The date of a revision in UTC (a naive time is taken as UTC)."""
-    return (value.astimezone(UTC) if value.tzinfo else value).date()
-
-
-def _parts(value: date) -> list[int]:
-    return [value.year, value.month, value.day]
-
-
 def system_permalink(base_url: str, slug: str, version: int) -> str:
-    return f"{base_url.rstrip('/')}/v1/systems/{slug}/versions/{version}"
+    return permalinks.permalink(base_url, "system_version", key=slug, version=version)
 
 
 def source_permalink(base_url: str, public_id: str, version: int) -> str:
-    return f"{base_url.rstrip('/')}/v1/sources/{public_id}/versions/{version}"
+    return permalinks.permalink(base_url, "source_version", source_id=public_id, version=version)
 
 
 def system_title(snapshot: Mapping[str, Any]) -> str:
@@ -67,7 +60,7 @@ def system_title(snapshot: Mapping[str, Any]) -> str:
 
 def _system_note(snapshot: Mapping[str, Any], version: int, revised: date, link: str) -> str:
     slug = text.field(snapshot, "slug") or "unknown-system"
-    parts = [f"{PUBLISHER} system {slug}, version {version} (revised {revised.isoformat()}), {link}"]
+    parts = [f"{PUBLISHER} system {slug}, version {version} (revised {dates.format_date(revised)}), {link}"]
     category = text.words(text.field(snapshot, "category"))
     origin = text.field(snapshot, "origin_country")
     details = [f"category: {category}" if category else None, f"origin: {origin}" if origin else None]
@@ -108,7 +101,7 @@ def render_system(
 ) -> str:
     """One revision of a system, cited as an equipment-db catalogue entry."""
     fmt = format_value(fmt)
-    revised, accessed_on = _day(revised_at), accessed or datetime.now(UTC).date()
+    revised, accessed_on = dates.utc_day(revised_at), accessed or datetime.now(UTC).date()
     slug = text.field(snapshot, "slug") or "unknown-system"
     link = system_permalink(base_url, slug, version)
     item = _system_item(snapshot, version, revised, accessed_on, link)
@@ -124,9 +117,9 @@ def render_system(
                 bibtex.latex_escape(f"{PUBLISHER} catalogue entry {slug}, version {version}"),
             ),
             ("version", str(version)),
-            *bibtex.date_fields(_parts(revised)),
+            *bibtex.date_fields(dates.date_parts(revised)),
             ("url", bibtex.verbatim(link)),
-            ("urldate", accessed_on.isoformat()),
+            ("urldate", dates.format_date(accessed_on)),
             ("note", bibtex.latex_escape(item["note"])),
         ]
         return bibtex.bibtex_entry("misc", bibtex.bibtex_key(item["id"]), fields) + "\n"
@@ -140,8 +133,8 @@ def render_system(
             ("PB", PUBLISHER),
             ("ET", f"Version {version}"),
             ("PY", str(revised.year)),
-            ("DA", ris.ris_date(_parts(revised))),
-            ("Y2", ris.ris_date(_parts(accessed_on))),
+            ("DA", ris.ris_date(dates.date_parts(revised))),
+            ("Y2", ris.ris_date(dates.date_parts(accessed_on))),
             ("UR", link),
             ("N1", item["note"]),
         ]
@@ -185,7 +178,7 @@ def render_source(
     public_id = text.field(snapshot, "public_id") or "unknown-source"
     data = dict(snapshot)
     if accessed and not text.field(data, "accessed_on"):
-        data["accessed_on"] = accessed.isoformat()
+        data["accessed_on"] = dates.format_date(accessed)
     source = CitedSource(f"{public_id}-v{version}", data)
     note = source_note(snapshot, version, base_url)
     if fmt is CitationFormat.csl_json:

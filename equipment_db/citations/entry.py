@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from equipment_db import permalinks
 from equipment_db.citations import text
+from equipment_db.normalize import dates
 
 PUBLISHER = "equipment-db"
 
@@ -47,8 +49,7 @@ class CitedVersion:
     @property
     def revised_on(self) -> date:
         """The revision's date in UTC (a naive `revised_at` is taken as UTC)."""
-        revised = self.revised_at
-        return (revised.astimezone(UTC) if revised.tzinfo else revised).date()
+        return dates.utc_day(self.revised_at)
 
     @property
     def accessed_on(self) -> date:
@@ -62,7 +63,7 @@ class CitedVersion:
 
 def permalink(cited: CitedVersion) -> str:
     """The stable address of this revision: `{base_url}/v1/claims/{public_id}/versions/{version}`."""
-    return f"{cited.base_url.rstrip('/')}/v1/claims/{cited.public_id}/versions/{cited.version}"
+    return permalinks.permalink(cited.base_url, "claim_version", claim_id=cited.public_id, version=cited.version)
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,7 @@ class CitedSource:
 
     @property
     def date_parts(self) -> list[int] | None:
-        return text.date_parts(
-            self.source.get("published_on"), text.field(self.source, "published_precision")
-        )
+        return dates.date_parts(self.source.get("published_on"), text.field(self.source, "published_precision"))
 
     def get(self, key: str) -> str | None:
         return text.field(self.source, key)
@@ -123,7 +122,7 @@ def source_reference(cited: CitedSource) -> str:
     """`Busra Nur Cakmak, “Venezuela's president ...”, Anadolu Agency, 2025-10-23 (reports the
     claim)`: author, title, publisher, date at its precision, locator, URL, and role."""
     title = cited.get("title")
-    published = text.format_date(cited.source.get("published_on"), cited.get("published_precision"))
+    published = dates.format_date(cited.source.get("published_on"), cited.get("published_precision"))
     parts = [
         " and ".join(cited.authors) or None,
         f"“{title}”" if title else f"untitled {cited.kind_words()}",
@@ -167,7 +166,7 @@ def entry_note(cited: CitedVersion) -> str:
     """Everything a reader needs beside the title: version and permalink, caveats, sources."""
     revision = (
         f"{PUBLISHER} claim {cited.public_id}, version {cited.version} "
-        f"(revised {cited.revised_on.isoformat()}), {permalink(cited)}"
+        f"(revised {dates.format_date(cited.revised_on)}), {permalink(cited)}"
     )
     sources = [source_reference(source) for source in cited_sources(cited.snapshot)]
     listed = "; ".join(sources) if sources else "none recorded"

@@ -8,6 +8,7 @@ from typing import Any
 from equipment_db.citations.entities import source_permalink, system_permalink
 from equipment_db.citations.entry import CitedVersion, permalink
 from equipment_db.citations.text import claim_sentence
+from equipment_db.normalize import dates
 
 # The verification status as a rating (1 worst, 5 best).
 RATINGS = {"refuted": 1, "denied": 1, "disputed": 2, "unverified": 3, "corroborated": 4, "confirmed": 5}
@@ -37,7 +38,7 @@ def claim_review(cited: CitedVersion) -> dict[str, Any]:
     status = snapshot["verification_status"]
     return {
         "@context": "https://schema.org", "@type": "ClaimReview", "url": permalink(cited),
-        "claimReviewed": claim_sentence(snapshot), "datePublished": cited.revised_at.date().isoformat(),
+        "claimReviewed": claim_sentence(snapshot), "datePublished": dates.format_date(cited.revised_on),
         "author": {"@type": "Organization", "name": "equipment-db"},
         "reviewRating": {"@type": "Rating", "ratingValue": RATINGS[status], "bestRating": 5, "worstRating": 1,
                          "alternateName": status.capitalize(),

@@ -19,6 +19,7 @@ from equipment_db.citations.entry import (
     source_note,
     source_reference,
 )
+from equipment_db.normalize import dates
 
 _TYPES = {
     "news_article": "NEWS",
@@ -51,7 +52,7 @@ def ris_record(lines: Record) -> str:
 def source_record(cited: CitedVersion | None, source: CitedSource, *, note: str | None = None) -> str:
     """One source; tied to the citing claim, or standing alone with `note` when `cited` is None."""
     parts = source.date_parts
-    accessed = text.date_parts(source.source.get("accessed_on"), "day")
+    accessed = dates.date_parts(source.source.get("accessed_on"), "day")
     publisher = source.get("publisher")
     lines: Record = [
         ("TY", _TYPES.get(source.kind, "GEN")),
@@ -82,8 +83,8 @@ def render_ris(cited: CitedVersion) -> str:
         ("PB", PUBLISHER),
         ("ET", f"Version {cited.version}"),
         ("PY", str(revised.year)),
-        ("DA", ris_date([revised.year, revised.month, revised.day])),
-        ("Y2", ris_date([cited.accessed_on.year, cited.accessed_on.month, cited.accessed_on.day])),
+        ("DA", ris_date(dates.date_parts(revised))),
+        ("Y2", ris_date(dates.date_parts(cited.accessed_on))),
         ("UR", permalink(cited)),
         ("N1", f"Version {cited.version} of {PUBLISHER} claim {cited.public_id}. {caveats}"),
         *(("N1", f"Source: {source_reference(source)}") for source in sources),

@@ -7,23 +7,12 @@ or empty fields: a citation must render even for a sparse claim.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
 
-from pint.errors import PintError
+from equipment_db.claims.text import describe_quantity
+from equipment_db.normalize.dates import describe_period, format_date
 
-from equipment_db.normalize.units import from_canonical
-
-_PREFIX = {
-    "approximately": "about ",
-    "at_least": "at least ",
-    "more_than": "more than ",
-    "at_most": "at most ",
-    "less_than": "less than ",
-    "up_to": "up to ",
-}
 _ATTRIBUTES = {
     "max_range": "maximum range",
     "min_range": "minimum range",
@@ -61,8 +50,6 @@ _DEFAULT_SCOPE = {
     "use": "used",
     "loss": "lost",
 }
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_PRECISION_PARTS = {"year": 1, "month": 2, "day": 3}
 
 
 def field(snapshot: Mapping[str, Any], key: str) -> str | None:
@@ -77,81 +64,6 @@ def field(snapshot: Mapping[str, Any], key: str) -> str | None:
 def words(value: str | None) -> str | None:
     """A vocabulary value as words: `at_least` -> `at least`."""
     return value.replace("_", " ") if value else None
-
-
-def date_parts(value: date | str | None, precision: str | None = None) -> list[int] | None:
-    """[2025], [2025, 10] or [2025, 10, 22]: the date truncated to its precision (all the
-    parts given when the precision is unknown); None when there is no readable date."""
-    if value is None:
-        return None
-    text = value.isoformat() if isinstance(value, date | datetime) else str(value).strip()
-    match = _DATE.match(text)
-    if not match:
-        return None
-    parts = [int(group) for group in match.groups() if group]
-    return parts[: _PRECISION_PARTS.get(precision or "", len(parts))]
-
-
-def format_date(value: date | str | None, precision: str | None = None) -> str | None:
-    """`2025`, `2025-10` or `2025-10-22`; None when there is no readable date."""
-    parts = date_parts(value, precision)
-    if not parts:
-        return None
-    return "-".join([f"{parts[0]:04d}", *(f"{part:02d}" for part in parts[1:])])
-
-
-YEAR_ATTRIBUTES = {"in_service_since"}  # numbers that are years: 1981, not 1,981
-
-
-def format_number(value: float, *, separators: bool = True) -> str:
-    """`5,000`, `3.7`, `0.25`: thousands separators (not for years), no trailing zeros."""
-    rounded = round(value, 6)
-    if rounded == int(rounded):
-        return f"{int(rounded):,}" if separators else str(int(rounded))
-    return f"{rounded:,.6f}".rstrip("0").rstrip(".")
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _display(value: float, unit: str | None, original: str | None) -> tuple[float, str | None]:
-    """The value in the unit the source used; in the canonical unit if that fails."""
-    if unit and original and original != unit:
-        try:
-            return from_canonical(value, unit, original), original
-        except (PintError, AttributeError, KeyError, TypeError, ValueError):
-            return value, unit
-    return value, original or unit
-
-
-def describe_quantity(snapshot: Mapping[str, Any]) -> str | None:
-    """`at least 5,000`, `up to 6 km`, `500 to 6,000 m`, `about 3.5 kg`, with numbers in the
-    unit the source used; None when the claim gives no number (or says it is unspecified)."""
-    qualifier = field(snapshot, "qualifier")
-    low, high = _float(snapshot.get("value_low")), _float(snapshot.get("value_high"))
-    if qualifier == "unspecified" or (low is None and high is None):
-        return None
-    unit, original = field(snapshot, "unit"), field(snapshot, "original_unit")
-    separators = field(snapshot, "attribute") not in YEAR_ATTRIBUTES
-    if low is not None and high is not None and low != high:
-        (first, shown), (last, _) = _display(low, unit, original), _display(high, unit, original)
-        prefix = "about " if qualifier == "approximately" else ""
-        number = (
-            f"{format_number(first, separators=separators)} to {format_number(last, separators=separators)}"
-        )
-    else:
-        value, shown = _display(low if low is not None else high, unit, original)  # type: ignore[arg-type]
-        prefix = (
-            ("at least " if high is None else "up to ")
-            if qualifier == "range"
-            else _PREFIX.get(qualifier or "", "")
-        )
-        number = format_number(value, separators=separators)
-    return f"{prefix}{number} {shown}" if shown else f"{prefix}{number}"
 
 
 def _thing(snapshot: Mapping[str, Any]) -> str:
@@ -233,14 +145,8 @@ def _counting(snapshot: Mapping[str, Any], kind: str) -> str:
 
 
 def _period(snapshot: Mapping[str, Any]) -> str:
-    precision = field(snapshot, "about_precision")
-    start = format_date(snapshot.get("about_start"), precision)
-    end = format_date(snapshot.get("about_end"), precision)
-    if start and end:
-        return f" in {start}" if start == end else f" between {start} and {end}"
-    if start:
-        return f" since {start}"
-    return f" until {end}" if end else ""
+    about = describe_period(snapshot.get("about_start"), snapshot.get("about_end"), field(snapshot, "about_precision"))
+    return f" {about}" if about else ""
 
 
 def claim_clause(snapshot: Mapping[str, Any]) -> str:

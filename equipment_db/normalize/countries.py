@@ -52,6 +52,18 @@ def country_code(text: str | None, *, field: str = "country") -> str | None:
     return code
 
 
-def country_name(code: str) -> str:
+def country_name(code: str | None) -> str:
+    """`Venezuela`: the common name where pycountry has one, else the ISO name; the code itself
+    for a code pycountry does not know (`XK`); "" for none. The one name every reader shows."""
+    if not code:
+        return ""
     country = pycountry.countries.get(alpha_2=code)
-    return getattr(country, "common_name", None) or country.name if country else code
+    name = getattr(country, "common_name", None) or getattr(country, "name", None)
+    return name or code
+
+
+def country_label(code: str | None) -> str:
+    """`Venezuela (VE)`: the name with the code stored and filtered by; the code alone when it
+    has no name."""
+    name = country_name(code)
+    return f"{name} ({code})" if name and name != code else name

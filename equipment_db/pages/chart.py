@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from equipment_db.citations.text import format_number
+from equipment_db.claims.text import format_number, format_range
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 70, 16, 14, 56
@@ -64,7 +64,7 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
             high = row["high"] if row["high"] is not None else row["low"]
             cx = x(row["year"], index)
             label = (f"{row['year']}, {_series_label(kind, counted)}: "
-                     f"{format_number(low)}{'' if low == high else ' to ' + format_number(high)} "
+                     f"{format_number(low) if low == high else format_range(low, high)} "
                      f"({row['claims']} claim{'s' if row['claims'] != 1 else ''})")  # fmt: skip
             parts.append(f'<g><title>{escape(label)}</title>'
                          f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" '

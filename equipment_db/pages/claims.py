@@ -11,8 +11,9 @@ from sqlmodel import Session
 
 from equipment_db.citations.jsonld import claim_jsonld
 from equipment_db.citations.render import CitedVersion, render
-from equipment_db.citations.text import claim_sentence, describe_quantity
+from equipment_db.citations.text import claim_sentence
 from equipment_db.claims import queries as claim_queries
+from equipment_db.claims.text import describe_quantity
 from equipment_db.config import Settings
 from equipment_db.history import queries as history_queries
 from equipment_db.pages.history import versions

@@ -9,23 +9,16 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-import pycountry
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from equipment_db import __version__
+from equipment_db import __version__, permalinks
 from equipment_db.citations.render import CitationFormat
-from equipment_db.citations.text import describe_quantity, format_date, words
-
-
-def country_name(code: str | None) -> str:
-    """`Venezuela (VE)`; the code alone when pycountry does not know it."""
-    if not code:
-        return ""
-    found = pycountry.countries.get(alpha_2=code)
-    name = getattr(found, "common_name", None) or getattr(found, "name", None)
-    return f"{name} ({code})" if name else code
+from equipment_db.citations.text import words
+from equipment_db.claims.text import describe_quantity
+from equipment_db.normalize.countries import country_label
+from equipment_db.normalize.dates import describe_period, format_date, format_moment, utc_day
 
 
 def value_words(value: dict[str, Any]) -> str:
@@ -42,10 +35,11 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(words=lambda v: words(str(v)) if v else "", country=country_name,
+    env.filters.update(words=lambda v: words(str(v)) if v else "", country=country_label,
                        date=lambda v, precision=None: format_date(v, precision) or "",
+                       day=lambda v: format_date(utc_day(v)), moment=format_moment,
                        value=value_words)  # fmt: skip
-    env.globals["version"] = __version__
+    env.globals.update(version=__version__, address=permalinks.path, period=lambda *ends: describe_period(*ends) or "")
     return env
 
 
