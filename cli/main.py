@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -67,7 +67,7 @@ def _is_driver_error(exc: Exception) -> bool:
 class _Commands(MutableMapping[str, Any]):
     """The group's commands by name: every name in COMMANDS, each imported on first access."""
 
-    def __init__(self, added: MutableMapping[str, Any], load: Any) -> None:
+    def __init__(self, added: MutableMapping[str, Any], load: Callable[[str], Any]) -> None:
         self._loaded = dict(added)
         self._load = load
 
