@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from equipment_db import permalinks
 from equipment_db.api.deps import SessionDep, SettingsDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
@@ -20,13 +21,13 @@ from equipment_db.pages import claims as claim_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
 
-router = APIRouter(prefix="/v1/claims", tags=["claims"])
+router = APIRouter(tags=["claims"])
 ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
                               examples=["C-YSESYR2E"], max_length=20)]  # fmt: skip
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("", summary="List claims, filtered, oldest first, with cursor pagination",
+@router.get(permalinks.CLAIMS, summary="List claims, filtered, oldest first, with cursor pagination",
             response_model=Page[ClaimRowPublic])  # fmt: skip
 def list_claims(
     request: Request,
@@ -77,7 +78,7 @@ def list_claims(
     return Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/{claim_id}", summary="One claim with its citations, reporting chains and links",
+@router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
 def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
               html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
@@ -88,14 +89,14 @@ def get_claim(request: Request, session: SessionDep, settings: SettingsDep, clai
     return ClaimDetailPublic.model_validate(detail)
 
 
-@router.get("/{claim_id}/versions", summary="Every version of a claim", response_model=list[RevisionPublic])
+@router.get(permalinks.CLAIM_VERSIONS, summary="Every version of a claim", response_model=list[RevisionPublic])
 def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
     claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     return [revision_public(request, r, _version_url(request, claim.public_id, r.version))
             for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
 
 
-@router.get("/{claim_id}/versions/{version}", summary="One version of a claim, as it was (immutable)",
+@router.get(permalinks.CLAIM_VERSION, summary="One version of a claim, as it was (immutable)",
             response_model=RevisionSnapshotPublic, responses=HTML_PAGE)  # fmt: skip
 def get_version(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
                 version: Annotated[int, Path(ge=1, le=1_000_000)],
@@ -107,7 +108,7 @@ def get_version(request: Request, session: SessionDep, settings: SettingsDep, cl
     return snapshot_public(request, r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
 
-@router.get("/{claim_id}/citation", summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
+@router.get(permalinks.CLAIM_CITATION, summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
 def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
@@ -126,7 +127,7 @@ def _version_url(request: Request, public_id: str, version: int) -> str:
     return str(request.url_for("get_version", claim_id=public_id, version=version))
 
 
-@router.get("/{claim_id}/claimreview", summary="The claim's assessment as schema.org ClaimReview JSON-LD",
+@router.get(permalinks.CLAIM_REVIEW, summary="The claim's assessment as schema.org ClaimReview JSON-LD",
             response_class=JSONResponse,
             responses={200: {"content": {"application/ld+json": {}}}})  # fmt: skip
 def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId) -> Response:

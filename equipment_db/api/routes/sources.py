@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from equipment_db import permalinks
 from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import ActorPublic, ActorRowPublic
 from equipment_db.api.deps import SessionDep, SettingsDep
@@ -41,7 +42,7 @@ ClaimsLimit = Annotated[int, Query(ge=0, le=MAX_LIMIT, examples=[20],
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get("/v1/sources", tags=["sources"], response_model=Page[SourceRowPublic],
+@router.get(permalinks.SOURCES, tags=["sources"], response_model=Page[SourceRowPublic],
             summary="List sources, filtered, oldest first, with cursor pagination")  # fmt: skip
 def list_sources(
     request: Request,
@@ -84,7 +85,7 @@ def list_sources(
     return Page[SourceRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/v1/sources/{source_id}", tags=["sources"], response_model=SourcePublic, responses=HTML_PAGE,
+@router.get(permalinks.SOURCE, tags=["sources"], response_model=SourcePublic, responses=HTML_PAGE,
             summary="One source with its reporting chain and the claims it carries")  # fmt: skip
 def get_source(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
                html: WantsHtml, claims_limit: ClaimsLimit = 100) -> SourcePublic | Response:  # fmt: skip
@@ -100,7 +101,7 @@ def get_source(request: Request, session: SessionDep, settings: SettingsDep, sou
     return SourcePublic.model_validate(detail)
 
 
-@router.get("/v1/sources/{source_id}/versions/{version}", tags=["sources"], response_model=RevisionSnapshotPublic,
+@router.get(permalinks.SOURCE_VERSION, tags=["sources"], response_model=RevisionSnapshotPublic,
             responses=HTML_PAGE, summary="One version of a source, as it was (immutable)")  # fmt: skip
 def get_source_version(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
                        version: Annotated[int, Path(ge=1, le=1_000_000)],
@@ -113,7 +114,7 @@ def get_source_version(request: Request, session: SessionDep, settings: Settings
     return snapshot_public(request, r, url)  # fmt: skip
 
 
-@router.get("/v1/sources/{source_id}/citation", tags=["sources"],
+@router.get(permalinks.SOURCE_CITATION, tags=["sources"],
             summary="Cite a source itself (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
@@ -129,7 +130,7 @@ def cite_source(session: SessionDep, settings: SettingsDep, source_id: SourceId,
     return citation_response(text, format)
 
 
-@router.get("/v1/actors", tags=["actors"], response_model=Page[ActorRowPublic],
+@router.get(permalinks.ACTORS, tags=["actors"], response_model=Page[ActorRowPublic],
             summary="List actors (who makes claims), filtered, with cursor pagination")  # fmt: skip
 def list_actors(
     request: Request,
@@ -154,7 +155,7 @@ def list_actors(
     return Page[ActorRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/v1/actors/{name:path}", tags=["actors"], response_model=ActorPublic,
+@router.get(permalinks.ACTOR, tags=["actors"], response_model=ActorPublic,
             summary="One actor with the claims they made")  # fmt: skip
 def get_actor(request: Request, session: SessionDep, name: ActorName,
               claims_limit: ClaimsLimit = 100) -> ActorPublic:  # fmt: skip

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
 
+from equipment_db import permalinks
 from equipment_db.analysis import compare as analysis_compare
 from equipment_db.analysis import queries as analysis_queries
 from equipment_db.analysis import timeline as analysis_timeline
@@ -61,7 +62,7 @@ def _system_url(request: Request, slug: str) -> str:
     return str(request.url_for("get_system", key=slug))
 
 
-@router.get("/v1/systems", tags=["systems"], response_model=Page[SystemRowPublic],
+@router.get(permalinks.SYSTEMS, tags=["systems"], response_model=Page[SystemRowPublic],
             summary="List systems, filtered, oldest first, with cursor pagination")  # fmt: skip
 def list_systems(
     request: Request,
@@ -97,7 +98,7 @@ def list_systems(
     return Page[SystemRowPublic](items=items, limit=limit, next=next_url)
 
 
-@router.get("/v1/systems/{key}", tags=["systems"], response_model=SystemDetailPublic,
+@router.get(permalinks.SYSTEM, tags=["systems"], response_model=SystemDetailPublic,
             responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
 def get_system(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
@@ -112,7 +113,7 @@ def get_system(request: Request, session: SessionDep, settings: SettingsDep, key
     return SystemDetailPublic.model_validate(summary | {"url": _system_url(request, system.slug)})
 
 
-@router.get("/v1/systems/{key}/versions/{version}", tags=["systems"], response_model=RevisionSnapshotPublic,
+@router.get(permalinks.SYSTEM_VERSION, tags=["systems"], response_model=RevisionSnapshotPublic,
             responses=HTML_PAGE, summary="One version of a system, as it was (immutable)")  # fmt: skip
 def get_system_version(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
                        version: Annotated[int, Path(ge=1, le=1_000_000)],
@@ -124,7 +125,7 @@ def get_system_version(request: Request, session: SessionDep, settings: Settings
     return snapshot_public(request, r, _system_version_url(request, system.slug, r.version))  # fmt: skip
 
 
-@router.get("/v1/systems/{key}/citation", tags=["systems"],
+@router.get(permalinks.SYSTEM_CITATION, tags=["systems"],
             summary="Cite a system's catalogue entry (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
@@ -144,7 +145,7 @@ def _system_version_url(request: Request, slug: str, version: int) -> str:
     return str(request.url_for("get_system_version", key=slug, version=version))
 
 
-@router.get("/v1/compare", tags=["systems"], response_model=ComparePublic, responses=HTML_PAGE,
+@router.get(permalinks.COMPARE, tags=["systems"], response_model=ComparePublic, responses=HTML_PAGE,
             summary="Compare 2 to 10 systems: every sourced value side by side")  # fmt: skip
 def compare_systems(
     request: Request,
@@ -177,7 +178,7 @@ def compare_systems(
     return entry_pages.compare_page(request, result.model_dump()) if html else result
 
 
-@router.get("/v1/timeline", tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
+@router.get(permalinks.TIMELINE, tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
             summary="Quantity claims for a system in a country, in date order, contradictions flagged")  # fmt: skip
 def get_timeline(
     request: Request,
