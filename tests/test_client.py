@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from equipment_db.actors.models import ActorPublic
-from equipment_db.api.routes.meta import Health, Meta
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.client import ApiError, Client
 from equipment_db.database import session_scope
@@ -17,6 +16,7 @@ from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate, SourcePublic, SourceRowPublic
+from equipment_db.status import Health, Meta
 from equipment_db.vocab import SourceKind
 from tests.api_client import api
 from tests.dbs import DatabaseFactory, engine_for

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from equipment_db import migrate
 from equipment_db.api.deps import SessionDep
 from equipment_db.history.models import Revision
 from equipment_db.stats import table_counts
+from equipment_db.status import Health, Meta
 
 router = APIRouter(tags=["meta"])
-
-
-class Health(BaseModel):
-    status: str
-    database: str
-
-
-class Meta(BaseModel):
-    schema_revision: str | None
-    schema_head: str
-    counts: dict[str, int]
-    last_change: datetime | None
 
 
 @router.get("/health", summary="Is the service up and its database reachable?", response_model=Health)
