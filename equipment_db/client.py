@@ -15,23 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel
 
+from equipment_db import permalinks
 from equipment_db.actors.models import ActorPublic, ActorRowPublic
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
+from equipment_db.permalinks import path
 from equipment_db.sources.models import SourcePublic, SourceRowPublic
 from equipment_db.status import Health, Meta
 
 M = TypeVar("M", bound=BaseModel)
 PROBLEM = "application/problem+json"
-# Routes written elsewhere; the client only passes their JSON through.
-SYSTEM_PATH = "/v1/systems/{key}"
-COMPARE_PATH = "/v1/compare"
-TIMELINE_PATH = "/v1/timeline"
 
 
 class ApiError(Exception):
@@ -94,53 +91,53 @@ class Client:
     def claims(self, **filters: Any) -> Iterator[ClaimRowPublic]:
         """Every claim matching the filters of `GET /v1/claims` (system, country, kind,
         claimant, source, status, rank, stated_from, ..., `limit` = page size), page by page."""
-        return self._pages("/v1/claims", filters, ClaimRowPublic)
+        return self._pages(permalinks.CLAIMS, filters, ClaimRowPublic)
 
     def claim(self, claim_id: str) -> ClaimDetailPublic:
-        return ClaimDetailPublic.model_validate(self._json(f"/v1/claims/{_segment(claim_id)}"))
+        return ClaimDetailPublic.model_validate(self._json(path("claim", claim_id=claim_id)))
 
     def claim_versions(self, claim_id: str) -> list[RevisionPublic]:
         return [
-            RevisionPublic.model_validate(v) for v in self._json(f"/v1/claims/{_segment(claim_id)}/versions")
+            RevisionPublic.model_validate(v) for v in self._json(path(permalinks.CLAIM_VERSIONS, claim_id=claim_id))
         ]
 
     def claim_version(self, claim_id: str, version: int) -> RevisionSnapshotPublic:
-        body = self._json(f"/v1/claims/{_segment(claim_id)}/versions/{int(version)}")
+        body = self._json(path("claim_version", claim_id=claim_id, version=int(version)))
         return RevisionSnapshotPublic.model_validate(body)
 
     def cite(self, claim_id: str, format: str = "apa", version: int | None = None) -> str:
         """The claim cited as apa, chicago, mla, bibtex, ris or csl-json (as text)."""
         params = {"format": format} | ({"version": version} if version is not None else {})
-        return self._get(f"/v1/claims/{_segment(claim_id)}/citation", params).text
+        return self._get(path(permalinks.CLAIM_CITATION, claim_id=claim_id), params).text
 
     # -- sources and actors ---------------------------------------------------------------
 
     def sources(self, **filters: Any) -> Iterator[SourceRowPublic]:
         """Every source matching kind, publisher, language, text or url, page by page."""
-        return self._pages("/v1/sources", filters, SourceRowPublic)
+        return self._pages(permalinks.SOURCES, filters, SourceRowPublic)
 
     def source(self, source_id: str, *, claims_limit: int | None = None) -> SourcePublic:
         params = {"claims_limit": claims_limit} if claims_limit is not None else {}
-        return SourcePublic.model_validate(self._json(f"/v1/sources/{_segment(source_id)}", params))
+        return SourcePublic.model_validate(self._json(path("source", source_id=source_id), params))
 
     def actors(self, **filters: Any) -> Iterator[ActorRowPublic]:
         """Every actor matching kind or country, page by page."""
-        return self._pages("/v1/actors", filters, ActorRowPublic)
+        return self._pages(permalinks.ACTORS, filters, ActorRowPublic)
 
     def actor(self, name: str, *, claims_limit: int | None = None) -> ActorPublic:
         params = {"claims_limit": claims_limit} if claims_limit is not None else {}
-        return ActorPublic.model_validate(self._json(f"/v1/actors/{_segment(name)}", params))
+        return ActorPublic.model_validate(self._json(path(permalinks.ACTOR, name=name), params))
 
     # -- systems (parsed JSON, as the API gives it) ---------------------------------------
 
     def system(self, key: str) -> dict[str, Any]:
-        return self._json(SYSTEM_PATH.format(key=_segment(key)))
+        return self._json(path("system", key=key))
 
     def compare(self, *systems: str) -> dict[str, Any]:
-        return self._json(COMPARE_PATH, {"systems": ",".join(systems)})
+        return self._json(permalinks.COMPARE, {"systems": ",".join(systems)})
 
     def timeline(self, system: str, country: str) -> dict[str, Any]:
-        return self._json(TIMELINE_PATH, {"system": system, "country": country})
+        return self._json(permalinks.TIMELINE, {"system": system, "country": country})
 
     # -- the service ------------------------------------------------------------------------
 
@@ -181,11 +178,6 @@ class Client:
             if not page.get("next"):
                 return
             page = self._json(page["next"])
-
-
-def _segment(text: str) -> str:
-    """One path segment: names with spaces, accents or slashes survive."""
-    return quote(str(text), safe="")
 
 
 def _params(params: dict[str, Any]) -> dict[str, Any]:
