@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from equipment_db.seed.loader import load
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ENGINES = ("sqlite", "postgresql")
+DROP_CONNECTIONS = 8  # at most the admin engine's pool (5) plus its overflow (10)
 _counter = itertools.count()
 
 
@@ -108,11 +110,20 @@ class DatabaseFactory:
         return make_url(pg_admin_url()).set(database=name).render_as_string(hide_password=False)
 
     def close(self) -> None:
+        """Drop every database this factory created. Each DROP DATABASE waits for a checkpoint
+        (PostgreSQL 15), about 0.2 s on this machine: one by one, a full run's hundreds of
+        databases took 100-120 s. Dropped from DROP_CONNECTIONS connections at once, the
+        drops share their checkpoints."""
         if self._admin is None:
             return
-        with self._admin.connect() as connection:
-            for name in reversed(self._created):
+
+        def drop(name: str) -> None:
+            assert self._admin is not None
+            with self._admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+        with ThreadPoolExecutor(DROP_CONNECTIONS) as pool:
+            list(pool.map(drop, reversed(self._created)))  # list(): a failed drop raises here
         self._admin.dispose()
 
 
