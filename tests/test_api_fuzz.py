@@ -33,6 +33,9 @@ from equipment_db.config import get_settings
 from tests.dbs import ENGINES, DatabaseFactory, db_state, engine_for
 from tests.reliability import nightly, report, size
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): schemathesis fuzzing of every operation (T1), about a minute.
+pytestmark = pytest.mark.slow
+
 CASES = size(ci=100, full=1000)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]  # fmt: skip

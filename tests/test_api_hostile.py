@@ -150,6 +150,7 @@ def test_every_parameter_of_the_api_is_in_the_corpus_test(dbs: DatabaseFactory) 
     assert names == PARAMETERS
 
 
+@pytest.mark.slow
 def test_hostile_input_in_every_parameter_gets_an_exact_answer_and_changes_nothing(hostile: Hostile) -> None:
     spec = hostile.client.get("/openapi.json").json()
     answers: dict[tuple[int, str], int] = {}

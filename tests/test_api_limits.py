@@ -91,12 +91,14 @@ def assert_bounded(r: httpx.Response, seconds: float, *, parameter: str | None =
     return f"{r.status_code} {body['code']}"
 
 
+@pytest.mark.slow
 def test_two_hundred_ord_prefix_terms_are_refused_before_any_query(limited: TestClient) -> None:
     r, seconds = timed(limited, "/v1/search", q=OR_PREFIXES)
     assert len(OR_PREFIXES) > 1000
     assert assert_bounded(r, seconds, parameter="q") == "422 invalid_parameter"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", [
     OR_PREFIXES[:200], "a*", "t", "test", "e " * 100, "example org test system", " ".join(["t*"] * 66),
     "NEAR(a b) OR c* AND NOT d", "\"test system\" OR \"test\"",
@@ -107,6 +109,7 @@ def test_pathological_searches_end_within_the_time_limit(limited: TestClient, q:
         assert_bounded(r, seconds, parameter="q")
 
 
+@pytest.mark.slow
 def test_a_comparison_of_the_most_claimed_systems_ends_within_the_time_limit(
     limited: TestClient, bench_url: str
 ) -> None:
@@ -127,6 +130,7 @@ def _most_claimed(url: str) -> tuple[str, str]:
     return slug, country
 
 
+@pytest.mark.slow
 def test_a_timeline_and_lists_with_every_filter_end_within_the_time_limit(
     limited: TestClient, bench_url: str
 ) -> None:
@@ -162,6 +166,7 @@ def test_a_timeline_and_lists_with_every_filter_end_within_the_time_limit(
     assert outcomes.total() == len(requests)
 
 
+@pytest.mark.slow
 def test_the_time_limit_is_in_force_a_long_search_or_list_gets_a_503_with_retry_after(limited: TestClient) -> None:
     """A one-letter prefix search and a long list with citations, five times each, at the
     smallest limit: at least one is stopped, and every answer is a 200 or that 503."""

@@ -27,6 +27,9 @@ from equipment_db.transfer.reader import read_jsonl
 from tests.dbs import DatabaseFactory, content_hash, engine_for
 from tests.reliability import report, size
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): a backup process while reader threads run (T12).
+pytestmark = pytest.mark.slow
+
 GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
 CLI = Path(sys.executable).with_name("equipment-db")
 CLAIMS = size(400, 50_000)
@@ -103,7 +106,6 @@ def source_hash(url: str) -> str:
         engine.dispose()
 
 
-@pytest.mark.slow
 def test_backup_taken_while_readers_run_is_checked_and_identical(
     dbs: DatabaseFactory, synthetic: Path, tmp_path: Path
 ) -> None:

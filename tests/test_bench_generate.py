@@ -84,6 +84,7 @@ def _count(engine: sa.Engine, query: str) -> Any:
         return connection.execute(sa.text(query)).scalar_one()
 
 
+@pytest.mark.slow
 def test_import_rejects_nothing_and_creates_every_written_record(built: Built) -> None:
     manifest = built.manifest
     assert manifest["import"]["rejected"] == 0
@@ -95,6 +96,7 @@ def test_import_rejects_nothing_and_creates_every_written_record(built: Built) -
     assert manifest["database_bytes"] > 0
 
 
+@pytest.mark.slow
 def test_database_holds_exactly_the_written_rows(built: Built, bench_engine: sa.Engine) -> None:
     written = built.manifest["written"]
     assert written["claim"] == 500
@@ -106,6 +108,7 @@ def test_database_holds_exactly_the_written_rows(built: Built, bench_engine: sa.
     assert sum(len(r.get("aliases", [])) for r in records if r["type"] == "system") == written["alias"]
 
 
+@pytest.mark.slow
 def test_every_claim_has_one_to_three_citations_of_distinct_sources(bench_engine: sa.Engine) -> None:
     with bench_engine.connect() as connection:
         rows = connection.execute(sa.text(
@@ -117,6 +120,7 @@ def test_every_claim_has_one_to_three_citations_of_distinct_sources(bench_engine
     assert all(cited == distinct for _, cited, distinct in rows)
 
 
+@pytest.mark.slow
 def test_revision_pass_gives_each_restated_claim_a_second_version(
     built: Built, bench_engine: sa.Engine
 ) -> None:
@@ -140,6 +144,7 @@ def test_revision_pass_gives_each_restated_claim_a_second_version(
         }
 
 
+@pytest.mark.slow
 def test_probes_resolve_on_the_database(built: Built, bench_engine: sa.Engine) -> None:
     probes = built.manifest["probes"]
     assert set(probes) == PROBE_KEYS
@@ -184,6 +189,7 @@ def test_probes_resolve_on_the_database(built: Built, bench_engine: sa.Engine) -
     assert len(probes["phrase"].split()) == 2
 
 
+@pytest.mark.slow
 def test_an_existing_database_is_refused_without_replace(built: Built, bench_engine: sa.Engine) -> None:
     result = _run("--db", built.url, "--seed", "3")
     assert result.returncode == 1

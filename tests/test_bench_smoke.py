@@ -12,6 +12,9 @@ import pytest
 
 from tests.dbs import DatabaseFactory
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): bench/run.py end to end, about a minute.
+pytestmark = pytest.mark.slow
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 SIZE = ("--claims", "300", "--sources", "40", "--systems", "12", "--actors", "20")
 READS = ("Q1", "Q1a", "Q2-2", "Q2-5", "Q3-p1", "Q3-p200", "Q4-rare", "Q4-common", "Q4-multi", "Q5-one",
@@ -31,7 +34,6 @@ def _assert_measured(label: str, run: dict) -> None:
     assert run["p50_us"] is not None and run["p99_us"] is not None, f"{label}: {run}"
 
 
-@pytest.mark.slow
 def test_runner_measures_every_query_and_reports_every_ratio(dbs: DatabaseFactory, tmp_path: Path) -> None:
     url, manifest, out = dbs.blank(), tmp_path / "manifest.json", tmp_path / "result.json"
     built = _bench("generate.py", "--scale", "tiny", *SIZE, "--db", url, "--manifest", str(manifest))

@@ -28,6 +28,9 @@ import sqlalchemy as sa
 from tests.dbs import DatabaseFactory, engine_for
 from tests.reliability import report, size
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): a real server, reader processes and two imports at once (T7).
+pytestmark = pytest.mark.slow
+
 GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
 CLI = Path(sys.executable).with_name("equipment-db")
 CLAIMS = size(900, 20_000)  # the first import writes all but the last 400; the two at once 200 each
@@ -143,7 +146,6 @@ def clean(log: Path) -> str:
     return text
 
 
-@pytest.mark.slow
 def test_readers_see_only_200s_while_imports_run_and_a_second_import_waits(
     dbs: DatabaseFactory, files: dict[str, Path], tmp_path: Path
 ) -> None:

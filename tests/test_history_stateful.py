@@ -45,6 +45,9 @@ from tests.dbs import DatabaseFactory, engine_for
 from tests.factories import EDIT, claim_input, populate
 from tests.reliability import report, size
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): a hypothesis state machine over the revision history (T9).
+pytestmark = pytest.mark.slow
+
 SOURCES = ("https://example.org/report-1", "https://example.org/report-2")
 WORDS = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12).map(
     lambda text: f"Test {text}".strip()

@@ -39,6 +39,9 @@ from tests.dbs import DatabaseFactory, engine_for, pg_admin_url
 from tests.reliability import report, size
 from tests.test_claim_aggregates import _kept, _recounted, _tally
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): kill -9 during real import processes (T5), over a minute.
+pytestmark = pytest.mark.slow
+
 SEED = 20261123
 TRIALS = size(ci=15, full=100)
 GENERATOR = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
@@ -337,7 +340,6 @@ def crasher(dbs: DatabaseFactory, import_file: tuple[Path, dict[str, Any]]) -> I
         crasher.admin.dispose()
 
 
-@pytest.mark.slow
 def test_import_killed_at_random_moments_leaves_all_or_nothing_and_reruns_to_the_full_file(
     crasher: Crasher, import_file: tuple[Path, dict[str, Any]]
 ) -> None:

@@ -25,6 +25,9 @@ from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
 from tests.dbs import DatabaseFactory, engine_for
 
+# Slow (the fast lane, `-m "not slow"`, leaves it out): Chromium driven by Playwright against a real server.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("EQUIPMENT_DB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -284,6 +284,7 @@ CARRIAGE_RETURNS = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=datasets())
 @example(data=UNICODE_LINE_SEPARATORS)
@@ -359,6 +360,7 @@ CLAIM_FILTERS = st.fixed_dictionaries({}, optional={
 })  # fmt: skip
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=datasets(max_claims=10), limit=st.integers(1, 5), filters=CLAIM_FILTERS)
 def test_claim_pages_concatenate_to_the_full_ordered_list(dbs: DatabaseFactory, data: dict, limit: int,
@@ -427,6 +429,7 @@ SOURCE_FILTERS = st.fixed_dictionaries({}, optional={
 })  # fmt: skip
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(data=catalogs(), limit=st.integers(1, 5), system_filters=SYSTEM_FILTERS, source_filters=SOURCE_FILTERS)
 def test_system_and_source_pages_concatenate_to_the_full_ordered_list(
