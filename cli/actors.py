@@ -18,6 +18,7 @@ app = typer.Typer(help="Actors: people, governments, armed forces, outlets, inst
 
 COUNTRY = typer.Option(None, "--country", help="Country code or name.")
 ROLE = typer.Option(None, "--role", help="Role or title as the source gives it.")
+LIST_COLUMNS = ["name", "kind", "country", "role", "version"]  # `actor list`, as a table and as --json
 
 
 @app.command()
@@ -75,7 +76,8 @@ def show(ctx: typer.Context, actor: str = typer.Argument(..., help="Actor name, 
     Example: equipment-db actor show "nicolás maduro"
     """
     with reading(ctx) as session:
-        record = actor_queries.actor_detail(session, actor)
+        record = actor_queries.actor_view(session, actor_queries.get_actor(session, actor), claims_limit=0)
+    del record["claims"], record["claims_total"]  # `claim list --claimant` lists them
     emit_record(record, as_json=as_json)
 
 
@@ -88,5 +90,5 @@ def list_(ctx: typer.Context,
     Example: equipment-db actor list --json
     """
     with reading(ctx) as session:
-        rows = actor_queries.actor_rows(session, include_retracted=include_retracted)
-    emit(rows, columns=["name", "kind", "country", "role", "version"], as_json=as_json)
+        rows = actor_queries.every_actor_row(session, include_retracted=include_retracted, order="name")
+    emit([{k: row[k] for k in LIST_COLUMNS} for row in rows], columns=LIST_COLUMNS, as_json=as_json)

@@ -27,6 +27,8 @@ ARCHIVE = typer.Option(None, "--archive-url", help="An archived copy (Wayback Ma
 LANGUAGE = typer.Option(None, "--language", help="ISO 639 code (en, es, el).")
 CITES = typer.Option(None, "--cites", help="Source this one cites (id or URL): Anadolu citing CNN.")
 NOTE = typer.Option(None, "--note", help="Editor's note (a date doubt, a missing URL).")
+LIST_COLUMNS = ["id", "kind", "publisher", "title", "published", "url"]  # `source list`'s table
+LIST_FIELDS = [*LIST_COLUMNS, "version"]  # ... and its --json
 
 
 @app.command()
@@ -111,7 +113,8 @@ def show(ctx: typer.Context, source: str = typer.Argument(..., help="Source id (
     Example: equipment-db source show S-PJZ2YVHP
     """
     with reading(ctx) as session:
-        record = source_queries.source_detail(session, source)
+        record = source_queries.source_view(session, source_queries.get_source(session, source), claims_limit=0)
+    record["claims"] = record.pop("claims_total")  # how many it carries; `claim list --source` lists them
     if not as_json:
         record["authors"] = "; ".join(record["authors"])
         record["reporting_chain"] = " -> ".join(f"{s['id']} {s['publisher'] or s['title'] or ''}".strip()
@@ -127,9 +130,10 @@ def list_(ctx: typer.Context,
 
     Example: equipment-db source list --json
     """
+    where = source_queries.source_filter(include_retracted=include_retracted)
     with reading(ctx) as session:
-        rows = source_queries.source_rows(session, include_retracted=include_retracted)
-    emit(rows, columns=["id", "kind", "publisher", "title", "published", "url"], as_json=as_json)
+        rows = source_queries.every_source_row(session, where, order="public_id")
+    emit([{k: row[k] for k in LIST_FIELDS} for row in rows], columns=LIST_COLUMNS, as_json=as_json)
 
 
 @app.command()

@@ -23,6 +23,8 @@ NAME = typer.Option(None, "--name", help="Display name (9K338 Igla-S).")
 ORIGIN = typer.Option(None, "--origin", help="Origin country, code or name.")
 MAKER = typer.Option(None, "--manufacturer", help="Manufacturer.")
 PARENT = typer.Option(None, "--parent", help="Family this system is a variant of (slug or alias).")
+LIST_COLUMNS = ["slug", "name", "category", "origin_country", "aliases", "version"]  # `system list`'s table
+LIST_FIELDS = [*LIST_COLUMNS, "retracted"]  # ... and its --json
 
 
 @app.command()
@@ -99,7 +101,7 @@ def show(ctx: typer.Context, system: str = typer.Argument(..., help="Slug or any
     Example: equipment-db system show "sa-24 grinch"
     """
     with reading(ctx) as session:
-        record = catalog_queries.system_detail(session, system)
+        record = catalog_queries.system_view(session, catalog_queries.get_system(session, system))
     if not as_json:
         record["aliases"] = ", ".join(f"{a['name']} ({a['kind']})" for a in record["aliases"])
         record["external_ids"] = ", ".join(f"{x['scheme']}:{x['value']}" for x in record["external_ids"])
@@ -117,9 +119,11 @@ def list_(
 
     Example: equipment-db system list --category manpads
     """
+    where = catalog_queries.SystemFilter(category=category, include_retracted=include_retracted)
     with reading(ctx) as session:
-        rows = catalog_queries.system_rows(session, category=category, include_retracted=include_retracted)
-    emit(rows, columns=["slug", "name", "category", "origin_country", "aliases", "version"], as_json=as_json)
+        rows = catalog_queries.every_system_row(session, where, order="slug")
+    rows = [{k: row[k] for k in LIST_FIELDS} | {"aliases": ", ".join(row["aliases"])} for row in rows]
+    emit(rows, columns=LIST_COLUMNS, as_json=as_json)
 
 
 @alias_app.command("add")
@@ -166,5 +170,6 @@ def target_list(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     Example: equipment-db target-type list --json
     """
     with reading(ctx) as session:
-        rows = catalog_queries.target_type_rows(session)
-    emit(rows, columns=["slug", "name", "description"], as_json=as_json)
+        rows = catalog_queries.every_target_type_row(session, order="slug")
+    columns = ["slug", "name", "description"]
+    emit([{k: row[k] for k in columns} for row in rows], columns=columns, as_json=as_json)

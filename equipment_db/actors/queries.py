@@ -1,20 +1,26 @@
-"""Reads of actors."""
+"""Reads of actors: one by name, filtered lists, one actor with the claims they made.
+
+One reader per shape, for every adapter: `actor_rows` (a list's rows: the API's pages,
+`actor list`) and `actor_view` (one actor: the API, `actor show`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
+from equipment_db.actors.records import actor_record
 from equipment_db.claims.models import Claim
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import NotFound
+from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import format_partial
 from equipment_db.normalize.names import name_key
+from equipment_db.reads import every_row
 from equipment_db.vocab import ActorKind
 
 
@@ -29,41 +35,29 @@ def get_actor(session: Session, name: str, *, field: str = "actor") -> Actor:
     return actor
 
 
-def list_actors(session: Session) -> Sequence[Actor]:
-    return session.exec(select(Actor).order_by(Actor.name)).all()
+# --- Lists: filtered keyset pages ---------------------------------------------------------
+
+ActorOrder = Literal["entry", "name"]
+_ORDER = {"entry": (col(Actor.id), "_row_id"), "name": (col(Actor.name), "name")}
 
 
-def actor_detail(session: Session, name: str) -> dict[str, Any]:
-    from equipment_db.transfer import records
-
-    actor = get_actor(session, name)
-    return records.actor_record(actor) | records.meta(actor)
-
-
-def actor_rows(session: Session, *, include_retracted: bool = False) -> list[dict[str, Any]]:
-    return [
-        {"name": a.name, "kind": a.kind.value, "country": a.country, "role": a.role, "version": a.version}
-        for a in list_actors(session) if include_retracted or not a.is_retracted
-    ]  # fmt: skip
-
-
-# --- The API's reads: filtered keyset pages, one actor with the claims they made -----
-
-
-def actor_list_rows(
+def actor_rows(
     session: Session,
     *,
     kind: ActorKind | None = None,
     country: str | None = None,
     include_retracted: bool = False,
+    order: ActorOrder = "entry",
     limit: int = 100,
-    after_id: int | None = None,
+    after: Any = None,
 ) -> list[dict[str, Any]]:
-    """Actors as flat rows in id order, keyset-paginated by `after_id`; `country` is a
-    code or a name."""
-    statement = select(Actor).order_by(Actor.id).limit(limit)
-    if after_id is not None:
-        statement = statement.where(Actor.id > after_id)
+    """Actors as flat rows, in one query: in order of entry (the API's pages) or by name
+    (`actor list`), keyset-paginated: `after` is the last row's position, its `_row_id` in
+    order of entry, its `name` by name. `country` is a code or a name."""
+    column, _ = _ORDER[order]
+    statement = select(Actor).order_by(column).limit(limit)
+    if after is not None:
+        statement = statement.where(column > after)
     if kind is not None:
         statement = statement.where(Actor.kind == kind)
     if country is not None and country.strip():
@@ -72,21 +66,29 @@ def actor_list_rows(
         statement = statement.where(col(Actor.retracted_at).is_(None))
     return [
         {"name": a.name, "kind": a.kind.value, "country": a.country, "role": a.role,
-         "retracted": a.is_retracted, "_row_id": a.id}  # the keyset position; not shown
+         "retracted": a.is_retracted, "version": a.version,
+         "_row_id": a.id}  # the keyset position in order of entry; not shown
         for a in session.exec(statement).all()
     ]  # fmt: skip
 
 
-def actor_view(
-    session: Session, name: str, *, claims_limit: int = 100, field: str = "name"
-) -> dict[str, Any]:
-    """An actor by name (any case): their record and version fields and the claims they made."""
-    from equipment_db.transfer import records
+def every_actor_row(session: Session, *, include_retracted: bool = False,
+                    order: ActorOrder = "name") -> list[dict[str, Any]]:  # fmt: skip
+    """Every row `actor_rows` gives, read a page (one statement) at a time."""
+    _, position = _ORDER[order]
+    return list(every_row(lambda after, limit: actor_rows(session, include_retracted=include_retracted, order=order,
+                                                          limit=limit, after=after), position=position))  # fmt: skip
 
-    actor = get_actor(session, name, field=field)
-    detail = records.actor_record(actor)
+
+# --- One actor with the claims they made --------------------------------------------------
+
+
+def actor_view(session: Session, actor: Actor, *, claims_limit: int = 100) -> dict[str, Any]:
+    """An actor's record and version fields and the claims they made (at most
+    `claims_limit`), with their total."""
+    detail = actor_record(actor)
     detail["claims"], detail["claims_total"] = made_claims(session, actor.id, limit=claims_limit)  # type: ignore[arg-type]
-    return detail | records.meta(actor)
+    return detail | version_fields(actor)
 
 
 def made_claims(session: Session, actor_id: int, *, limit: int = 100) -> tuple[list[dict[str, Any]], int]:

@@ -1,4 +1,4 @@
-"""Reads across domains: system lists and summaries, target types, countries.
+"""Reads across domains: system summaries, specification values, countries, quantities.
 
 Every function runs a fixed number of statements whatever the number of rows: related rows
 come in one `IN (...)` batch or a join, never one query per row. "Active" claims are those
@@ -16,20 +16,16 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import Alias, System, TargetType
+from equipment_db.catalog.models import System, TargetType
+from equipment_db.claims.conditions import active
 from equipment_db.claims.models import Citation, Claim
 from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
 from equipment_db.sources.models import Source
-from equipment_db.vocab import Attribute, ClaimKind, Counted, Qualifier, Rank, SystemCategory
+from equipment_db.vocab import Attribute, ClaimKind, Counted, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
-
-
-def active() -> Any:
-    """Claims neither retracted nor deprecated."""
-    return and_(col(Claim.retracted_at).is_(None), Claim.rank != Rank.deprecated)
 
 
 def with_quantity() -> Any:
@@ -166,57 +162,9 @@ def _value(claim: Any, sources: list[str], preferred: bool) -> dict[str, Any]:
             "sources": sources}  # fmt: skip
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def system_rows(
-    session: Session,
-    *,
-    category: SystemCategory | None = None,
-    origin: str | None = None,
-    target_type: str | None = None,
-    text: str | None = None,
-    include_retracted: bool = False,
-    limit: int = 50,
-    after_id: int | None = None,
-) -> list[dict[str, Any]]:
-    """Systems in id order, keyset-paginated. `origin`: a code or name; `target_type`: systems
-    with an active capability claim for it; `text`: part of the slug, name or an alias, any case."""
-    statement = select(System).order_by(System.id).limit(limit)
-    if after_id is not None:
-        statement = statement.where(System.id > after_id)
-    if category is not None:
-        statement = statement.where(System.category == category)
-    if origin is not None and origin.strip():
-        statement = statement.where(System.origin_country == country_code(origin, field="origin"))
-    if target_type is not None and target_type.strip():
-        target = catalog_queries.get_target_type(session, target_type)
-        capable = select(Claim.system_id).where(
-            Claim.kind == ClaimKind.capability, Claim.target_type_id == target.id, active()
-        )
-        statement = statement.where(col(System.id).in_(capable))
-    if text is not None and text.strip():
-        pattern = _like(text.strip())
-        named = select(Alias.system_id).where(
-            func.lower(Alias.name).like(pattern, escape="\\"), col(Alias.retracted_at).is_(None)
-        )
-        statement = statement.where(or_(func.lower(System.slug).like(pattern, escape="\\"),
-                                        func.lower(System.name).like(pattern, escape="\\"),
-                                        col(System.id).in_(named)))  # fmt: skip
-    if not include_retracted:
-        statement = statement.where(col(System.retracted_at).is_(None))
-    systems = session.exec(statement).all()
-    names = catalog_queries.aliases_by_system(session, [s.id for s in systems])  # type: ignore[misc]
-    return [{"slug": s.slug, "name": s.name, "category": s.category, "origin_country": s.origin_country,
-             "aliases": [a.name for a in names[s.id]], "retracted": s.is_retracted,  # type: ignore[index]
-             "_row_id": s.id} for s in systems]  # fmt: skip
-
-
 def system_summary(session: Session, system: System) -> dict[str, Any]:
-    """Identity, aliases, one entry per specification attribute, target types, claim counts."""
-    parent = session.get(System, system.parent_id) if system.parent_id else None
+    """The system's record (`catalog.queries.system_view`), then one entry per specification
+    attribute, the target types it can engage and its claim counts."""
     counted = claim_counts(session, [system.id])  # type: ignore[list-item]
     spec_counts = specification_counts(session, [system.id], counted)  # type: ignore[list-item]
     values = specification_values(session, [system.id], spec_counts)[system.id]  # type: ignore[list-item,index]
@@ -240,36 +188,11 @@ def system_summary(session: Session, system: System) -> dict[str, Any]:
         by_kind[kind] += n
         if country:
             by_country[country] += n
-    return {
-        "slug": system.slug, "name": system.name, "category": system.category,
-        "origin_country": system.origin_country, "manufacturer": system.manufacturer,
-        "parent": parent.slug if parent else None, "wikidata_qid": system.wikidata_qid,
-        "description": system.description, "version": system.version, "created_at": system.created_at,
-        "updated_at": system.updated_at, "retracted_at": system.retracted_at,
-        "aliases": [{"name": a.name, "kind": a.kind} for a in catalog_queries.aliases(session, system.id)],  # type: ignore[arg-type]
+    return catalog_queries.system_view(session, system) | {
         "specifications": specifications,
         "target_types": list(targets.values()),
         "claim_counts": {"by_kind": dict(sorted(by_kind.items())), "by_country": dict(sorted(by_country.items()))},
     }  # fmt: skip
-
-
-def target_type_rows(
-    session: Session, *, limit: int = 50, after_id: int | None = None
-) -> list[dict[str, Any]]:
-    """Target types in id order with the number of active capability claims naming each."""
-    counted = and_(col(Claim.target_type_id) == TargetType.id, Claim.kind == ClaimKind.capability, active())
-    statement = (
-        select(TargetType, func.count(col(Claim.id)))
-        .outerjoin(Claim, counted)
-        .where(col(TargetType.retracted_at).is_(None))
-        .group_by(col(TargetType.id))
-        .order_by(TargetType.id)
-        .limit(limit)
-    )
-    if after_id is not None:
-        statement = statement.where(TargetType.id > after_id)
-    return [{"slug": t.slug, "name": t.name, "description": t.description, "capability_claims": n,
-             "_row_id": t.id} for t, n in session.exec(statement)]  # fmt: skip
 
 
 def resolve_country(key: str, *, field: str = "code") -> str:

@@ -1,4 +1,5 @@
-"""Dependencies: the read-only session with a query time limit, the settings.
+"""Dependencies: the read-only session with a query time limit, the settings, and the entry a
+path names ("load it or 404": `ClaimDep`, `SourceDep`, `SourceIdDep`, `SystemDep`, `ActorDep`).
 
 The session dependency is `async` and opens no connection itself: the connection is
 checked out by the first query, in the endpoint's worker thread. So a request costs one
@@ -18,11 +19,19 @@ from contextvars import ContextVar, Token
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session
 
+from equipment_db.actors import queries as actor_queries
+from equipment_db.actors.models import Actor
+from equipment_db.catalog import queries as catalog_queries
+from equipment_db.catalog.models import System
+from equipment_db.claims import queries as claim_queries
+from equipment_db.claims.models import Claim
 from equipment_db.config import Settings
+from equipment_db.sources import queries as source_queries
+from equipment_db.sources.models import Source
 
 _deadline: ContextVar[float | None] = ContextVar("equipment_db_query_deadline", default=None)
 _timeout_ms: ContextVar[int | None] = ContextVar("equipment_db_query_timeout_ms", default=None)
@@ -116,3 +125,55 @@ async def reject_nul_characters(request: Request) -> None:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+# --- The entry a path names: loaded, or a problem naming the path's parameter ---------------
+# Sync, so that the query runs in the worker thread pool like the endpoint's own.
+
+ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
+                              examples=["C-YSESYR2E"], max_length=20)]  # fmt: skip
+SourceId = Annotated[str, Path(description="Source id, e.g. S-PJZ2YVHP (any case, dash optional).",
+                               examples=["S-PJZ2YVHP"], max_length=20)]  # fmt: skip
+SystemKey = Annotated[str, Path(description="Slug or any alias (any case and punctuation).",
+                                examples=["igla-s"], min_length=1, max_length=200)]  # fmt: skip
+ActorName = Annotated[str, Path(description="The actor's name, any case, URL-encoded.",
+                                examples=["Nicolás Maduro"], min_length=1, max_length=200)]  # fmt: skip
+
+
+def claim_in_path(session: SessionDep, claim_id: ClaimId) -> Claim:
+    """By public id: 400 for what is not a claim id, 404 for an unknown one."""
+    return claim_queries.get_claim(session, claim_id, field="claim_id")
+
+
+def source_in_path(session: SessionDep, source_id: SourceId) -> Source:
+    """By public id or URL: 404 for anything not found."""
+    return source_queries.get_source(session, source_id, field="source_id")
+
+
+def source_id_in_path(session: SessionDep, source_id: SourceId) -> Source:
+    """By public id only: 400 for what is not a source id, 404 for an unknown one."""
+    return source_queries.get_source_by_id(session, source_id, field="source_id")
+
+
+def system_in_path(session: SessionDep, key: SystemKey) -> System:
+    """By slug or any alias: 404 for an unknown key, 409 for an alias of several systems."""
+    return catalog_queries.get_system(session, key, field="key")
+
+
+def actor_in_path(session: SessionDep, name: ActorName) -> Actor:
+    """By name, any case: 404 for an unknown one."""
+    return actor_queries.get_actor(session, name, field="name")
+
+
+async def version_in_path(version: Annotated[int, Path(ge=1, le=1_000_000)]) -> int:
+    """A version number in a path (`.../versions/{version}`); a dependency, as the entry's
+    is, so that the documented parameters keep their order: the entry, then the version."""
+    return version
+
+
+ClaimDep = Annotated[Claim, Depends(claim_in_path)]
+SourceDep = Annotated[Source, Depends(source_in_path)]
+SourceIdDep = Annotated[Source, Depends(source_id_in_path)]
+SystemDep = Annotated[System, Depends(system_in_path)]
+ActorDep = Annotated[Actor, Depends(actor_in_path)]
+VersionDep = Annotated[int, Depends(version_in_path)]

@@ -1,16 +1,29 @@
-"""Reads of the catalogue: resolve a system by slug or any alias, list, target types."""
+"""Reads of the catalogue: resolve a system by slug or any alias, list systems and target types.
+
+One reader per shape, for every adapter: `system_rows` (a list's rows: the API's pages,
+`system list`), `system_view` (one system's record: `system show`, and the start of the
+API's summary) and `target_type_rows` (the API's pages, `target-type list`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
+from equipment_db.catalog.records import system_record
+from equipment_db.claims.conditions import active, capable_systems
+from equipment_db.claims.models import Claim
 from equipment_db.errors import Ambiguous, NotFound
+from equipment_db.history.queries import version_fields
+from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.names import name_key
-from equipment_db.vocab import EntityType
+from equipment_db.reads import contains, every_row
+from equipment_db.vocab import ClaimKind, EntityType, SystemCategory
 
 
 def system_by_slug(session: Session, slug: str) -> System | None:
@@ -53,10 +66,6 @@ def aliases(session: Session, system_id: int, *, include_retracted: bool = False
     return session.exec(statement).all()
 
 
-def list_systems(session: Session) -> Sequence[System]:
-    return session.exec(select(System).order_by(System.slug)).all()
-
-
 def find_target_type(session: Session, key: str) -> TargetType | None:
     text = key.strip().lower()
     found = session.exec(select(TargetType).where(TargetType.slug == text)).first()
@@ -89,40 +98,125 @@ def external_ids(session: Session, entity_type: EntityType, entity_id: int) -> S
     return session.exec(statement).all()
 
 
-def system_detail(session: Session, key: str) -> dict[str, Any]:
-    from equipment_db.transfer import records
-
-    system = get_system(session, key)
+def system_view(session: Session, system: System) -> dict[str, Any]:
+    """A system's record, its active aliases and external ids, and its version fields."""
     parent = session.get(System, system.parent_id) if system.parent_id else None
-    detail = records.system_record(system, parent.slug if parent else None)
+    detail = system_record(system, parent.slug if parent else None)
     detail["aliases"] = [{"name": a.name, "kind": a.kind.value} for a in aliases(session, system.id)]  # type: ignore[arg-type]
     detail["external_ids"] = [{"scheme": x.scheme.value, "value": x.value}
                               for x in external_ids(session, EntityType.system, system.id)]  # type: ignore[arg-type]  # fmt: skip
-    return detail | records.meta(system)
+    return detail | version_fields(system)
 
 
-def system_rows(session: Session, *, category: str | None = None, include_retracted: bool = False
-                ) -> list[dict[str, Any]]:  # fmt: skip
-    statement = select(System).order_by(System.slug)
-    if category:
-        statement = statement.where(System.category == category)
-    if not include_retracted:
-        statement = statement.where(col(System.retracted_at).is_(None))
-    found = session.exec(statement).all()
-    names: dict[int, list[str]] = {}
-    for system_id, name in session.exec(select(Alias.system_id, Alias.name).where(
-            col(Alias.retracted_at).is_(None)).order_by(Alias.id)):  # fmt: skip
-        names.setdefault(system_id, []).append(name)
-    return [{"slug": s.slug, "name": s.name, "category": s.category.value, "origin_country": s.origin_country,
-             "aliases": ", ".join(names.get(s.id, [])), "version": s.version,  # type: ignore[arg-type]
-             "retracted": s.is_retracted} for s in found]  # fmt: skip
+# --- Lists: filtered keyset pages ---------------------------------------------------------
 
 
-def target_type_rows(session: Session) -> list[dict[str, Any]]:
-    found = session.exec(
-        select(TargetType).where(col(TargetType.retracted_at).is_(None)).order_by(TargetType.slug)
+@dataclass(frozen=True)
+class SystemFilter:
+    category: SystemCategory | None = None
+    origin: str | None = None  # an ISO 3166 code
+    target_type_id: int | None = None  # an active capability claim names it
+    text: str | None = None  # part of the slug, the name or an active alias, any case
+    include_retracted: bool = False
+
+
+def system_filter(
+    session: Session,
+    *,
+    category: SystemCategory | None = None,
+    origin: str | None = None,
+    target_type: str | None = None,
+    text: str | None = None,
+    include_retracted: bool = False,
+) -> SystemFilter:
+    """A filter from what a person typed: the origin a code or a name, the target type a slug
+    or a name; blanks are ignored."""
+    return SystemFilter(
+        category=category,
+        origin=country_code(origin, field="origin") if origin is not None and origin.strip() else None,
+        target_type_id=get_target_type(session, target_type).id if target_type and target_type.strip() else None,
+        text=text.strip() if text is not None and text.strip() else None,
+        include_retracted=include_retracted,
     )
-    return [{"slug": t.slug, "name": t.name, "description": t.description} for t in found]
+
+
+SystemOrder = Literal["entry", "slug"]
+_SYSTEM_ORDER = {"entry": (col(System.id), "_row_id"), "slug": (col(System.slug), "slug")}
+
+
+def system_rows(
+    session: Session,
+    where: SystemFilter = SystemFilter(),
+    *,
+    order: SystemOrder = "entry",
+    limit: int = 50,
+    after: Any = None,
+) -> list[dict[str, Any]]:
+    """Systems as flat rows with their active aliases, in two queries: in order of entry (the
+    API's pages) or by slug (`system list`), keyset-paginated: `after` is the last row's
+    position, its `_row_id` in order of entry, its `slug` by slug."""
+    column, _ = _SYSTEM_ORDER[order]
+    statement = select(System).order_by(column).limit(limit)
+    if after is not None:
+        statement = statement.where(column > after)
+    if where.category is not None:
+        statement = statement.where(System.category == where.category)
+    if where.origin is not None:
+        statement = statement.where(System.origin_country == where.origin)
+    if where.target_type_id is not None:
+        statement = statement.where(col(System.id).in_(capable_systems(where.target_type_id)))
+    if where.text is not None:
+        named = select(Alias.system_id).where(contains(Alias.name, where.text), col(Alias.retracted_at).is_(None))
+        statement = statement.where(or_(contains(System.slug, where.text), contains(System.name, where.text),
+                                        col(System.id).in_(named)))  # fmt: skip
+    if not where.include_retracted:
+        statement = statement.where(col(System.retracted_at).is_(None))
+    systems = session.exec(statement).all()
+    names = aliases_by_system(session, [s.id for s in systems])  # type: ignore[misc]
+    return [{"slug": s.slug, "name": s.name, "category": s.category.value, "origin_country": s.origin_country,
+             "aliases": [a.name for a in names[s.id]], "retracted": s.is_retracted,  # type: ignore[index]
+             "version": s.version, "_row_id": s.id} for s in systems]  # fmt: skip
+
+
+def every_system_row(session: Session, where: SystemFilter = SystemFilter(), *,
+                     order: SystemOrder = "slug") -> list[dict[str, Any]]:  # fmt: skip
+    """Every row `system_rows` gives for the filter, read a page (two statements) at a time."""
+    _, position = _SYSTEM_ORDER[order]
+    return list(every_row(lambda after, limit: system_rows(session, where, order=order, limit=limit, after=after),
+                          position=position))  # fmt: skip
+
+
+TargetTypeOrder = Literal["entry", "slug"]
+_TARGET_ORDER = {"entry": (col(TargetType.id), "_row_id"), "slug": (col(TargetType.slug), "slug")}
+
+
+def target_type_rows(
+    session: Session, *, order: TargetTypeOrder = "entry", limit: int = 50, after: Any = None
+) -> list[dict[str, Any]]:
+    """Active target types with the number of active capability claims naming each, in one
+    query: in order of entry (the API's pages) or by slug (`target-type list`), keyset-paginated
+    like `system_rows`."""
+    column, _ = _TARGET_ORDER[order]
+    counted = and_(col(Claim.target_type_id) == TargetType.id, Claim.kind == ClaimKind.capability, active())
+    statement = (
+        select(TargetType, func.count(col(Claim.id)))
+        .outerjoin(Claim, counted)
+        .where(col(TargetType.retracted_at).is_(None))
+        .group_by(col(TargetType.id))
+        .order_by(column)
+        .limit(limit)
+    )
+    if after is not None:
+        statement = statement.where(column > after)
+    return [{"slug": t.slug, "name": t.name, "description": t.description, "capability_claims": n,
+             "_row_id": t.id} for t, n in session.exec(statement)]  # fmt: skip
+
+
+def every_target_type_row(session: Session, *, order: TargetTypeOrder = "slug") -> list[dict[str, Any]]:
+    """Every row `target_type_rows` gives, read a page (one statement) at a time."""
+    _, position = _TARGET_ORDER[order]
+    return list(every_row(lambda after, limit: target_type_rows(session, order=order, limit=limit, after=after),
+                          position=position))  # fmt: skip
 
 
 def aliases_by_system(session: Session, system_ids: Sequence[int]) -> dict[int, list[Alias]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
@@ -17,12 +17,15 @@ from equipment_db.actors.models import Actor
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import System
 from equipment_db.claims.models import Citation, Claim, ClaimLink
+from equipment_db.claims.records import claim_external_ids, claim_record, claim_refs
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import NotFound
 from equipment_db.history.models import Revision
+from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
 from equipment_db.publicid import normalise_public_id
+from equipment_db.reads import contains
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
 from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
@@ -269,12 +272,14 @@ def _not_indexed_sqlite(element: NotIndexed, compiler: Any, **kw: Any) -> str:
 
 
 def claim_detail(session: Session, key: str, *, field: str = "claim") -> dict[str, Any]:
-    """The claim's record, its citations with their sources, links, and version fields."""
-    from equipment_db.transfer import records
+    """`claim_view` of the claim with this public id."""
+    return claim_view(session, get_claim(session, key, field=field))
 
-    claim = get_claim(session, key, field=field)
-    detail = records.claim_record(claim, records.claim_refs(session, claim),
-                                  records.claim_external_ids(session, claim.id))  # type: ignore[arg-type]  # fmt: skip
+
+def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
+    """The claim's record, its citations with their sources, links, and version fields: what
+    the API, `claim show` and the claim page read."""
+    detail = claim_record(claim, claim_refs(session, claim), claim_external_ids(session, claim.id))  # type: ignore[arg-type]
     detail["value_as_worded"] = describe_value(claim)
     cited = citations(session, claim.id)  # type: ignore[arg-type]
     chains = reporting_chains(session, [s for _, s in cited])
@@ -294,7 +299,7 @@ def claim_detail(session: Session, key: str, *, field: str = "claim") -> dict[st
         ids[other.id] = other.public_id
     detail["links"] = [{"id": k.id, "from_claim": ids[k.from_claim_id], "kind": k.kind.value,
                         "to_claim": ids[k.to_claim_id], "note": k.note} for k in linked]  # fmt: skip
-    return detail | records.meta(claim)
+    return detail | version_fields(claim)
 
 
 def current_snapshots(session: Session, public_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -311,10 +316,9 @@ def current_snapshots(session: Session, public_ids: Sequence[str]) -> dict[str, 
 
 
 def _text_matches(text: str) -> Any:
-    """Case-insensitive substring match; % and _ typed by the user match themselves."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """Part of the wording, subject, location or notes, any case; % and _ match themselves."""
     columns = (Claim.value_text, Claim.subject, Claim.location, Claim.note, Claim.verification_note)
-    return or_(*(func.lower(column).like(f"%{escaped}%", escape="\\") for column in columns))
+    return or_(*(contains(column, text) for column in columns))
 
 
 def reporting_chains(

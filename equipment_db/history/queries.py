@@ -1,14 +1,27 @@
-"""Reading the history: every version of an entity, or one of them."""
+"""Reading the history: every version of an entity, or one of them, and its version fields."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, select
 
+from equipment_db.base import Versioned
 from equipment_db.errors import NotFound
 from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType
+
+
+def version_fields(entity: Versioned) -> dict[str, Any]:
+    """The version fields every entry's detail adds to its record (`show`, the API)."""
+    return {
+        "version": entity.version,
+        "created_at": entity.created_at.isoformat() if entity.created_at else None,
+        "updated_at": entity.updated_at.isoformat() if entity.updated_at else None,
+        "retracted_at": entity.retracted_at.isoformat() if entity.retracted_at else None,
+        "retraction_reason": entity.retraction_reason,
+    }
 
 
 def revisions(session: Session, entity_type: EntityType, entity_id: int) -> Sequence[Revision]:

@@ -65,7 +65,7 @@ def source_page(request: Request, session: Session, settings: Settings, key: str
     return page(
         request, "source.html",
         title=shown.snapshot.get("title") or shown.snapshot.get("publisher") or source.public_id,
-        source=shown.snapshot, view=source_queries.source_view(session, source.public_id, claims_limit=200),
+        source=shown.snapshot, view=source_queries.source_view(session, source, claims_limit=200),
         latest_url=str(request.url_for("get_source", source_id=source.public_id)),
         citations=_citations(session, render_source, source.public_id, shown, base_url),
         jsonld=source_jsonld(shown.snapshot, version=shown.version, base_url=base_url), **versions_shown,

@@ -1,10 +1,13 @@
-"""Reads of sources: by public id or URL, and the chain of sources a source cites."""
+"""Reads of sources: one by public id or URL, the chain of sources it cites, filtered lists.
+
+One reader per shape, for every adapter: `source_rows` (a list's rows: the API's pages,
+`source list`) and `source_view` (one source: the API, `source show`, the source page).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -13,10 +16,12 @@ from sqlmodel import Session, col, select
 from equipment_db.claims.models import Citation, Claim
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import InvalidValue, NotFound
-from equipment_db.normalize.dates import format_partial
+from equipment_db.history.queries import version_fields
 from equipment_db.normalize.urls import normalise_url
 from equipment_db.publicid import looks_like_public_id, normalise_public_id
+from equipment_db.reads import contains, every_row
 from equipment_db.sources.models import Source
+from equipment_db.sources.records import published, source_record
 from equipment_db.vocab import SourceKind
 
 
@@ -42,6 +47,15 @@ def get_source(session: Session, key: str, *, field: str = "source") -> Source:
     return source
 
 
+def get_source_by_id(session: Session, key: str, *, field: str = "source_id") -> Source:
+    """A source by public id only: anything else is not a source id (invalid, not unknown)."""
+    public_id = normalise_public_id(key, "source", field=field)
+    source = session.exec(select(Source).where(Source.public_id == public_id)).first()
+    if source is None:
+        raise NotFound("source", key, field=field)
+    return source
+
+
 def reporting_chain(session: Session, source: Source, *, limit: int = 20) -> list[Source]:
     """The source, then the source it cites, and so on (cycles and depth are bounded)."""
     chain = [source]
@@ -57,42 +71,7 @@ def reporting_chain(session: Session, source: Source, *, limit: int = 20) -> lis
     return chain
 
 
-def list_sources(session: Session) -> Sequence[Source]:
-    return session.exec(select(Source).order_by(Source.public_id)).all()
-
-
-def source_detail(session: Session, key: str) -> dict[str, Any]:
-    from sqlalchemy import func
-
-    from equipment_db.claims.models import Citation
-    from equipment_db.transfer import records
-
-    source = get_source(session, key)
-    chain = reporting_chain(session, source)
-    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
-    detail = records.source_record(source, cited.public_id if cited else None)
-    detail["reporting_chain"] = [
-        {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url, "archive_url": s.archive_url}
-        for s in chain
-    ]
-    detail["claims"] = session.exec(
-        select(func.count(func.distinct(Citation.claim_id))).where(
-            Citation.source_id == source.id, col(Citation.retracted_at).is_(None))
-    ).one()  # fmt: skip
-    return detail | records.meta(source)
-
-
-def source_rows(session: Session, *, include_retracted: bool = False) -> list[dict[str, Any]]:
-    return [
-        {"id": s.public_id, "kind": s.kind.value, "publisher": s.publisher, "title": s.title,
-         "published": format_partial(s.published_on, s.published_precision)
-         if s.published_on and s.published_precision else None,
-         "url": s.url, "version": s.version}
-        for s in list_sources(session) if include_retracted or not s.is_retracted
-    ]  # fmt: skip
-
-
-# --- The API's reads: filtered keyset pages, one source with what it carries ---------
+# --- Lists: filtered keyset pages ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -125,63 +104,75 @@ def source_filter(
     )
 
 
-def source_list_rows(
-    session: Session, where: SourceFilter, *, limit: int = 100, after_id: int | None = None
+SourceOrder = Literal["entry", "public_id"]
+_ORDER = {"entry": (col(Source.id), "_row_id"), "public_id": (col(Source.public_id), "id")}
+
+
+def source_rows(
+    session: Session,
+    where: SourceFilter = SourceFilter(),
+    *,
+    order: SourceOrder = "entry",
+    limit: int = 100,
+    after: Any = None,
 ) -> list[dict[str, Any]]:
-    """Sources as flat rows in id order, keyset-paginated by `after_id`, in one query."""
+    """Sources as flat rows, in one query: in order of entry (the API's pages) or by public
+    id (`source list`), keyset-paginated: `after` is the last row's position, its `_row_id`
+    in order of entry, its `id` by public id."""
+    column, _ = _ORDER[order]
     cited = aliased(Source)
     statement = (
         select(Source, cited.public_id)
         .outerjoin(cited, col(cited.id) == Source.cites_source_id)
-        .order_by(Source.id)
+        .order_by(column)
         .limit(limit)
     )
-    if after_id is not None:
-        statement = statement.where(Source.id > after_id)
+    if after is not None:
+        statement = statement.where(column > after)
     if where.kind is not None:
         statement = statement.where(Source.kind == where.kind)
     if where.publisher is not None:
-        statement = statement.where(_contains(Source.publisher, where.publisher))
+        statement = statement.where(contains(Source.publisher, where.publisher))
     if where.language is not None:
         statement = statement.where(func.lower(Source.language) == where.language)
     if where.text is not None:
-        statement = statement.where(
-            _contains(Source.title, where.text) | _contains(Source.publisher, where.text)
-        )
+        statement = statement.where(contains(Source.title, where.text) | contains(Source.publisher, where.text))
     if where.url is not None:
         statement = statement.where(Source.url == where.url)
     if not where.include_retracted:
         statement = statement.where(col(Source.retracted_at).is_(None))
     return [
         {"id": s.public_id, "kind": s.kind.value, "title": s.title, "publisher": s.publisher,
-         "published": format_partial(s.published_on, s.published_precision)
-         if s.published_on and s.published_precision else None,
-         "url": s.url, "language": s.language, "cites": cites, "retracted": s.is_retracted,
-         "_row_id": s.id}  # the keyset position; not shown
+         "published": published(s), "url": s.url, "language": s.language, "cites": cites,
+         "retracted": s.is_retracted, "version": s.version,
+         "_row_id": s.id}  # the keyset position in order of entry; not shown
         for s, cites in session.exec(statement).all()
     ]  # fmt: skip
 
 
-def source_view(
-    session: Session, key: str, *, claims_limit: int = 100, field: str = "source_id"
-) -> dict[str, Any]:
-    """A source by public id: its record and version fields, its reporting chain (itself
-    first) and the claims it carries (one entry per citation), with their total."""
-    from equipment_db.transfer import records
+def every_source_row(session: Session, where: SourceFilter = SourceFilter(), *,
+                     order: SourceOrder = "public_id") -> list[dict[str, Any]]:  # fmt: skip
+    """Every row `source_rows` gives for the filter, read a page (one statement) at a time."""
+    _, position = _ORDER[order]
+    return list(every_row(lambda after, limit: source_rows(session, where, order=order, limit=limit, after=after),
+                          position=position))  # fmt: skip
 
-    public_id = normalise_public_id(key, "source", field=field)
-    source = session.exec(select(Source).where(Source.public_id == public_id)).first()
-    if source is None:
-        raise NotFound("source", key, field=field)
+
+# --- One source with what it carries ------------------------------------------------------
+
+
+def source_view(session: Session, source: Source, *, claims_limit: int = 100) -> dict[str, Any]:
+    """A source's record and version fields, its reporting chain (itself first) and the
+    claims it carries (one entry per citation, at most `claims_limit`), with their total."""
     chain = reporting_chain(session, source)
-    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None
-    detail = records.source_record(source, cited.public_id if cited else None)
+    cited = session.get(Source, source.cites_source_id) if source.cites_source_id else None  # read by the chain
+    detail = source_record(source, cited.public_id if cited else None)
     detail["reporting_chain"] = [
         {"id": s.public_id, "publisher": s.publisher, "title": s.title, "url": s.url, "archive_url": s.archive_url}
         for s in chain
     ]
     detail["claims"], detail["claims_total"] = carried_claims(session, source.id, limit=claims_limit)  # type: ignore[arg-type]
-    return detail | records.meta(source)
+    return detail | version_fields(source)
 
 
 def carried_claims(session: Session, source_id: int, *, limit: int = 100) -> tuple[list[dict[str, Any]], int]:
@@ -214,9 +205,3 @@ def carried_claims(session: Session, source_id: int, *, limit: int = 100) -> tup
 
 def _clean(text: str | None) -> str | None:
     return text.strip() if text and text.strip() else None
-
-
-def _contains(column: Any, text: str) -> Any:
-    """Case-insensitive substring match; % and _ typed by the user match themselves."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")

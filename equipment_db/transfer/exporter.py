@@ -2,7 +2,8 @@
 
 Order: target types, systems, aliases, actors, sources (cited ones before the sources
 that cite them), claims (each followed by its citations), claim links. Retracted entries
-are left out: an export is the current state, and `db backup` keeps everything.
+are left out: an export is the current state, and `db backup` keeps everything. Each
+record has its domain's shape (`catalog.records`, `actors.records`, ...).
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ from typing import IO, Any
 from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
+from equipment_db.actors.records import actor_record
 from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
+from equipment_db.catalog.records import alias_record, system_record, target_type_record
 from equipment_db.claims.models import Citation, Claim, ClaimLink
+from equipment_db.claims.records import CLAIM_FIELDS, citation_record, claim_record, link_record
 from equipment_db.sources.models import Source
-from equipment_db.transfer import records
+from equipment_db.sources.records import source_record
 from equipment_db.vocab import EntityType
 
 BATCH = 2000
-CSV_COLUMNS = [*records.CLAIM_FIELDS, "source", "quote", "locator", "role"]
+CSV_COLUMNS = [*CLAIM_FIELDS, "source", "quote", "locator", "role"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -33,21 +37,21 @@ def export_records(session: Session) -> Iterator[dict[str, Any]]:
     slugs = {key: system.slug for key, system in systems.items()}
     for target in session.exec(select(TargetType).where(col(TargetType.retracted_at).is_(None))
                                .order_by(TargetType.slug)):  # fmt: skip
-        yield records.target_type_record(target)
+        yield target_type_record(target)
     for system in sorted(systems.values(), key=_system_order(systems)):
-        yield records.system_record(system, slugs.get(system.parent_id))  # type: ignore[arg-type]
+        yield system_record(system, slugs.get(system.parent_id))  # type: ignore[arg-type]
     alias_rows = session.exec(select(Alias).where(col(Alias.retracted_at).is_(None))).all()
     for alias in sorted(
         (a for a in alias_rows if a.system_id in slugs), key=lambda a: (slugs[a.system_id], a.id)
     ):
-        yield records.alias_record(alias, slugs[alias.system_id])
+        yield alias_record(alias, slugs[alias.system_id])
     actors = {a.id: a for a in session.exec(select(Actor).where(col(Actor.retracted_at).is_(None)))}
     for actor in sorted(actors.values(), key=lambda a: a.name):
-        yield records.actor_record(actor)
+        yield actor_record(actor)
     sources = {s.id: s for s in session.exec(select(Source).where(col(Source.retracted_at).is_(None)))}
     public = {key: source.public_id for key, source in sources.items()}
     for source in _cited_first(sources):
-        yield records.source_record(source, public.get(source.cites_source_id))  # type: ignore[arg-type]
+        yield source_record(source, public.get(source.cites_source_id))  # type: ignore[arg-type]
     targets = dict(session.exec(select(TargetType.id, TargetType.slug)).all())
     names = {key: actor.name for key, actor in actors.items()}
     yield from _claims(session, slugs, targets, names, public)
@@ -121,10 +125,10 @@ def _claim_batch(session: Session, batch: list[Claim], slugs: dict, targets: dic
             "system": slugs.get(claim.system_id), "related_system": slugs.get(claim.related_system_id),
             "target_type": targets.get(claim.target_type_id), "claimant": names.get(claim.claimant_id),
         }  # fmt: skip
-        yield records.claim_record(claim, refs, xids.get(claim.id, []))  # type: ignore[arg-type]
+        yield claim_record(claim, refs, xids.get(claim.id, []))  # type: ignore[arg-type]
         for citation in cited[claim.id]:  # type: ignore[index]
             if citation.source_id in public:
-                yield records.citation_record(citation, claim.public_id, public[citation.source_id])
+                yield citation_record(citation, claim.public_id, public[citation.source_id])
 
 
 def _links(session: Session) -> Iterator[dict[str, Any]]:
@@ -137,7 +141,7 @@ def _links(session: Session) -> Iterator[dict[str, Any]]:
     )
     rows = session.exec(select(ClaimLink).where(col(ClaimLink.retracted_at).is_(None))).all()
     for link in sorted(rows, key=lambda k: (ids[k.from_claim_id], ids[k.to_claim_id], k.kind.value)):
-        yield records.link_record(link, ids[link.from_claim_id], ids[link.to_claim_id])
+        yield link_record(link, ids[link.from_claim_id], ids[link.to_claim_id])
 
 
 # Characters that `str.splitlines` (and so a reader of the text) takes for a line break but
@@ -175,7 +179,7 @@ def write_claims_csv(items: Iterator[dict[str, Any]], out: IO[str]) -> int:
         if item["type"] == "claim":
             current = item
         elif item["type"] == "citation" and current is not None and item["claim"] == current["id"]:
-            row = {k: current.get(k) for k in records.CLAIM_FIELDS}
+            row = {k: current.get(k) for k in CLAIM_FIELDS}
             row |= {k: item.get(k) for k in ("source", "quote", "locator", "role")}
             cells = {k: _csv_cell(v) for k, v in row.items()}
             (quoted if any("\r" in str(v) for v in cells.values()) else writer).writerow(cells)

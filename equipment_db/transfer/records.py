@@ -1,8 +1,7 @@
-"""One record shape per entity, shared by `--json` output, export and import.
+"""Checking import records: their types, and the fields and values each may hold.
 
-Records refer to each other by natural key: systems by slug, actors by name, sources by
-public id, claims by public id. Values are given in the unit the source used
-(`unit` is the original unit), so that a record re-imports to the same canonical value.
+Each entity's record shape lives with its domain (`catalog.records`, `actors.records`,
+`sources.records`, `claims.records`); `--json` output, export and import share it.
 
 An imported record may hold only the fields of its shape: the ones the database keeps
 (version, created_at, retracted_at, public_id, row ids, ...) are refused, not ignored.
@@ -20,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel
 
 from equipment_db.actors.models import Actor, ActorCreate
 from equipment_db.catalog.models import (
@@ -41,152 +40,11 @@ from equipment_db.claims.models import (
     ClaimLink,
     ClaimLinkCreate,
 )
+from equipment_db.claims.records import CLAIM_FIELDS as CLAIM_FIELDS  # the claims CSV's columns
 from equipment_db.errors import InvalidValue, TooLong
-from equipment_db.normalize.dates import format_partial, format_period
-from equipment_db.normalize.units import from_canonical
 from equipment_db.sources.models import Source, SourceCreate
-from equipment_db.vocab import EntityType
 
 RECORD_TYPES = ("target_type", "system", "alias", "actor", "source", "claim", "citation", "claim_link")
-
-CLAIM_FIELDS = (
-    "id", "kind", "system", "subject", "attribute", "target_type", "related_system", "country",
-    "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
-    "counted", "scope", "claimant", "stated", "about", "verification_status", "verification_note", "rank",
-    "reliability", "credibility", "assessment_rationale", "note",
-)  # fmt: skip
-SOURCE_FIELDS = (
-    "id", "kind", "title", "publisher", "authors", "url", "published", "accessed", "archive_url",
-    "language", "fetched_at", "content_sha256", "note", "cites",
-)  # fmt: skip
-
-
-def _value(enum_or_value: Any) -> Any:
-    return getattr(enum_or_value, "value", enum_or_value)
-
-
-def _number(value: float | None, claim: Claim) -> float | int | None:
-    if value is None:
-        return None
-    if claim.unit and claim.original_unit and claim.original_unit != claim.unit:
-        value = from_canonical(value, claim.unit, claim.original_unit)
-    value = round(value, 9)
-    return int(value) if value == int(value) else value
-
-
-def target_type_record(target: TargetType) -> dict[str, Any]:
-    return {
-        "type": "target_type",
-        "slug": target.slug,
-        "name": target.name,
-        "description": target.description,
-    }
-
-
-def system_record(system: System, parent_slug: str | None) -> dict[str, Any]:
-    return {
-        "type": "system", "slug": system.slug, "name": system.name, "category": system.category.value,
-        "origin_country": system.origin_country, "manufacturer": system.manufacturer, "parent": parent_slug,
-        "wikidata_qid": system.wikidata_qid, "description": system.description,
-    }  # fmt: skip
-
-
-def alias_record(alias: Alias, system_slug: str) -> dict[str, Any]:
-    return {"type": "alias", "system": system_slug, "name": alias.name, "kind": alias.kind.value}
-
-
-def actor_record(actor: Actor) -> dict[str, Any]:
-    return {
-        "type": "actor", "name": actor.name, "kind": actor.kind.value, "country": actor.country,
-        "role": actor.role, "wikidata_qid": actor.wikidata_qid, "description": actor.description,
-    }  # fmt: skip
-
-
-def source_record(source: Source, cites_public_id: str | None) -> dict[str, Any]:
-    published = (format_partial(source.published_on, source.published_precision)
-                 if source.published_on and source.published_precision else None)  # fmt: skip
-    return {
-        "type": "source", "id": source.public_id, "kind": source.kind.value, "title": source.title,
-        "publisher": source.publisher, "authors": list(source.authors), "url": source.url,
-        "published": published, "accessed": source.accessed_on.isoformat() if source.accessed_on else None,
-        "archive_url": source.archive_url, "language": source.language,
-        "fetched_at": source.fetched_at.isoformat() if source.fetched_at else None,
-        "content_sha256": source.content_sha256, "note": source.note, "cites": cites_public_id,
-    }  # fmt: skip
-
-
-def claim_record(
-    claim: Claim, refs: dict[str, str | None], external_ids: list[dict[str, str]]
-) -> dict[str, Any]:
-    """`refs`: system, related_system, target_type (slugs) and claimant (name)."""
-    about = (format_period(claim.about_start, claim.about_end, claim.about_precision)
-             if claim.about_start and claim.about_end and claim.about_precision else None)  # fmt: skip
-    stated = (format_partial(claim.stated_on, claim.stated_precision)
-              if claim.stated_on and claim.stated_precision else None)  # fmt: skip
-    record = {
-        "type": "claim", "id": claim.public_id, "kind": claim.kind.value, "system": refs.get("system"),
-        "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
-        "related_system": refs.get("related_system"), "country": claim.country,
-        "counterparty_country": claim.counterparty_country, "location": claim.location,
-        "value_low": _number(claim.value_low, claim), "value_high": _number(claim.value_high, claim),
-        "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
-        "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
-        "claimant": refs.get("claimant"), "stated": stated, "about": about,
-        "verification_status": claim.verification_status.value, "verification_note": claim.verification_note,
-        "rank": claim.rank.value, "reliability": _value(claim.reliability),
-        "credibility": _value(claim.credibility), "assessment_rationale": claim.assessment_rationale,
-        "note": claim.note,
-    }  # fmt: skip
-    if external_ids:
-        record["external_ids"] = external_ids
-    return record
-
-
-def citation_record(citation: Citation, claim_public_id: str, source_public_id: str) -> dict[str, Any]:
-    return {
-        "type": "citation", "claim": claim_public_id, "source": source_public_id, "quote": citation.quote,
-        "locator": citation.locator, "role": citation.role.value,
-    }  # fmt: skip
-
-
-def link_record(link: ClaimLink, from_public_id: str, to_public_id: str) -> dict[str, Any]:
-    return {"type": "claim_link", "from_claim": from_public_id, "to_claim": to_public_id,
-            "kind": link.kind.value, "note": link.note}  # fmt: skip
-
-
-def claim_refs(session: Session, claim: Claim) -> dict[str, str | None]:
-    def slug(model: type[System] | type[TargetType], key: int | None) -> str | None:
-        row = session.get(model, key) if key is not None else None
-        return row.slug if row else None
-
-    claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
-    return {
-        "system": slug(System, claim.system_id),
-        "related_system": slug(System, claim.related_system_id),
-        "target_type": slug(TargetType, claim.target_type_id),
-        "claimant": claimant.name if claimant else None,
-    }
-
-
-def claim_external_ids(session: Session, claim_id: int) -> list[dict[str, str]]:
-    rows = session.exec(
-        select(ExternalId.scheme, ExternalId.value)
-        .where(ExternalId.entity_type == EntityType.claim, ExternalId.entity_id == claim_id,
-               col(ExternalId.retracted_at).is_(None))
-        .order_by(ExternalId.scheme, ExternalId.value)
-    ).all()  # fmt: skip
-    return [{"scheme": _value(scheme), "value": value} for scheme, value in rows]
-
-
-def meta(entity: Any) -> dict[str, Any]:
-    """The version fields every `show` adds to a record."""
-    return {
-        "version": entity.version,
-        "created_at": entity.created_at.isoformat() if entity.created_at else None,
-        "updated_at": entity.updated_at.isoformat() if entity.updated_at else None,
-        "retracted_at": entity.retracted_at.isoformat() if entity.retracted_at else None,
-        "retraction_reason": entity.retraction_reason,
-    }
 
 
 TEXT_LIMIT = 10_000

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db import permalinks
-from equipment_db.api.deps import SessionDep, SettingsDep
+from equipment_db.api.deps import ClaimDep, SessionDep, SettingsDep, VersionDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
@@ -22,8 +22,6 @@ from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
 
 router = APIRouter(tags=["claims"])
-ClaimId = Annotated[str, Path(description="Claim id, e.g. C-YSESYR2E (any case, dash optional).",
-                              examples=["C-YSESYR2E"], max_length=20)]  # fmt: skip
 Text = Annotated[str | None, Query(max_length=200)]
 
 
@@ -80,30 +78,28 @@ def list_claims(
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
-def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
+def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep,
               html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
     if html:
-        return claim_pages.claim_page(request, session, settings, claim_id)
-    detail = claim_queries.claim_detail(session, claim_id, field="claim_id")
+        return claim_pages.claim_page(request, session, settings, claim.public_id)
+    detail = claim_queries.claim_view(session, claim)
     detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
     return ClaimDetailPublic.model_validate(detail)
 
 
 @router.get(permalinks.CLAIM_VERSIONS, summary="Every version of a claim", response_model=list[RevisionPublic])
-def list_versions(request: Request, session: SessionDep, claim_id: ClaimId) -> list[RevisionPublic]:
-    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
+def list_versions(request: Request, session: SessionDep, claim: ClaimDep) -> list[RevisionPublic]:
     return [revision_public(request, r, _version_url(request, claim.public_id, r.version))
             for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
 
 
 @router.get(permalinks.CLAIM_VERSION, summary="One version of a claim, as it was (immutable)",
             response_model=RevisionSnapshotPublic, responses=HTML_PAGE)  # fmt: skip
-def get_version(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
-                version: Annotated[int, Path(ge=1, le=1_000_000)],
+def get_version(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep,
+                version: VersionDep,
                 html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
     if html:
-        return claim_pages.claim_page(request, session, settings, claim_id, version)
-    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
+        return claim_pages.claim_page(request, session, settings, claim.public_id, version)
     r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
     return snapshot_public(request, r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
@@ -111,10 +107,9 @@ def get_version(request: Request, session: SessionDep, settings: SettingsDep, cl
 @router.get(permalinks.CLAIM_CITATION, summary="Cite a claim (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
-def cite_claim(session: SessionDep, settings: SettingsDep, claim_id: ClaimId,
+def cite_claim(session: SessionDep, settings: SettingsDep, claim: ClaimDep,
                format: CitationFormat = CitationFormat.apa,
                version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
-    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
     r = history_queries.revision(
         session, EntityType.claim, claim.id, version or claim.version, key=claim.public_id
     )  # type: ignore[arg-type]
@@ -130,8 +125,7 @@ def _version_url(request: Request, public_id: str, version: int) -> str:
 @router.get(permalinks.CLAIM_REVIEW, summary="The claim's assessment as schema.org ClaimReview JSON-LD",
             response_class=JSONResponse,
             responses={200: {"content": {"application/ld+json": {}}}})  # fmt: skip
-def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim_id: ClaimId) -> Response:
-    claim = claim_queries.get_claim(session, claim_id, field="claim_id")
+def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep) -> Response:
     r = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=claim.public_id)  # type: ignore[arg-type]
     cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
                          base_url=settings.public_url.rstrip("/"))  # fmt: skip

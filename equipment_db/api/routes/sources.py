@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from equipment_db import permalinks
 from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import ActorPublic, ActorRowPublic
-from equipment_db.api.deps import SessionDep, SettingsDep
+from equipment_db.api.deps import ActorDep, SessionDep, SettingsDep, SourceDep, SourceIdDep, VersionDep
 from equipment_db.api.paging import (
     MAX_LIMIT,
     CursorQuery,
@@ -33,10 +33,6 @@ from equipment_db.sources.models import SourcePublic, SourceRowPublic
 from equipment_db.vocab import ActorKind, EntityType, SourceKind
 
 router = APIRouter()
-SourceId = Annotated[str, Path(description="Source id, e.g. S-PJZ2YVHP (any case, dash optional).",
-                               examples=["S-PJZ2YVHP"], max_length=20)]  # fmt: skip
-ActorName = Annotated[str, Path(description="The actor's name, any case, URL-encoded.",
-                                examples=["Nicolás Maduro"], min_length=1, max_length=200)]  # fmt: skip
 ClaimsLimit = Annotated[int, Query(ge=0, le=MAX_LIMIT, examples=[20],
                                    description=f"How many of its claims to include (at most {MAX_LIMIT}).")]  # fmt: skip
 Text = Annotated[str | None, Query(max_length=200)]
@@ -73,7 +69,7 @@ def list_sources(
 ) -> Page[SourceRowPublic]:
     where = source_queries.source_filter(kind=kind, publisher=publisher, language=language, text=text, url=url,
                                          include_retracted=include_retracted)  # fmt: skip
-    rows = source_queries.source_list_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
+    rows = source_queries.source_rows(session, where, limit=limit + 1, after=decode_cursor(cursor, request))
     more = len(rows) > limit
     rows = rows[:limit]
     source_url = url_template(request, "get_source", "source_id")
@@ -87,11 +83,11 @@ def list_sources(
 
 @router.get(permalinks.SOURCE, tags=["sources"], response_model=SourcePublic, responses=HTML_PAGE,
             summary="One source with its reporting chain and the claims it carries")  # fmt: skip
-def get_source(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
+def get_source(request: Request, session: SessionDep, settings: SettingsDep, source: SourceIdDep,
                html: WantsHtml, claims_limit: ClaimsLimit = 100) -> SourcePublic | Response:  # fmt: skip
     if html:
-        return entry_pages.source_page(request, session, settings, source_id)
-    detail = source_queries.source_view(session, source_id, claims_limit=claims_limit)
+        return entry_pages.source_page(request, session, settings, source.public_id)
+    detail = source_queries.source_view(session, source, claims_limit=claims_limit)
     detail["api_url"] = str(request.url_for("get_source", source_id=detail["id"]))
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
         source=detail["id"], include_deprecated="true"))  # fmt: skip
@@ -103,12 +99,11 @@ def get_source(request: Request, session: SessionDep, settings: SettingsDep, sou
 
 @router.get(permalinks.SOURCE_VERSION, tags=["sources"], response_model=RevisionSnapshotPublic,
             responses=HTML_PAGE, summary="One version of a source, as it was (immutable)")  # fmt: skip
-def get_source_version(request: Request, session: SessionDep, settings: SettingsDep, source_id: SourceId,
-                       version: Annotated[int, Path(ge=1, le=1_000_000)],
+def get_source_version(request: Request, session: SessionDep, settings: SettingsDep, source: SourceDep,
+                       version: VersionDep,
                        html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
     if html:
-        return entry_pages.source_page(request, session, settings, source_id, version)
-    source = source_queries.get_source(session, source_id, field="source_id")
+        return entry_pages.source_page(request, session, settings, source.public_id, version)
     r = history_queries.revision(session, EntityType.source, source.id, version, key=source.public_id)  # type: ignore[arg-type]
     url = str(request.url_for("get_source_version", source_id=source.public_id, version=r.version))
     return snapshot_public(request, r, url)  # fmt: skip
@@ -118,10 +113,9 @@ def get_source_version(request: Request, session: SessionDep, settings: Settings
             summary="Cite a source itself (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
-def cite_source(session: SessionDep, settings: SettingsDep, source_id: SourceId,
+def cite_source(session: SessionDep, settings: SettingsDep, source: SourceDep,
                 format: CitationFormat = CitationFormat.apa,
                 version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
-    source = source_queries.get_source(session, source_id, field="source_id")
     r = history_queries.revision(
         session, EntityType.source, source.id, version or source.version, key=source.public_id
     )  # type: ignore[arg-type]
@@ -143,8 +137,8 @@ def list_actors(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[ActorRowPublic]:
-    rows = actor_queries.actor_list_rows(session, kind=kind, country=country, include_retracted=include_retracted,
-                                         limit=limit + 1, after_id=decode_cursor(cursor, request))  # fmt: skip
+    rows = actor_queries.actor_rows(session, kind=kind, country=country, include_retracted=include_retracted,
+                                    limit=limit + 1, after=decode_cursor(cursor, request))  # fmt: skip
     more = len(rows) > limit
     rows = rows[:limit]
     items = [ActorRowPublic.model_validate(r | {"api_url": _actor_url(request, r["name"])})
@@ -157,9 +151,9 @@ def list_actors(
 
 @router.get(permalinks.ACTOR, tags=["actors"], response_model=ActorPublic,
             summary="One actor with the claims they made")  # fmt: skip
-def get_actor(request: Request, session: SessionDep, name: ActorName,
+def get_actor(request: Request, session: SessionDep, actor: ActorDep,
               claims_limit: ClaimsLimit = 100) -> ActorPublic:  # fmt: skip
-    detail = actor_queries.actor_view(session, name, claims_limit=claims_limit)
+    detail = actor_queries.actor_view(session, actor, claims_limit=claims_limit)
     detail["api_url"] = _actor_url(request, detail["name"])
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
         claimant=detail["name"], include_deprecated="true"))  # fmt: skip

@@ -22,7 +22,7 @@ from equipment_db.analysis.models import (
     TargetTypePublic,
     TimelinePublic,
 )
-from equipment_db.api.deps import SessionDep, SettingsDep
+from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, VersionDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
@@ -38,8 +38,6 @@ from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
-SystemKey = Annotated[str, Path(description="Slug or any alias (any case and punctuation).",
-                                examples=["igla-s"], min_length=1, max_length=200)]  # fmt: skip
 CountryQuery = Annotated[str, Query(min_length=1, max_length=100, description="ISO code or name.",
                                     examples=["VE"])]  # fmt: skip
 IncludeDeprecated = Annotated[bool, Query(description="Include claims ranked deprecated.")]
@@ -89,9 +87,10 @@ def list_systems(
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
 ) -> Page[SystemRowPublic]:
-    rows = analysis_queries.system_rows(session, category=category, origin=origin, target_type=target_type,
-                                        text=text, include_retracted=include_retracted, limit=limit + 1,
-                                        after_id=decode_cursor(cursor, request))  # fmt: skip
+    after = decode_cursor(cursor, request)
+    where = catalog_queries.system_filter(session, category=category, origin=origin, target_type=target_type,
+                                          text=text, include_retracted=include_retracted)  # fmt: skip
+    rows = catalog_queries.system_rows(session, where, limit=limit + 1, after=after)
     rows, next_url = _next(request, rows, limit)
     url = url_template(request, "get_system", "key")
     items = [SystemRowPublic.model_validate(r | {"url": url(r["slug"])}) for r in rows]
@@ -101,10 +100,9 @@ def list_systems(
 @router.get(permalinks.SYSTEM, tags=["systems"], response_model=SystemDetailPublic,
             responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
-def get_system(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
+def get_system(request: Request, session: SessionDep, settings: SettingsDep, system: SystemDep,
                html: WantsHtml) -> Response | SystemDetailPublic:  # fmt: skip
-    system = catalog_queries.get_system(session, key, field="key")
-    if key != system.slug:
+    if request.path_params["key"] != system.slug:
         return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=system.slug).path)),
                                 status_code=307)  # fmt: skip
     if html:
@@ -115,12 +113,11 @@ def get_system(request: Request, session: SessionDep, settings: SettingsDep, key
 
 @router.get(permalinks.SYSTEM_VERSION, tags=["systems"], response_model=RevisionSnapshotPublic,
             responses=HTML_PAGE, summary="One version of a system, as it was (immutable)")  # fmt: skip
-def get_system_version(request: Request, session: SessionDep, settings: SettingsDep, key: SystemKey,
-                       version: Annotated[int, Path(ge=1, le=1_000_000)],
+def get_system_version(request: Request, session: SessionDep, settings: SettingsDep, system: SystemDep,
+                       version: VersionDep,
                        html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
     if html:
-        return entry_pages.system_page(request, session, settings, key, version)
-    system = catalog_queries.get_system(session, key, field="key")
+        return entry_pages.system_page(request, session, settings, system.slug, version)
     r = history_queries.revision(session, EntityType.system, system.id, version, key=system.slug)  # type: ignore[arg-type]
     return snapshot_public(request, r, _system_version_url(request, system.slug, r.version))  # fmt: skip
 
@@ -129,10 +126,9 @@ def get_system_version(request: Request, session: SessionDep, settings: Settings
             summary="Cite a system's catalogue entry (APA, Chicago, MLA, BibTeX, RIS, CSL-JSON)",
             response_class=PlainTextResponse,
             responses=CITATION_RESPONSES)  # fmt: skip
-def cite_system(session: SessionDep, settings: SettingsDep, key: SystemKey,
+def cite_system(session: SessionDep, settings: SettingsDep, system: SystemDep,
                 format: CitationFormat = CitationFormat.apa,
                 version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
-    system = catalog_queries.get_system(session, key, field="key")
     r = history_queries.revision(
         session, EntityType.system, system.id, version or system.version, key=system.slug
     )  # type: ignore[arg-type]
@@ -205,13 +201,12 @@ def get_timeline(
 
 @router.get("/v1/systems/{key}/timeline", tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
             summary="The same as /v1/timeline?system={key}")  # fmt: skip
-def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, key: SystemKey,
+def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, system: SystemDep,
                         country: CountryQuery,
                         include_deprecated: IncludeDeprecated = False,
                         include_retracted: IncludeRetracted = False,
                         limit: TimelineLimit = analysis_timeline.TIMELINE_LIMIT) -> TimelinePublic:  # fmt: skip
-    slug = catalog_queries.get_system(session, key, field="key").slug  # an unknown key is named `key`
-    return get_timeline(request, session, html, slug, country, include_deprecated, include_retracted, limit)
+    return get_timeline(request, session, html, system.slug, country, include_deprecated, include_retracted, limit)
 
 
 QUANTITIES_JSON = TypeAdapter(QuantitiesJSON)
@@ -222,12 +217,11 @@ QUANTITIES_JSON = TypeAdapter(QuantitiesJSON)
 def get_quantities(
     request: Request,
     session: SessionDep,
-    key: SystemKey,
+    system: SystemDep,
     kind: Annotated[ClaimKind | None, Query(description="A quantity kind, e.g. inventory.")] = None,
     counted: Annotated[Counted | None, Query(description="What is counted, e.g. missiles.")] = None,
     country: Annotated[str | None, Query(max_length=100, description="ISO code or name.")] = None,
 ) -> Response:
-    system = catalog_queries.get_system(session, key, field="key")
     if kind is not None and kind not in QUANTITY_KINDS:
         raise InvalidValue("kind", kind.value, f"is not a quantity kind ({', '.join(sorted(QUANTITY_KINDS))})")
     code = country_code(country, field="country") if country else None
@@ -245,7 +239,7 @@ def get_quantities(
             summary="List target types with how many capability claims name each")  # fmt: skip
 def list_target_types(request: Request, session: SessionDep, limit: LimitQuery = 50,
                       cursor: CursorQuery = None) -> Page[TargetTypePublic]:  # fmt: skip
-    rows = analysis_queries.target_type_rows(session, limit=limit + 1, after_id=decode_cursor(cursor, request))
+    rows = catalog_queries.target_type_rows(session, limit=limit + 1, after=decode_cursor(cursor, request))
     rows, next_url = _next(request, rows, limit)
     return Page[TargetTypePublic](items=[TargetTypePublic.model_validate(r) for r in rows], limit=limit,
                                   next=next_url)  # fmt: skip

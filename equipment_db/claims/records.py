@@ -1,0 +1,104 @@
+"""The import/export records of claims, their citations and the links between them.
+
+Records refer to each other by natural key: systems and target types by slug, the claimant
+by name, claims and sources by public id. Values are given in the unit the source used
+(`unit` is the original unit), so that a record re-imports to the same canonical value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from equipment_db.actors.models import Actor
+from equipment_db.catalog.models import ExternalId, System, TargetType
+from equipment_db.claims.models import Citation, Claim, ClaimLink
+from equipment_db.normalize.dates import format_partial, format_period
+from equipment_db.normalize.units import from_canonical
+from equipment_db.vocab import EntityType
+
+CLAIM_FIELDS = (
+    "id", "kind", "system", "subject", "attribute", "target_type", "related_system", "country",
+    "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
+    "counted", "scope", "claimant", "stated", "about", "verification_status", "verification_note", "rank",
+    "reliability", "credibility", "assessment_rationale", "note",
+)  # fmt: skip
+
+
+def _value(enum_or_value: Any) -> Any:
+    return getattr(enum_or_value, "value", enum_or_value)
+
+
+def _number(value: float | None, claim: Claim) -> float | int | None:
+    if value is None:
+        return None
+    if claim.unit and claim.original_unit and claim.original_unit != claim.unit:
+        value = from_canonical(value, claim.unit, claim.original_unit)
+    value = round(value, 9)
+    return int(value) if value == int(value) else value
+
+
+def claim_record(
+    claim: Claim, refs: dict[str, str | None], external_ids: list[dict[str, str]]
+) -> dict[str, Any]:
+    """`refs`: system, related_system, target_type (slugs) and claimant (name)."""
+    about = (format_period(claim.about_start, claim.about_end, claim.about_precision)
+             if claim.about_start and claim.about_end and claim.about_precision else None)  # fmt: skip
+    stated = (format_partial(claim.stated_on, claim.stated_precision)
+              if claim.stated_on and claim.stated_precision else None)  # fmt: skip
+    record = {
+        "type": "claim", "id": claim.public_id, "kind": claim.kind.value, "system": refs.get("system"),
+        "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
+        "related_system": refs.get("related_system"), "country": claim.country,
+        "counterparty_country": claim.counterparty_country, "location": claim.location,
+        "value_low": _number(claim.value_low, claim), "value_high": _number(claim.value_high, claim),
+        "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
+        "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
+        "claimant": refs.get("claimant"), "stated": stated, "about": about,
+        "verification_status": claim.verification_status.value, "verification_note": claim.verification_note,
+        "rank": claim.rank.value, "reliability": _value(claim.reliability),
+        "credibility": _value(claim.credibility), "assessment_rationale": claim.assessment_rationale,
+        "note": claim.note,
+    }  # fmt: skip
+    if external_ids:
+        record["external_ids"] = external_ids
+    return record
+
+
+def citation_record(citation: Citation, claim_public_id: str, source_public_id: str) -> dict[str, Any]:
+    return {
+        "type": "citation", "claim": claim_public_id, "source": source_public_id, "quote": citation.quote,
+        "locator": citation.locator, "role": citation.role.value,
+    }  # fmt: skip
+
+
+def link_record(link: ClaimLink, from_public_id: str, to_public_id: str) -> dict[str, Any]:
+    return {"type": "claim_link", "from_claim": from_public_id, "to_claim": to_public_id,
+            "kind": link.kind.value, "note": link.note}  # fmt: skip
+
+
+def claim_refs(session: Session, claim: Claim) -> dict[str, str | None]:
+    """The natural keys one claim's record refers to (for one claim; an export reads them in bulk)."""
+
+    def slug(model: type[System] | type[TargetType], key: int | None) -> str | None:
+        row = session.get(model, key) if key is not None else None
+        return row.slug if row else None
+
+    claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
+    return {
+        "system": slug(System, claim.system_id),
+        "related_system": slug(System, claim.related_system_id),
+        "target_type": slug(TargetType, claim.target_type_id),
+        "claimant": claimant.name if claimant else None,
+    }
+
+
+def claim_external_ids(session: Session, claim_id: int) -> list[dict[str, str]]:
+    rows = session.exec(
+        select(ExternalId.scheme, ExternalId.value)
+        .where(ExternalId.entity_type == EntityType.claim, ExternalId.entity_id == claim_id,
+               col(ExternalId.retracted_at).is_(None))
+        .order_by(ExternalId.scheme, ExternalId.value)
+    ).all()  # fmt: skip
+    return [{"scheme": _value(scheme), "value": value} for scheme, value in rows]
