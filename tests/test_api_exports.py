@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from cli.main import app as cli_app
 from equipment_db.api.app import create_app
-from equipment_db.api.routes import exports
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import ClaimUpdate
 from equipment_db.config import get_settings
@@ -22,6 +21,7 @@ from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
+from equipment_db.transfer import exporter
 from equipment_db.transfer.exporter import CSV_COLUMNS
 from equipment_db.vocab import SourceKind
 from tests.api_client import api
@@ -103,7 +103,7 @@ def test_jsonl_is_the_default_format(dbs: DatabaseFactory) -> None:
 def test_the_export_is_sent_in_chunks_as_it_is_read(dbs: DatabaseFactory, fmt: str,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     url = dbs.seeded()
-    monkeypatch.setattr(exports, "CHUNK_RECORDS", 9)
+    monkeypatch.setattr(exporter, "CHUNK_RECORDS", 9)
     result = _asgi_get(_app(url), f"format={fmt}")
     bodies = [body for body, _ in result["chunks"]]
     assert result["status"] == 200
@@ -126,7 +126,7 @@ def test_a_write_during_the_stream_does_not_change_what_is_streamed(dbs: Databas
     """The stream reads in one transaction of its own, so it is one consistent state."""
     url = dbs.seeded()
     before = _cli_export(url, "jsonl")
-    monkeypatch.setattr(exports, "CHUNK_RECORDS", 9)
+    monkeypatch.setattr(exporter, "CHUNK_RECORDS", 9)
 
     def write_once(number: int) -> None:
         if number == 1:

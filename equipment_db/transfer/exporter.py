@@ -2,8 +2,10 @@
 
 Order: target types, systems, aliases, actors, sources (cited ones before the sources
 that cite them), claims (each followed by its citations), claim links. Retracted entries
-are left out: an export is the current state, and `db backup` keeps everything. Each
-record has its domain's shape (`catalog.records`, `actors.records`, ...).
+are left out: an export is the current state, and `db backup` keeps everything.
+
+Each record has its domain's shape (`catalog.records`, `actors.records`, ...). A download
+(`export_chunks`) is the same text, a chunk at a time, read in one snapshot (`snapshot`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
@@ -23,11 +27,13 @@ from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
 from equipment_db.catalog.records import alias_record, system_record, target_type_record
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.records import CLAIM_FIELDS, citation_record, claim_record, link_record
+from equipment_db.database import is_sqlite
 from equipment_db.sources.models import Source
 from equipment_db.sources.records import source_record
 from equipment_db.vocab import EntityType
 
 BATCH = 2000
+CHUNK_RECORDS = 500  # records rendered per chunk of a download (`export_chunks`)
 CSV_COLUMNS = [*CLAIM_FIELDS, "source", "quote", "locator", "role"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -199,3 +205,46 @@ def to_text(items: Iterator[dict[str, Any]], fmt: str) -> str:
     buffer = io.StringIO()
     (write_jsonl if fmt == "jsonl" else write_claims_csv)(items, buffer)
     return buffer.getvalue()
+
+
+def export_chunks(session: Session, fmt: str, *, size: int | None = None) -> Iterator[str]:
+    """The export as `fmt` ("jsonl" or "csv"), about `size` (CHUNK_RECORDS) records per chunk:
+    joined, the chunks are byte for byte `to_text(export_records(session), fmt)`."""
+    header: str | None = None
+    for batch in _batches(export_records(session), size or CHUNK_RECORDS):
+        text = to_text(iter(batch), fmt)
+        if fmt == "csv":  # each chunk is written with the header; keep the first
+            if header is None:
+                header = text.partition("\n")[0] + "\n"
+            else:
+                text = text.removeprefix(header)
+        if text:
+            yield text
+
+
+def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Lists of about `size` records, cut only before a record that is not a citation, so that
+    a claim and its citations (one CSV row each) stay together. At least one, maybe empty."""
+    batch: list[dict[str, Any]] = []
+    for item in items:
+        if len(batch) >= size and item["type"] != "citation":
+            yield batch
+            batch = []
+        batch.append(item)
+    yield batch
+
+
+@contextmanager
+def snapshot(engine: sa.Engine) -> Iterator[Session]:
+    """A read-only session held for as long as an export is read: one transaction, so the
+    export is one consistent state (REPEATABLE READ on PostgreSQL; SQLite's WAL gives a read
+    transaction one snapshot). Never committed. No statement time limit: an export is long."""
+    with engine.connect() as connection:
+        session = Session(bind=connection, expire_on_commit=False)
+        try:
+            if not is_sqlite(engine):
+                session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            yield session
+        finally:
+            session.rollback()
+            session.close()
