@@ -47,6 +47,8 @@ TEMPLATES = {
     "source": SOURCE,
     "source_version": SOURCE_VERSION,
 }
+# The path parameter that names an entry of each kind (a claim, system or source).
+ENTRY_KEYS = {"claim": "claim_id", "system": "key", "source": "source_id"}
 
 
 def path(template: str, **params: str | int) -> str:
@@ -59,3 +61,8 @@ def path(template: str, **params: str | int) -> str:
 def permalink(base_url: str, name: str, **params: str | int) -> str:
     """The absolute address: `{base_url}/v1/claims/C-YSESYR2E/versions/2`."""
     return base_url.rstrip("/") + path(name, **params)
+
+
+def version_permalink(base_url: str, kind: str, key: str, version: int) -> str:
+    """One version of a claim, system or source (`kind`), named by its id or slug (`key`)."""
+    return permalink(base_url, f"{kind}_version", version=version, **{ENTRY_KEYS[kind]: key})

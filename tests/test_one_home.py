@@ -78,6 +78,8 @@ def test_a_date_reads_the_same_in_the_cli_the_api_the_citation_and_the_pages(dbs
     assert csl[0]["title"].endswith("in 2010, stated 2025-10; unverified")
     assert _fact(page, "Stated") == "2025-10 (to the month)"
     assert _fact(page, "About") == "in 2010 (to the year)"  # was "2010 to 2010": raw ends compared
+    jsonld = json.loads(page.find("script", type="application/ld+json").string)
+    assert jsonld["datePublished"] == "2025-10"  # was "2025-10-01": the first day, a false precision
     revised = re.search(r"\(revised (\d{4}-\d{2}-\d{2})\)", csl[0]["note"]).group(1)  # type: ignore[union-attr]
     recorded = page.find("table").find("time").get_text()
     assert recorded.startswith(f"{revised} ") and recorded.endswith(" UTC")
@@ -117,5 +119,5 @@ def test_every_permalink_template_is_a_route_and_every_cited_address_answers(dbs
             assert address.startswith("https://db.example.org/v1/"), address
             answer = client.get(urlsplit(address).path)
             assert (answer.status_code, answer.json()["version"]) == (200, 1), address
-            canonical = _soup(client, path).find("link", rel="canonical")["href"]
-            assert urlsplit(canonical).path == urlsplit(address).path
+            for shown in (path, urlsplit(address).path):  # the entry's page and its version's page
+                assert _soup(client, shown).find("link", rel="canonical")["href"] == address, shown

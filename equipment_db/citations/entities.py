@@ -30,11 +30,11 @@ _FORMAL_ALIASES = ("designation", "grau_index", "nato_reporting_name")
 
 
 def system_permalink(base_url: str, slug: str, version: int) -> str:
-    return permalinks.permalink(base_url, "system_version", key=slug, version=version)
+    return permalinks.version_permalink(base_url, "system", slug, version)
 
 
 def source_permalink(base_url: str, public_id: str, version: int) -> str:
-    return permalinks.permalink(base_url, "source_version", source_id=public_id, version=version)
+    return permalinks.version_permalink(base_url, "source", public_id, version)
 
 
 def system_title(snapshot: Mapping[str, Any]) -> str:

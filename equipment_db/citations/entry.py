@@ -63,7 +63,7 @@ class CitedVersion:
 
 def permalink(cited: CitedVersion) -> str:
     """The stable address of this revision: `{base_url}/v1/claims/{public_id}/versions/{version}`."""
-    return permalinks.permalink(cited.base_url, "claim_version", claim_id=cited.public_id, version=cited.version)
+    return permalinks.version_permalink(cited.base_url, "claim", cited.public_id, cited.version)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def _claim(snapshot: dict[str, Any]) -> dict[str, Any]:
     appearances = [
         {"@type": "CreativeWork", "name": c["source"]["title"] or c["source"]["publisher"],
          "publisher": c["source"]["publisher"], "url": c["source"]["url"],
-         "datePublished": c["source"]["published_on"]}
+         "datePublished": dates.format_date(c["source"]["published_on"], c["source"].get("published_precision"))}
         for c in snapshot["citations"]
     ]  # fmt: skip
     author = None
@@ -29,7 +29,7 @@ def _claim(snapshot: dict[str, Any]) -> dict[str, Any]:
         author = {"@type": "Person" if snapshot.get("claimant_role") else "Organization",
                   "name": snapshot["claimant"]}  # fmt: skip
     return {"@type": "Claim", "appearance": appearances, "author": author,
-            "datePublished": snapshot.get("stated_on")}  # fmt: skip
+            "datePublished": dates.format_date(snapshot.get("stated_on"), snapshot.get("stated_precision"))}  # fmt: skip
 
 
 def claim_review(cited: CitedVersion) -> dict[str, Any]:
@@ -62,7 +62,8 @@ def source_jsonld(snapshot: dict[str, Any], *, version: int, base_url: str) -> d
         "name": snapshot.get("title") or snapshot.get("publisher"),
         "publisher": {"@type": "Organization", "name": snapshot["publisher"]} if snapshot.get("publisher") else None,
         "author": [{"@type": "Person", "name": name} for name in snapshot.get("authors") or []],
-        "datePublished": snapshot.get("published_on"), "url": snapshot.get("url"),
+        "datePublished": dates.format_date(snapshot.get("published_on"), snapshot.get("published_precision")),
+        "url": snapshot.get("url"),
         "archivedAt": snapshot.get("archive_url"), "inLanguage": snapshot.get("language"),
     }  # fmt: skip
 

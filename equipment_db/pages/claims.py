@@ -15,7 +15,6 @@ from equipment_db.citations.text import claim_sentence
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.text import describe_quantity
 from equipment_db.config import Settings
-from equipment_db.history import queries as history_queries
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page
 from equipment_db.vocab import EntityType
@@ -61,13 +60,7 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
     """The latest version, or `version` as it was recorded (with a pointer to the latest)."""
     claim = claim_queries.get_claim(session, key)
     public_id = claim.public_id
-    revisions = history_queries.revisions(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
-
-    def version_url(number: int) -> str:
-        return str(request.url_for("get_version", claim_id=public_id, version=number))
-
-    shown, versions_shown = versions(request, revisions, version, entry="claim", key=public_id,
-                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
+    shown, versions_shown = versions(request, session, settings, EntityType.claim, claim.id, public_id, version)  # type: ignore[arg-type]
     snapshot = shown.snapshot
     cited = CitedVersion(snapshot=snapshot, version=shown.version, revised_at=shown.created_at,
                          base_url=settings.public_url.rstrip("/"))  # fmt: skip

@@ -14,7 +14,6 @@ from equipment_db.citations.entities import render_source, render_system
 from equipment_db.citations.jsonld import source_jsonld, system_jsonld
 from equipment_db.citations.render import CitationFormat
 from equipment_db.config import Settings
-from equipment_db.history import queries as history_queries
 from equipment_db.pages.chart import charts
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page
@@ -33,13 +32,7 @@ def _citations(session: Session, render: Any, key: str, shown: Any, base_url: st
 def system_page(request: Request, session: Session, settings: Settings, key: str,
                 version: int | None = None) -> HTMLResponse:  # fmt: skip
     system = catalog_queries.get_system(session, key, field="key")
-
-    def version_url(number: int) -> str:
-        return str(request.url_for("get_system_version", key=system.slug, version=number))
-
-    revisions = history_queries.revisions(session, EntityType.system, system.id)  # type: ignore[arg-type]
-    shown, versions_shown = versions(request, revisions, version, entry="system", key=system.slug,
-                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
+    shown, versions_shown = versions(request, session, settings, EntityType.system, system.id, system.slug, version)  # type: ignore[arg-type]
     base_url = settings.public_url.rstrip("/")
     quantities = analysis_queries.quantities(session, system) if version is None else []
     return page(
@@ -54,13 +47,8 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
 def source_page(request: Request, session: Session, settings: Settings, key: str,
                 version: int | None = None) -> HTMLResponse:  # fmt: skip
     source = source_queries.get_source(session, key, field="source_id")
-
-    def version_url(number: int) -> str:
-        return str(request.url_for("get_source_version", source_id=source.public_id, version=number))
-
-    revisions = history_queries.revisions(session, EntityType.source, source.id)  # type: ignore[arg-type]
-    shown, versions_shown = versions(request, revisions, version, entry="source", key=source.public_id,
-                                     version_url=version_url, private_editors=settings.private_editors)  # fmt: skip
+    shown, versions_shown = versions(request, session, settings, EntityType.source, source.id,  # type: ignore[arg-type]
+                                     source.public_id, version)  # fmt: skip
     base_url = settings.public_url.rstrip("/")
     return page(
         request, "source.html",

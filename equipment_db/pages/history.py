@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request
+from sqlmodel import Session
 
+from equipment_db import permalinks
+from equipment_db.config import Settings
 from equipment_db.errors import NotFound
+from equipment_db.history import queries as history_queries
 from equipment_db.history.models import Revision
+from equipment_db.vocab import EntityType
 
 # Bookkeeping that changes with every version; not "what changed".
 _QUIET = {"version", "updated_at", "created_at", "id", "system_id", "related_system_id", "target_type_id",
@@ -52,17 +57,23 @@ def history(revisions: Sequence[Revision], version_url: Any, *, private_editors:
     return rows[::-1]
 
 
-def versions(request: Request, revisions: Sequence[Revision], version: int | None, *, entry: str, key: str,
-             version_url: Callable[[int], str], private_editors: bool) -> tuple[Revision, dict[str, Any]]:
+def versions(request: Request, session: Session, settings: Settings, kind: EntityType, entity_id: int,
+             key: str, version: int | None) -> tuple[Revision, dict[str, Any]]:  # fmt: skip
     """The revision shown (the latest, or `version`) and what every entry page says of its
-    versions: which one this is, the latest, the history, the permalink and the JSON twin."""
+    versions: which one this is, the latest, the history, the JSON twin and the permalink.
+    Links to versions stay on the host the page was asked on; the permalink (the page's
+    canonical address) is the one its citations give, on the public URL."""
+    def version_url(number: int) -> str:
+        return permalinks.version_permalink(str(request.base_url), kind.value, key, number)
+
+    revisions = history_queries.revisions(session, kind, entity_id)
     shown = revisions[-1] if version is None else next((r for r in revisions if r.version == version), None)
     if shown is None:
-        raise NotFound(f"{entry} version", f"{key} v{version}", field="version")
+        raise NotFound(f"{kind.value} version", f"{key} v{version}", field="version")
     return shown, {
         "shown_version": shown.version, "shown_at": shown.created_at, "latest_version": revisions[-1].version,
         "is_version_page": version is not None, "version_url": version_url,
-        "history": history(revisions, version_url, private_editors=private_editors),
-        "permalink": version_url(shown.version),
+        "history": history(revisions, version_url, private_editors=settings.private_editors),
+        "permalink": permalinks.version_permalink(settings.public_url, kind.value, key, shown.version),
         "json_url": version_url(shown.version) if version is not None else str(request.url),
     }  # fmt: skip
