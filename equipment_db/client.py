@@ -143,14 +143,14 @@ class Client:
 
     def meta(self) -> Meta:
         """Schema revision, row counts and the time of the last change."""
-        return Meta.model_validate(self._json("/v1/meta"))
+        return Meta.model_validate(self._json(permalinks.META))
 
     def health(self) -> Health:
-        return Health.model_validate(self._json("/health"))
+        return Health.model_validate(self._json(permalinks.HEALTH))
 
     def export(self, format: str = "jsonl") -> Iterator[str]:
         """The export (`GET /v1/export`) line by line, streamed: JSON Lines or CSV text."""
-        with self.http.stream("GET", "/v1/export", params={"format": format}) as response:
+        with self.http.stream("GET", permalinks.EXPORT, params={"format": format}) as response:
             if response.is_error:
                 response.read()
                 raise ApiError.from_response(response)

@@ -32,6 +32,9 @@ SOURCE_VERSION = f"{SOURCE}/versions/{{version}}"
 SOURCE_CITATION = f"{SOURCE}/citation"
 
 ACTORS = "/v1/actors"
+HEALTH = "/health"
+META = "/v1/meta"
+EXPORT = "/v1/export"
 ACTOR = f"{ACTORS}/{{name:path}}"  # `:path`: the route takes a name even with a slash in it
 COMPARE = "/v1/compare"
 TIMELINE = "/v1/timeline"

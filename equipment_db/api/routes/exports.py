@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from equipment_db import permalinks
 from equipment_db.transfer import exporter
 
 router = APIRouter(tags=["export"])
@@ -24,7 +25,7 @@ MEDIA = {ExportFormat.jsonl: "application/x-ndjson", ExportFormat.csv: "text/csv
 
 
 @router.get(
-    "/v1/export",
+    permalinks.EXPORT,
     summary="Every active entry as JSON Lines or CSV (the import format), streamed",
     response_class=StreamingResponse,
     responses={

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi import APIRouter
 
-from equipment_db import migrate
+from equipment_db import migrate, permalinks
 from equipment_db.api.deps import SessionDep
 from equipment_db.history.models import Revision
 from equipment_db.stats import table_counts
@@ -14,13 +14,13 @@ from equipment_db.status import Health, Meta
 router = APIRouter(tags=["meta"])
 
 
-@router.get("/health", summary="Is the service up and its database reachable?", response_model=Health)
+@router.get(permalinks.HEALTH, summary="Is the service up and its database reachable?", response_model=Health)
 def health(session: SessionDep) -> Health:
     session.execute(sa.text("SELECT 1"))
     return Health(status="ok", database=session.get_bind().dialect.name)
 
 
-@router.get("/v1/meta", summary="Schema revision, row counts and the time of the last change",
+@router.get(permalinks.META, summary="Schema revision, row counts and the time of the last change",
             response_model=Meta)  # fmt: skip
 def meta(session: SessionDep) -> Meta:
     connection = session.connection()
