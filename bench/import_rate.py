@@ -19,9 +19,9 @@ from pathlib import Path
 from equipment_db import migrate
 from equipment_db.config import get_settings
 from equipment_db.database import create_db_engine, session_scope
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_jsonl
 from equipment_db.history.service import Edit
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_jsonl
 
 
 def synthetic_file(path: Path, claims: int, seed: int = 7) -> None:

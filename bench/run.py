@@ -634,7 +634,7 @@ def _has_table(conn: Any, name: str, sqlite: bool) -> bool:
 
 
 def import_batch() -> int:
-    from equipment_db.transfer import importer
+    from equipment_db.exchange import importer
 
     return int(getattr(importer, "BATCH", 2000))
 

@@ -33,8 +33,8 @@ class Lazy(NamedTuple):
 # Every command, in the order `--help` lists them; the only list of them. A test checks each
 # help here against the command's own.
 COMMANDS = {
-    "import": Lazy("cli.transfer", "import_", "Import records from a JSON Lines or CSV file, all or nothing."),
-    "export": Lazy("cli.transfer", "export", "Export every active entry as JSON Lines or CSV (the import format)."),
+    "import": Lazy("cli.exchange", "import_", "Import records from a JSON Lines or CSV file, all or nothing."),
+    "export": Lazy("cli.exchange", "export", "Export every active entry as JSON Lines or CSV (the import format)."),
     "cite": Lazy("cli.cite", "cite", "Cite a claim in APA, Chicago, MLA, BibTeX, RIS or CSL-JSON."),
     "seed": Lazy("cli.seed", "seed", "Load the curated seed data (sourced facts only); a second run changes nothing."),
     "serve": Lazy("cli.serve", "serve", "Serve the read-only API; on a fresh machine the first run creates, migrates "

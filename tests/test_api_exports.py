@@ -18,11 +18,11 @@ from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import ClaimUpdate
 from equipment_db.config import get_settings
 from equipment_db.database import session_scope
+from equipment_db.exchange import exporter
+from equipment_db.exchange.exporter import CSV_COLUMNS
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
-from equipment_db.transfer import exporter
-from equipment_db.transfer.exporter import CSV_COLUMNS
 from equipment_db.vocab import SourceKind
 from tests.api_client import api
 from tests.dbs import DatabaseFactory, engine_for

@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 
 from equipment_db.backup import pg_dump_available
 from equipment_db.database import session_scope
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_jsonl
 from equipment_db.history.service import Edit
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_jsonl
 from tests.dbs import DatabaseFactory, content_hash, engine_for
 from tests.reliability import report, size
 

@@ -83,9 +83,9 @@ def test_counts_follow_edits_deprecation_and_retraction(dbs: DatabaseFactory) ->
 
 
 def test_a_bulk_import_is_tallied(dbs: DatabaseFactory) -> None:
-    from equipment_db.transfer.exporter import export_records, to_text
-    from equipment_db.transfer.importer import import_records
-    from equipment_db.transfer.reader import read_jsonl
+    from equipment_db.exchange.exporter import export_records, to_text
+    from equipment_db.exchange.importer import import_records
+    from equipment_db.exchange.reader import read_jsonl
 
     seeded, empty = engine_for(dbs.seeded()), engine_for(dbs.migrated())
     with session_scope(seeded) as session:

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from equipment_db.database import session_scope
-from equipment_db.transfer.exporter import export_records
+from equipment_db.exchange.exporter import export_records
 from tests.dbs import DatabaseFactory, engine_for
 
 runner = CliRunner()

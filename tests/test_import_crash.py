@@ -32,9 +32,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from equipment_db.database import session_scope, sqlite_path
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_jsonl
 from equipment_db.history.service import Edit
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_jsonl
 from tests.dbs import DatabaseFactory, engine_for, pg_admin_url
 from tests.reliability import report, size
 from tests.test_claim_aggregates import _kept, _recounted, _tally

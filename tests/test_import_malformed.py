@@ -26,10 +26,10 @@ from typer.testing import CliRunner, Result
 
 from cli.main import app
 from equipment_db.database import session_scope
+from equipment_db.exchange import records
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_claims_csv, read_jsonl
 from equipment_db.history.service import Edit
-from equipment_db.transfer import records
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_claims_csv, read_jsonl
 from tests.dbs import DatabaseFactory, db_state, engine_for
 from tests.reliability import report as report_figures
 from tests.reliability import size

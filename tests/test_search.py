@@ -18,12 +18,12 @@ from equipment_db.claims.models import ClaimUpdate
 from equipment_db.config import get_settings
 from equipment_db.database import session_scope
 from equipment_db.errors import InvalidValue, MissingValue
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_jsonl
 from equipment_db.history.service import Edit
 from equipment_db.search import queries as search_queries
 from equipment_db.search.schema import include_name
 from equipment_db.seed.loader import load
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_jsonl
 from tests.api_client import api
 from tests.dbs import DatabaseFactory, db_state, engine_for
 

@@ -15,11 +15,11 @@ from sqlmodel import select
 from equipment_db.claims import rules
 from equipment_db.database import session_scope
 from equipment_db.errors import InvalidValue
+from equipment_db.exchange.importer import ImportFailed, import_records
+from equipment_db.exchange.reader import read_jsonl
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
 from equipment_db.seed.loader import SeedError, load
-from equipment_db.transfer.importer import ImportFailed, import_records
-from equipment_db.transfer.reader import read_jsonl
 from equipment_db.vocab import EntityType
 from tests.cli_helpers import _dispose_engines, cli, explain, state  # noqa: F401  (autouse fixture)
 from tests.dbs import DatabaseFactory, engine_for

@@ -15,8 +15,8 @@ from typing import Any
 from sqlmodel import Session
 
 from equipment_db.errors import EquipmentDBError, InvalidValue
+from equipment_db.exchange import upsert
 from equipment_db.history.service import Edit
-from equipment_db.transfer import upsert
 
 # Sections in the order they load: later ones refer to earlier ones.
 SECTIONS = ("target_type", "system", "actor", "source", "claim", "link")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from equipment_db import permalinks
-from equipment_db.transfer import exporter
+from equipment_db.exchange import exporter
 
 router = APIRouter(tags=["export"])
 

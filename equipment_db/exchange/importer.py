@@ -28,6 +28,9 @@ from equipment_db.claims import rules
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import Citation, Claim, ClaimCreate
 from equipment_db.errors import AlreadyExists, EquipmentDBError, NotFound
+from equipment_db.exchange import bulk, upsert
+from equipment_db.exchange.reader import RawRecord
+from equipment_db.exchange.resolver import BulkResolver
 from equipment_db.history import service as history
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
@@ -36,9 +39,6 @@ from equipment_db.publicid import draw_public_ids, looks_like_public_id, normali
 from equipment_db.search import documents as search_documents
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source, SourceCreate
-from equipment_db.transfer import bulk, upsert
-from equipment_db.transfer.reader import RawRecord
-from equipment_db.transfer.resolver import BulkResolver
 from equipment_db.validation import parse_model
 from equipment_db.vocab import EntityType, RevisionAction
 

@@ -14,10 +14,10 @@ from cli.output import emit
 from cli.state import edit, interactive, reading, state
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseFull, InvalidValue
-from equipment_db.transfer.exporter import export_records, write_claims_csv, write_jsonl
-from equipment_db.transfer.importer import ImportFailed, ImportReport, import_records
-from equipment_db.transfer.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
-from equipment_db.transfer.records import RECORD_TYPES
+from equipment_db.exchange.exporter import export_records, write_claims_csv, write_jsonl
+from equipment_db.exchange.importer import ImportFailed, ImportReport, import_records
+from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
+from equipment_db.exchange.records import RECORD_TYPES
 
 FORMATS = ("jsonl", "csv")
 

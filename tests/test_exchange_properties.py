@@ -31,12 +31,12 @@ from equipment_db.catalog.models import AliasCreate, SystemCreate, TargetTypeCre
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import ClaimCreate, ClaimUpdate
 from equipment_db.database import session_scope
+from equipment_db.exchange.exporter import export_records, to_text
+from equipment_db.exchange.importer import import_records
+from equipment_db.exchange.reader import read_claims_csv, read_jsonl
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
-from equipment_db.transfer.exporter import export_records, to_text
-from equipment_db.transfer.importer import import_records
-from equipment_db.transfer.reader import read_claims_csv, read_jsonl
 from equipment_db.validation import parse_model
 from equipment_db.vocab import (
     ActorKind,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from equipment_db.errors import EquipmentDBError
-from equipment_db.transfer import records
+from equipment_db.exchange import records
 
 CSV_CITATION_FIELDS = ("source", "quote", "locator", "role")
 _CSV_LISTS = ("external_ids",)

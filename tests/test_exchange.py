@@ -13,11 +13,11 @@ from typer.testing import CliRunner
 from cli.main import app
 from equipment_db.claims import queries as claim_queries
 from equipment_db.database import session_scope
+from equipment_db.exchange.exporter import export_records, to_text
+from equipment_db.exchange.importer import ImportFailed, import_records
+from equipment_db.exchange.reader import read_claims_csv, read_jsonl
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
-from equipment_db.transfer.exporter import export_records, to_text
-from equipment_db.transfer.importer import ImportFailed, import_records
-from equipment_db.transfer.reader import read_claims_csv, read_jsonl
 from equipment_db.vocab import EntityType
 from tests.dbs import DatabaseFactory, db_state, engine_for
 
