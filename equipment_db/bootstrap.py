@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -10,7 +11,9 @@ from equipment_db import migrate
 from equipment_db.config import Settings
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseNotReady
-from equipment_db.seed.loader import SeedReport, load
+
+if TYPE_CHECKING:
+    from equipment_db.seed.loader import SeedReport
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ def ensure_ready(engine: sa.Engine, settings: Settings) -> Readiness:
     if current in migrate.heads():
         return Readiness(False, None)
     if current is None and settings.is_embedded_default:
+        from equipment_db.seed.loader import load  # first run only: the write path stays unloaded after
+
         migrate.upgrade(engine)
         with session_scope(engine, write=True) as session:
             report = load(session, settings.seed_dir)

@@ -21,7 +21,12 @@ CANONICAL_UNITS = {
 
 @cache
 def registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry()
+    """pint's registry, its parsed definitions cached on disk (the user's cache folder): parsing
+    them takes 0.1-0.4 s, which every command that shows a value in its source's unit paid."""
+    try:
+        ureg = pint.UnitRegistry(cache_folder=":auto:")
+    except OSError:  # no writable cache folder: parse the definitions each time
+        ureg = pint.UnitRegistry()
     # Money is a dimension of its own: it converts to itself and to nothing else.
     ureg.define("US_dollar = [currency] = USD = usd = dollar")
     return ureg
