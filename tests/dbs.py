@@ -25,7 +25,7 @@ from equipment_db.seed.loader import load
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 ENGINES = ("sqlite", "postgresql")
-DROP_CONNECTIONS = 8  # at most the admin engine's pool (5) plus its overflow (10)
+DROP_CONNECTIONS = 15  # the admin engine's pool (5) and its overflow (10)
 _counter = itertools.count()
 
 
