@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import typer
@@ -12,6 +13,7 @@ from cli.state import edit, interactive, reading, writing
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
+from equipment_db.claims.text import describe_value
 from equipment_db.errors import EquipmentDBError, MissingValue
 from equipment_db.history import queries as history_queries
 from equipment_db.normalize.wording import value_fields
@@ -58,6 +60,7 @@ CLAIMANT = typer.Option(None, "--claimant", help="Actor who made the claim (by n
 STATED = typer.Option(None, "--stated", help="When it was stated: YYYY, YYYY-MM or YYYY-MM-DD.")
 ABOUT = typer.Option(None, "--about", help="When it holds: a partial date or START/END (2009/2012).")
 NOTE = typer.Option(None, "--note", help="Editor's note (caveats such as a variant or a date doubt).")
+YES = typer.Option(False, "--yes", "-y", help="Save without asking what --value was read as (at a terminal).")
 
 # Option name for each field the rules may ask for, for prompts and messages.
 PROMPTABLE = {
@@ -103,6 +106,8 @@ def add(
     locator: str | None = typer.Option(None, "--locator", help="Paragraph, page or timestamp."),
     role: CitationRole = typer.Option(CitationRole.reports, "--role", help="How the source carries it."),
     public_id: str | None = typer.Option(None, "--id", help="Keep this claim id (normally generated)."),
+    yes: bool = YES,
+    as_json: bool = typer.Option(False, "--json", help="Print the id and what --value was read as, as JSON."),
 ) -> None:
     """Add a sourced claim and print its id.
 
@@ -110,6 +115,8 @@ def add(
     needs --attribute and a value; an inventory --country and a quantity (or --qualifier
     unspecified) with --counted; a transfer --country (recipient) and --counterparty
     (supplier). Missing options are asked for at a terminal, and are an error otherwise.
+    --value is read completely or refused; at a terminal the reading is shown
+    ("read as: at least 5,000 missiles") and saved only when you agree.
 
     Example: equipment-db claim add --kind deployment --system igla-s --country VE --value "no less than 5,000" --counted missiles --claimant "Nicolás Maduro" --stated 2025-10-22 --source S-PJZ2YVHP --quote "Venezuela has no less than 5,000"
     """  # noqa: E501
@@ -124,8 +131,9 @@ def add(
     for _ in range(len(PROMPTABLE)):
         fields["citations"] = [citation] if citation.get("source") else []
         try:
-            with writing(ctx) as session:
-                claim = claim_service.create_claim(session, parse_model(ClaimCreate, fields), edit=edit(ctx))
+            data = parse_model(ClaimCreate, fields)
+            claim, read_as = _saved(ctx, lambda session, data=data: claim_service.create_claim(
+                session, data, edit=edit(ctx)), ask=value is not None and not yes)  # fmt: skip
         except MissingValue as exc:
             if not interactive() or exc.field not in PROMPTABLE:
                 raise MissingValue(PROMPTABLE.get(exc.field or "", exc.field or ""), exc.reason) from None
@@ -137,8 +145,31 @@ def add(
             else:
                 fields[exc.field] = answer
             continue
-        typer.echo(claim.public_id)
+        typer.echo(json.dumps({"id": claim.public_id, "read_as": read_as}) if as_json else claim.public_id)
         return
+
+
+class _Preview(Exception):
+    def __init__(self, words: str) -> None:
+        self.words = words
+
+
+def _saved(ctx: typer.Context, write: Any, *, ask: bool) -> tuple[Any, str]:
+    """Run `write(session)` in one transaction; returns the claim and its value in words. At a
+    terminal (`ask`), the write is first made and rolled back to show what the value was read
+    as, and made again only if the editor agrees."""
+    if ask and interactive():
+        try:
+            with writing(ctx) as session:
+                raise _Preview(describe_value(write(session)))
+        except _Preview as preview:
+            typer.echo(f"read as: {preview.words}", err=True)
+        if not typer.confirm("Save it?", default=True, err=True):
+            typer.echo("Not saved.", err=True)
+            raise typer.Exit(1)
+    with writing(ctx) as session:
+        claim = write(session)
+        return claim, describe_value(claim)
 
 
 @app.command("edit")
@@ -168,6 +199,8 @@ def edit_(
     stated: str | None = STATED,
     about: str | None = ABOUT,
     note: str | None = NOTE,
+    yes: bool = YES,
+    as_json: bool = typer.Option(False, "--json", help="Print the id, version and what --value was read as, as JSON."),
 ) -> None:
     """Change a claim's fields (a new version records who, when and --reason).
 
@@ -183,7 +216,14 @@ def edit_(
     fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
     if not fields:
         raise MissingValue("options", "to edit: give at least one field option (see --help)")
-    _update(ctx, claim_id, fields, reason)
+    def write(session: Any) -> Any:
+        return claim_service.update_claim(session, claim_id, parse_model(ClaimUpdate, fields), edit=edit(ctx, reason))
+
+    claim, read_as = _saved(ctx, write, ask=value is not None and not yes)
+    if as_json:
+        typer.echo(json.dumps({"id": claim.public_id, "version": claim.version, "read_as": read_as}))
+    else:
+        typer.echo(f"{claim.public_id} is at version {claim.version}.", err=True)
 
 
 def _update(ctx: typer.Context, claim_id: str, fields: dict[str, Any], reason: str) -> None:

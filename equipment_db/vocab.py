@@ -69,14 +69,19 @@ class ClaimKind(StrEnum):
 
 
 class Qualifier(StrEnum):
+    """How a source qualified its number; the bounds each one implies are in docs/WORDING.md."""
+
     exact = "exact"
     approximately = "approximately"
     at_least = "at_least"
     more_than = "more_than"
+    just_over = "just_over"  # "a little over 16 kg": above the figure and close to it
     at_most = "at_most"
     less_than = "less_than"
+    nearly = "nearly"  # "nearly 2,000": below the figure and close to it
     up_to = "up_to"
     range = "range"
+    magnitude = "magnitude"  # "hundreds": an order of magnitude with documented bounds
     unspecified = "unspecified"
 
 

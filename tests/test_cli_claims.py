@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from cli import claims as claims_cli
+from equipment_db.normalize.wording import EXPLICIT
 from tests.cli_helpers import (  # noqa: F401  (_dispose_engines is an autouse fixture)
     EDITOR,
     _dispose_engines,
@@ -200,8 +201,11 @@ ADD_ERRORS: list[tuple[str, list[str], str]] = [
     ("unknown-source-url", inventory(source="https://example.org/nothing"),
      "source not found: 'https://example.org/nothing'"),
     ("unknown-claimant", inventory(claimant="Test Nobody"), "actor not found: 'Test Nobody'"),
-    ("value-without-a-number", inventory(value="a lot"),
-     "value: 'a lot' has no number in it (say e.g. \"no less than 5,000\", \"up to 6 km\"; or --qualifier unspecified)"),
+    ("value-without-a-number", inventory(value="unknown"),
+     f"value: 'unknown' cannot be read: no number was found; {EXPLICIT}"),
+    ("value-half-read", inventory(value="at least 5,000, possibly 7,000"),
+     "value: 'at least 5,000, possibly 7,000' cannot be read: the words 'possibly 7,000' are not understood; "
+     f"understood so far: 'at least 5000' from 'at least 5,000'; {EXPLICIT}"),
     ("fractional-count", inventory(value="2.5"), "value: 2.5 must be a whole number of missiles"),
     ("no-source", inventory(source=None), "--source: required at least one source for every claim"),
     ("inventory-without-country", inventory(country=None), "--country: required for an inventory (whose holdings)"),
@@ -578,8 +582,8 @@ COMMAND_ERRORS: list[tuple[str, list[str], str]] = [
      "country: 'Narnia' is not an ISO 3166 country code or name"),
     ("edit-bad-date", ["claim", "edit", MADURO, "--stated", "2025-13", "--reason", "test"],
      "stated: '2025-13' is not a real date (bad month number 13; must be 1-12)"),
-    ("edit-value-without-a-number", ["claim", "edit", MADURO, "--value", "a lot", "--reason", "test"],
-     "value: 'a lot' has no number in it (say e.g. \"no less than 5,000\", \"up to 6 km\"; or --qualifier unspecified)"),
+    ("edit-value-without-a-number", ["claim", "edit", MADURO, "--value", "unknown", "--reason", "test"],
+     f"value: 'unknown' cannot be read: no number was found; {EXPLICIT}"),
     ("edit-kind-that-breaks-the-rules", ["claim", "edit", MADURO, "--kind", "capability", "--reason", "test"],
      "counted: 'missiles' is only for quantity claims, not capability"),
     ("edit-unknown-system", ["claim", "edit", MADURO, "--system", "Test System 404", "--reason", "test"],

@@ -129,7 +129,7 @@ class ClaimUpdate(SQLModel):
     country: str | None = None
     counterparty_country: str | None = None
     location: str | None = None
-    value: float | None = None
+    value: float | str | None = None  # a number, or the source's words ("no less than 5,000")
     value_low: float | None = None
     value_high: float | None = None
     unit: str | None = None

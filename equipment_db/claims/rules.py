@@ -9,6 +9,7 @@ values, so that creates and updates are held to the same rules.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Protocol
 
 from sqlmodel import Session
@@ -20,6 +21,7 @@ from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
+from equipment_db.normalize.wording import read_value, reading_fields
 from equipment_db.sources import queries as source_queries
 from equipment_db.validation import check_model, clean_text
 from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Counted, Qualifier, Scope
@@ -40,9 +42,10 @@ DEFAULT_SCOPE = {
     ClaimKind.use: Scope.used,
     ClaimKind.loss: Scope.lost,
 }
-_LOWER_BOUND = {Qualifier.at_least, Qualifier.more_than}
-_UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to}
+_LOWER_BOUND = {Qualifier.at_least, Qualifier.more_than, Qualifier.just_over}
+_UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to, Qualifier.nearly}
 _POINT = {Qualifier.exact, Qualifier.approximately}
+MAX_VALUE = 1e15  # larger than any count, distance, speed, mass or sum a source gives; finite on both engines
 
 
 class Resolver(Protocol):
@@ -150,6 +153,10 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
         data.get("counted", current.counted if current else None) if kind in QUANTITY_KINDS else None
     )
     given = {name: data[name] for name in VALUE_FIELDS if name in data}
+    worded = _worded(given)
+    if worded is not None:  # a record's value in the source's words: the same reader as the CLI's
+        return value_columns({**data, **worded, "value_text": data.get("value_text") or given["value"]}, current) | {
+            "value_text": data.get("value_text") or given["value"]}  # fmt: skip
     if current is None or any(name in given for name in ("value", "value_low", "value_high")):
         return place_value(
             value=given.get("value"),
@@ -196,6 +203,25 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
     return placed
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def _worded(given: dict[str, Any]) -> dict[str, Any] | None:
+    """The value fields a worded `value` ("no less than 5,000") says, or None if it is a number
+    (a plain decimal in a CSV cell is a number, not wording)."""
+    value = given.get("value")
+    if not isinstance(value, str):
+        return None
+    if _PLAIN_NUMBER.fullmatch(value.strip()):
+        given["value"] = float(value)
+        return None
+    if given.get("value_low") is not None or given.get("value_high") is not None:
+        raise InvalidValue("value", value, "in words given together with value_low/value_high: give one or the other")
+    fields = reading_fields(read_value(value))
+    explicit = {name: given[name] for name in ("unit", "qualifier") if given.get(name) is not None}
+    return fields | explicit
+
+
 def place_value(
     *,
     value: float | None,
@@ -211,6 +237,8 @@ def place_value(
     for name, number in (("value", value), ("value_low", value_low), ("value_high", value_high)):
         if number is not None and (not math.isfinite(number) or number < 0):
             raise InvalidValue(name, number, "must be a finite number, zero or more")
+        if number is not None and number > MAX_VALUE:
+            raise InvalidValue(name, number, f"is beyond the {MAX_VALUE:g} a value may hold")
     if value is not None and (value_low is not None or value_high is not None):
         raise InvalidValue("value", value, "given together with value_low/value_high: give one or the other")
     low, high = _bounds(value, value_low, value_high, qualifier)
@@ -234,6 +262,11 @@ def place_value(
             raise MissingValue("unit", f"for {attribute.value} (a value in {dimension})")  # type: ignore[union-attr]
         return _unitless(low, high, qualifier)
     converted = convert(low, high, unit, expect_dimension=dimension if dimension != "text" else None)
+    for name, number in (("value_low", converted.low), ("value_high", converted.high)):
+        if number is not None and not (math.isfinite(number) and number <= MAX_VALUE):
+            shown = value if value is not None else (value_low if name == "value_low" else value_high)
+            reason = f"in {unit} is {number:g} {converted.unit}, beyond the {MAX_VALUE:g} a value may hold"
+            raise InvalidValue("value" if value is not None else name, shown, reason)
     return {
         "value_low": converted.low,
         "value_high": converted.high,
@@ -264,7 +297,7 @@ def _bounds(
             raise InvalidValue("qualifier", name, "means no number was given, but a value is present")
         return None, None
     if value is not None:
-        if qualifier is Qualifier.range:
+        if qualifier in (Qualifier.range, Qualifier.magnitude):
             raise InvalidValue("qualifier", name, "needs value_low and value_high, not one value")
         if qualifier in _LOWER_BOUND:
             return value, None
@@ -273,8 +306,8 @@ def _bounds(
         return value, value
     if low is not None and high is not None and low > high:
         raise InvalidValue("value_low", low, f"is greater than value_high {high}")
-    if qualifier is Qualifier.range and (low is None or high is None):
-        raise MissingValue("value_low" if low is None else "value_high", "for a range")
+    if qualifier in (Qualifier.range, Qualifier.magnitude) and (low is None or high is None):
+        raise MissingValue("value_low" if low is None else "value_high", f"for a {name}")
     if qualifier in _LOWER_BOUND and high is not None:
         raise InvalidValue("value_high", high, f"given with qualifier {name}, which bounds only from below")
     if qualifier in _UPPER_BOUND and low is not None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pint.errors import PintError
 
 from equipment_db.normalize.units import from_canonical
+from equipment_db.normalize.wording import MAGNITUDES
 
 if TYPE_CHECKING:  # the words need no database: citations word snapshots with them
     from equipment_db.claims.models import Claim
@@ -24,8 +25,10 @@ QUALIFIER_WORDS = {
     "approximately": "about ",
     "at_least": "at least ",
     "more_than": "more than ",
+    "just_over": "just over ",
     "at_most": "at most ",
     "less_than": "less than ",
+    "nearly": "nearly ",
     "up_to": "up to ",
 }
 YEAR_ATTRIBUTES = {"in_service_since"}  # numbers that are years: 1981, not 1,981
@@ -86,6 +89,9 @@ def quantity_words(
         (first, shown), (last, _) = _shown(low, unit, original), _shown(high, unit, original)
         prefix = QUALIFIER_WORDS["approximately"] if qualifier == "approximately" else ""
         number = format_range(first, last, separators=separators)
+        if qualifier == "magnitude":  # "hundreds (200 to 999)": the documented bounds of the word
+            word = next((w for w, bounds in MAGNITUDES.items() if bounds == (first, last)), "of the order of")
+            number = f"{word} ({number})"
     else:
         value, shown = _shown(low if low is not None else high, unit, original)  # type: ignore[arg-type]
         if qualifier == "range" and (low is None or high is None):  # an open range
@@ -93,6 +99,11 @@ def quantity_words(
         else:
             prefix = QUALIFIER_WORDS.get(qualifier or "", "")
         number = format_number(value, separators=separators)
+    shown = shown.replace(" / ", "/") if shown else shown  # "km/h" (older rows spelled it "km / h")
+    if shown == "Mach":  # "Mach 2.2", as sources write it (basis: docs/WORDING.md)
+        return f"{prefix}Mach {number}"
+    if shown == "%":
+        return f"{prefix}{number}%"
     return f"{prefix}{number} {shown}" if shown else f"{prefix}{number}"
 
 

@@ -15,7 +15,11 @@ CANONICAL_UNITS = {
     "[length] / [time]": "m/s",
     "[mass]": "kg",
     "[currency]": "USD",
+    "[currency_eur]": "EUR",
+    "[currency_gbp]": "GBP",
+    "[currency_rub]": "RUB",
     "[time]": "s",
+    "dimensionless": "percent",  # a share: "about 25% of its stock"
 }
 
 
@@ -29,6 +33,13 @@ def registry() -> pint.UnitRegistry:
         ureg = pint.UnitRegistry()
     # Money is a dimension of its own: it converts to itself and to nothing else.
     ureg.define("US_dollar = [currency] = USD = usd = dollar")
+    # Other currencies are dimensions of their own: no exchange rate is ever applied.
+    ureg.define("euro = [currency_eur] = EUR = eur")
+    ureg.define("pound_sterling = [currency_gbp] = GBP = gbp")
+    ureg.define("rouble = [currency_rub] = RUB = rub = ruble")
+    # Mach is stated against the sea-level standard atmosphere (ISA, 15 °C): 340.3 m/s. The
+    # source's "Mach 2.2" is kept as its original unit; the basis is shown with a converted value.
+    ureg.define("mach = 340.3 * meter / second = Mach")
     return ureg
 
 
@@ -67,9 +78,9 @@ def _conversion(unit_text: str) -> tuple[str, str, str, float]:
     dimension = dimension_of(unit)
     canonical = CANONICAL_UNITS.get(dimension)
     if canonical is None:
-        return dimension, "", f"{unit:~}" or str(unit), 0.0
+        return dimension, "", f"{unit:~C}" or str(unit), 0.0
     factor = float(registry().Quantity(1.0, unit).to(canonical).magnitude)
-    return dimension, canonical, f"{unit:~}" or str(unit), factor
+    return dimension, canonical, f"{unit:~C}" or str(unit), factor
 
 
 def convert(
@@ -85,7 +96,8 @@ def convert(
         dimension, canonical, spelling, factor = _conversion(unit_text.strip())
     except InvalidValue as exc:
         raise InvalidValue(field, unit_text, exc.reason) from None
-    if expect_dimension is not None and dimension != expect_dimension:
+    if expect_dimension is not None and dimension != expect_dimension and not (
+            expect_dimension == "[currency]" and dimension.startswith("[currency")):  # fmt: skip
         raise InvalidValue(field, unit_text, f"has dimension {dimension}; expected {expect_dimension}")
     if not canonical:
         raise InvalidValue(field, unit_text, f"has dimension {dimension}, which has no canonical unit")

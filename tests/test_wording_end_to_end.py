@@ -1,0 +1,102 @@
+"""A dozen real wordings entered through `claim add`: what `claim show --json`, the claim page
+and the APA and CSL-JSON citations then say is exactly what the source said, and a wording
+the reader cannot read completely is refused on the CLI, in seed data and in an import alike."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.api_client import api
+from tests.cli_helpers import _dispose_engines, cli, explain, ok, read_json, state  # noqa: F401  (autouse)
+from tests.dbs import DatabaseFactory
+
+ANADOLU = "S-PJZ2YVHP"  # a seeded source
+COUNT = ["--kind", "inventory", "--country", "VE", "--counted", "missiles"]
+
+# (options, the wording, how every reader words it afterwards)
+CASES: list[tuple[list[str], str, str]] = [
+    (COUNT, "two hundred missiles", "200 missiles"),
+    (["--kind", "inventory", "--country", "VE", "--counted", "launchers"], "twenty-five launchers", "25 launchers"),
+    (COUNT, "no less than 5,000", "at least 5,000 missiles"),
+    (COUNT, "nearly 2,000", "nearly 2,000 missiles"),
+    (COUNT, "a total of more than 1,400", "more than 1,400 missiles"),
+    (COUNT, "hundreds", "hundreds (200 to 999) missiles"),
+    (COUNT, "5.000", None),  # the source's language decides; none given: refused
+    (["--kind", "specification", "--attribute", "max_range"], "about 7.5 to 8 kilometers", "about 7.5 to 8 km"),
+    (["--kind", "specification", "--attribute", "max_range"], "up to 6km", "up to 6 km"),
+    (["--kind", "specification", "--attribute", "weight"], "a little over 16 kg", "just over 16 kg"),
+    (["--kind", "specification", "--attribute", "max_range"], "6,5 km", "6.5 km"),
+    (["--kind", "specification", "--attribute", "speed"], "Mach 2.2", "Mach 2.2"),
+    (["--kind", "specification", "--attribute", "speed"], "ok. 1800 km/h", "about 1,800 km/h"),
+]
+
+
+def _add(url: str, options: list[str], wording: str) -> tuple[int, str]:
+    result = cli(url, "claim", "add", "--system", "igla-s", *options, "--value", wording, "--source", ANADOLU,
+                 "--quote", f"Test quote: {wording}.", "--json")  # fmt: skip
+    return result.exit_code, result.stdout if result.exit_code == 0 else result.stderr
+
+
+def test_each_wording_reads_the_same_in_the_cli_the_page_and_the_citations(dbs: DatabaseFactory) -> None:
+    url = dbs.seeded()
+    for options, wording, expected in CASES:
+        before = state(url)
+        exit_code, output = _add(url, options, wording)
+        if expected is None:
+            assert exit_code == 1 and output.startswith(f"error: value: '{wording}' cannot be read: "), output
+            assert state(url) == before
+            continue
+        assert exit_code == 0, output
+        added = json.loads(output)
+        assert added["read_as"] == expected, wording
+        shown = read_json(url, "claim", "show", added["id"])
+        assert (shown["value_as_worded"], shown["value_text"]) == (expected, wording)
+        with api(url) as client:
+            apa = client.get(f"/v1/claims/{added['id']}/citation", params={"format": "apa"}).text
+            csl = json.loads(client.get(f"/v1/claims/{added['id']}/citation", params={"format": "csl-json"}).text)
+            page = BeautifulSoup(client.get(f"/v1/claims/{added['id']}", headers={"accept": "text/html"}).text,
+                                 "html.parser")  # fmt: skip
+        assert expected in apa and expected in csl[0]["title"], (wording, apa)
+        value = page.find("dt", string="Value").find_next_sibling("dd").get_text(" ", strip=True)
+        quantity = expected.removesuffix(" missiles").removesuffix(" launchers")  # the page says what is counted apart
+        assert value.startswith(quantity), (wording, value)
+        words = page.find("dt", string="In the source's words").find_next_sibling("dd").get_text(strip=True)
+        assert words == f"“{wording}”"
+
+
+def test_a_record_may_give_its_value_in_words_read_by_the_same_reader(
+    dbs: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = dbs.seeded()
+    record = {"type": "claim", "kind": "inventory", "system": "igla-s", "country": "VE", "counted": "missiles",
+              "value": "nearly 2,000", "citations": [{"source": ANADOLU, "quote": "Test quote."}]}  # fmt: skip
+    bad = record | {"value": "at least 5,000, possibly 7,000"}
+    path = tmp_path / "claims.jsonl"
+    path.write_text(json.dumps(bad) + "\n", encoding="utf-8")
+    refused = cli(url, "import", str(path), "--yes")
+    added = cli(url, "claim", "add", "--kind", "inventory", "--system", "igla-s", "--country", "VE", "--counted",
+                "missiles", "--value", bad["value"], "--source", ANADOLU)  # fmt: skip
+    reason = added.stderr.removeprefix("error: ").strip()
+    assert refused.exit_code == added.exit_code == 1
+    assert f"claims.jsonl: line 1: {reason}" in refused.stderr, explain(refused)
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    ok(url, "import", str(path), "--yes")
+    imported = [row for row in read_json(url, "claim", "list", "--system", "igla-s", "--country", "VE")
+                if row["value"] == "nearly 2,000 missiles"]  # fmt: skip
+    assert len(imported) == 1
+
+
+@pytest.mark.parametrize(("quantity", "unit"), [("1e308", "km"), ("1e16", "m")])
+def test_a_value_beyond_what_a_column_holds_is_refused_in_one_line(dbs: DatabaseFactory, quantity: str,
+                                                                    unit: str) -> None:  # fmt: skip
+    url = dbs.seeded()
+    before = state(url)
+    result = cli(url, "claim", "add", "--kind", "specification", "--system", "igla-s", "--attribute", "max_range",
+                 "--quantity", quantity, "--unit", unit, "--source", ANADOLU)  # fmt: skip
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, explain(result)
+    assert "a value may hold" in result.stderr
+    assert state(url) == before
