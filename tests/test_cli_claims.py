@@ -285,11 +285,26 @@ def test_claim_add_at_a_terminal_asks_for_the_source_then_creates_the_claim(
 ) -> None:
     monkeypatch.setattr(claims_cli, "interactive", lambda: True)
     url = dbs.seeded()
-    result = ok(url, "claim", "add", *inventory(source=None), input=f"{ANADOLU}\n")
+    result = ok(url, "claim", "add", *inventory(source=None), "--yes", input=f"{ANADOLU}\n")
     prompt, claim_id = result.stdout.splitlines()
     assert prompt == f"--source (at least one source for every claim): {ANADOLU}"
     assert CLAIM_ID.fullmatch(claim_id)
     assert [c["source"] for c in show(url, claim_id)["citations"]] == [ANADOLU]
+
+
+def test_claim_add_at_a_terminal_shows_what_the_value_was_read_as_and_saves_only_if_agreed(
+    dbs: DatabaseFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(claims_cli, "interactive", lambda: True)
+    url = dbs.seeded()
+    before = state(url)
+    declined = cli(url, "claim", "add", *inventory(value="no less than 5,000"), input="n\n")
+    assert declined.exit_code == 1, explain(declined)
+    assert "read as: at least 5,000 missiles" in declined.stderr and "Not saved." in declined.stderr
+    assert state(url) == before
+    agreed = ok(url, "claim", "add", *inventory(value="no less than 5,000"), input="y\n")
+    claim_id = agreed.stdout.splitlines()[-1]  # after the echoed answer
+    assert show(url, claim_id)["value_as_worded"] == "at least 5,000 missiles"
 
 
 def test_claim_add_at_a_terminal_asks_for_each_missing_option_in_turn(
