@@ -116,9 +116,9 @@ def quantities(draw: st.DrawFn) -> dict[str, Any]:
     qualifier = draw(st.sampled_from(Qualifier))
     if qualifier is Qualifier.unspecified:
         return {"qualifier": "unspecified"}
-    if qualifier is Qualifier.range:
+    if qualifier in (Qualifier.range, Qualifier.magnitude):
         low, high = sorted(draw(st.lists(COUNT, min_size=2, max_size=2, unique=True)))
-        return {"qualifier": "range", "value_low": low, "value_high": high}
+        return {"qualifier": qualifier.value, "value_low": low, "value_high": high}
     return {"qualifier": qualifier.value, "value": draw(COUNT)}
 
 
