@@ -19,6 +19,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"databases: SQLite only; PostgreSQL tests will be SKIPPED: {reason}"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Required and unreachable: stop before any test, with the reason (under pytest-xdist too,
+    where the same exit from a worker's fixture is an INTERNALERROR that hides it)."""
+    if postgres_required() and (reason := postgres_unreachable_reason()) is not None:
+        pytest.exit(f"EQUIPMENT_DB_REQUIRE_POSTGRES=1 but {reason}", returncode=3)
+
+
 @pytest.fixture(scope="session")
 def _factories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, DatabaseFactory | str]]:
     factories: dict[str, DatabaseFactory | str] = {
