@@ -100,3 +100,17 @@ def test_a_value_beyond_what_a_column_holds_is_refused_in_one_line(dbs: Database
     assert result.exit_code == 1 and result.stderr.count("\n") == 1, explain(result)
     assert "a value may hold" in result.stderr
     assert state(url) == before
+
+
+def test_a_converted_value_comes_back_as_the_source_gave_it(dbs: DatabaseFactory) -> None:
+    """2,100 km/h is stored as 583.333333333 m/s; every reader and the export give 2,100 km/h back,
+    never 2099.999999999."""
+    url = dbs.seeded()
+    exit_code, output = _add(url, ["--kind", "specification", "--attribute", "speed"], "2,100 km/h")
+    assert exit_code == 0, output
+    claim_id = json.loads(output)["id"]
+    shown = read_json(url, "claim", "show", claim_id)
+    assert shown["value_as_worded"] == "2,100 km/h"
+    exported = [json.loads(line) for line in ok(url, "export", "--format", "jsonl").stdout.splitlines()]
+    record = next(r for r in exported if r.get("type") == "claim" and r.get("id") == claim_id)
+    assert (record["value_low"], record["value_high"], record["unit"]) == (2100, 2100, "km/h")

@@ -108,7 +108,12 @@ def convert(
     return Converted(to_canonical(low), to_canonical(high), canonical, spelling)
 
 
+BACK_DIGITS = 12  # a canonical value is rounded to 9 decimals; 12 significant digits undo that
+
+
 def from_canonical(value: float, canonical: str, original_unit: str) -> float:
-    """Back to the unit the source used (for display)."""
+    """Back to the unit the source used (for display and export), rounded to BACK_DIGITS
+    significant digits so that binary and rounding artefacts do not show: a source's
+    "2,100 km/h" (583.333333333 m/s stored) comes back as 2100, not 2099.999999999."""
     ureg = registry()
-    return float(ureg.Quantity(value, canonical).to(original_unit).magnitude)
+    return float(f"{float(ureg.Quantity(value, canonical).to(original_unit).magnitude):.{BACK_DIGITS}g}")
