@@ -126,7 +126,7 @@ def add(
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
         verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
-    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text, counted=counted)
     citation = given(source=source, quote=quote, locator=locator, role=role)
     for _ in range(len(PROMPTABLE)):
         fields["citations"] = [citation] if citation.get("source") else []
@@ -141,7 +141,8 @@ def add(
             if exc.field == "citations":
                 citation["source"] = answer
             elif exc.field == "value":
-                fields |= value_fields(answer, None, None, None, fields.get("unit"), qualifier, None)
+                fields |= value_fields(answer, None, None, None, fields.get("unit"), qualifier, None,
+                                       counted=fields.get("counted"))
             else:
                 fields[exc.field] = answer
             continue
@@ -213,7 +214,7 @@ def edit_(
         related_system=related_system, country=country, counterparty_country=counterparty, location=location,
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
     )  # fmt: skip
-    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text)
+    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text, counted=counted)
     if not fields:
         raise MissingValue("options", "to edit: give at least one field option (see --help)")
     def write(session: Any) -> Any:

@@ -114,3 +114,23 @@ def test_a_converted_value_comes_back_as_the_source_gave_it(dbs: DatabaseFactory
     exported = [json.loads(line) for line in ok(url, "export", "--format", "jsonl").stdout.splitlines()]
     record = next(r for r in exported if r.get("type") == "claim" and r.get("id") == claim_id)
     assert (record["value_low"], record["value_high"], record["unit"]) == (2100, 2100, "km/h")
+
+
+def test_a_count_whose_words_name_another_thing_than_counted_is_refused_on_every_path(
+    dbs: DatabaseFactory, tmp_path: Path
+) -> None:
+    """'200 launchers' stored as 200 missiles is not what the source said."""
+    url = dbs.seeded()
+    before = state(url)
+    message = "counted: 'missiles' but the wording '200 launchers' counts launchers"
+    added = cli(url, "claim", "add", *COUNT, "--system", "igla-s", "--value", "200 launchers", "--source", ANADOLU)
+    assert (added.exit_code, added.stderr) == (1, f"error: {message}\n"), explain(added)
+    path = tmp_path / "claims.jsonl"
+    path.write_text(json.dumps({"type": "claim", "kind": "inventory", "system": "igla-s", "country": "VE",
+                                "counted": "missiles", "value": "200 launchers",
+                                "citations": [{"source": ANADOLU}]}) + "\n", encoding="utf-8")  # fmt: skip
+    imported = cli(url, "import", str(path), "--yes")
+    assert imported.exit_code == 1 and f"line 1: {message}" in imported.stderr, explain(imported)
+    assert state(url) == before
+    ok(url, "claim", "add", "--kind", "inventory", "--country", "VE", "--counted", "launchers", "--system", "igla-s",
+       "--value", "200 launchers", "--source", ANADOLU)  # fmt: skip

@@ -21,7 +21,7 @@ from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
-from equipment_db.normalize.wording import read_value, reading_fields
+from equipment_db.normalize.wording import check_counted, read_value, reading_fields
 from equipment_db.sources import queries as source_queries
 from equipment_db.validation import check_model, clean_text
 from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Counted, Qualifier, Scope
@@ -153,7 +153,7 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
         data.get("counted", current.counted if current else None) if kind in QUANTITY_KINDS else None
     )
     given = {name: data[name] for name in VALUE_FIELDS if name in data}
-    worded = _worded(given)
+    worded = _worded(given, data.get("counted", current.counted if current else None))
     if worded is not None:  # a record's value in the source's words: the same reader as the CLI's
         return value_columns({**data, **worded, "value_text": data.get("value_text") or given["value"]}, current) | {
             "value_text": data.get("value_text") or given["value"]}  # fmt: skip
@@ -206,7 +206,7 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
-def _worded(given: dict[str, Any]) -> dict[str, Any] | None:
+def _worded(given: dict[str, Any], counted: Any) -> dict[str, Any] | None:
     """The value fields a worded `value` ("no less than 5,000") says, or None if it is a number
     (a plain decimal in a CSV cell is a number, not wording)."""
     value = given.get("value")
@@ -217,7 +217,9 @@ def _worded(given: dict[str, Any]) -> dict[str, Any] | None:
         return None
     if given.get("value_low") is not None or given.get("value_high") is not None:
         raise InvalidValue("value", value, "in words given together with value_low/value_high: give one or the other")
-    fields = reading_fields(read_value(value))
+    reading = read_value(value)
+    check_counted(reading, counted, text=value)
+    fields = reading_fields(reading)
     explicit = {name: given[name] for name in ("unit", "qualifier") if given.get(name) is not None}
     return fields | explicit
 

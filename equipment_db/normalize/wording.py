@@ -66,6 +66,7 @@ class Reading:
     high: Decimal | None
     unit: str | None  # a normalised symbol: km, km/h, kg, USD, percent, mach, ...; None for a count
     year: bool = False  # "since 1997": a calendar year, shown without separators
+    counted: str | None = None  # what the words say is counted ("launchers"): a `Counted` value
 
     @property
     def single(self) -> Decimal | None:
@@ -228,6 +229,7 @@ class _Reader:
         self.high: Decimal | None = None
         self.unit: str | None = None
         self.scaled = 1  # the scale word of the last number read ("billion": 10**9)
+        self.counted: str | None = None
 
     def understood(self) -> str | None:
         parts = [self.qualifier.value.replace("_", " ") if self.qualifier else None,
@@ -291,13 +293,14 @@ class _Reader:
         if ranged:
             if low > high:  # type: ignore[operator]
                 raise _Refused("ambiguous", "the range runs from the larger number to the smaller")
-            return Reading(Qualifier.range if qualifier is Qualifier.exact else qualifier, low, high, self.unit)
+            shown = Qualifier.range if qualifier is Qualifier.exact else qualifier
+            return Reading(shown, low, high, self.unit, counted=self.counted)
         number = low
         if qualifier in (Qualifier.at_least, Qualifier.more_than, Qualifier.just_over):
-            return Reading(qualifier, number, None, self.unit)
+            return Reading(qualifier, number, None, self.unit, counted=self.counted)
         if qualifier in (Qualifier.at_most, Qualifier.less_than, Qualifier.up_to, Qualifier.nearly):
-            return Reading(qualifier, None, number, self.unit)
-        return Reading(qualifier, number, number, self.unit)
+            return Reading(qualifier, None, number, self.unit, counted=self.counted)
+        return Reading(qualifier, number, number, self.unit, counted=self.counted)
 
     def _year(self) -> Reading:
         c = self.cursor
@@ -323,7 +326,7 @@ class _Reader:
             self._trailer()
             if c.rest.strip():
                 raise _Refused("unread words", f"the words {c.rest.strip()!r} are not understood")
-            return Reading(Qualifier.magnitude, Decimal(low), Decimal(high), None)
+            return Reading(Qualifier.magnitude, Decimal(low), Decimal(high), None, counted=self.counted)
         vague = c.match(re.compile(r"(?:many|numerous|a large number|a significant number|an unspecified number"
                                    r"|an undisclosed number|an unknown number|a number|a batch|large quantities"
                                    r"|several|a few|some|a handful)(?:\s+of)?(?![a-z])"
@@ -333,7 +336,7 @@ class _Reader:
             self._trailer()
             if c.rest.strip():
                 raise _Refused("unread words", f"the words {c.rest.strip()!r} are not understood")
-            return Reading(Qualifier.unspecified, None, None, None)
+            return Reading(Qualifier.unspecified, None, None, None, counted=self.counted)
         return None
 
     def _prefix(self) -> None:
@@ -461,7 +464,38 @@ class _Reader:
             if trailer and not _CHANGES_THE_NUMBER.intersection(re.findall(r"[a-z]+", trailer.group(0))) \
                     and not re.search(rf"\b(?:{_WORD_NUMBER})\b", trailer.group(0)):
                 c.at = trailer.end()
+                self.counted = _counted_by(trailer.group(0))
         c.match(re.compile(r"\s*\(\s*(?:est\.?|estimated|approx\.?)\s*\)"))
+
+
+# The nouns that name what is counted, as `Counted` values: "200 launchers" counts launchers.
+_COUNTED_BY = {
+    "missiles": "missiles", "missile": "missiles", "interceptors": "missiles", "launchers": "launchers",
+    "launcher": "launchers", "gripstocks": "launchers", "gripstock": "launchers", "batteries": "firing_units",
+    "battery": "firing_units", "systems": "systems", "system": "systems", "vehicles": "vehicles",
+    "vehicle": "vehicles", "aircraft": "aircraft", "helicopters": "aircraft", "jets": "aircraft",
+    "planes": "aircraft", "vessels": "vessels", "ships": "vessels", "boats": "vessels", "personnel": "personnel",
+    "troops": "personnel", "soldiers": "personnel", "members": "personnel", "people": "personnel",
+    "men": "personnel", "fighters": "personnel", "strikes": "strikes", "strike": "strikes", "units": "units",
+}  # fmt: skip
+
+
+def _counted_by(trailer: str) -> str | None:
+    words = re.findall(r"[a-z]+", trailer)
+    if words[-2:] in (["firing", "units"], ["firing", "unit"]):
+        return "firing_units"
+    if words[-2:] in (["launch", "units"], ["launch", "unit"]):
+        return "launchers"
+    return _COUNTED_BY.get(words[-1]) if words else None
+
+
+def check_counted(reading: Reading, counted: Any, *, text: str) -> None:
+    """Refuse a count whose wording names another thing than `counted` says: "200 launchers"
+    stored as 200 missiles is not what the source said."""
+    counted = getattr(counted, "value", counted)
+    if counted and reading.counted and counted != reading.counted:
+        said = reading.counted.replace("_", " ")
+        raise InvalidValue("counted", counted, f"but the wording {text!r} counts {said}")
 
 
 def _looks_like_unit(word: str) -> bool:
@@ -553,6 +587,7 @@ def value_fields(
     value_text: str | None,
     *,
     language: str | None = None,
+    counted: Any = None,
 ) -> dict[str, Any]:
     """A claim's value fields from an editor's options: `value` as worded is read completely
     (`read_value`, or refused); an explicit `quantity`, `low`/`high`, `unit` or `qualifier`
@@ -567,7 +602,9 @@ def value_fields(
                 "value_high": None,
             }
         else:
-            fields |= reading_fields(read_value(value, language=language))
+            reading = read_value(value, language=language)
+            check_counted(reading, counted, text=value)
+            fields |= reading_fields(reading)
         fields["value_text"] = value_text or value
     elif value_text is not None:
         fields["value_text"] = value_text
