@@ -166,7 +166,10 @@ _CHANGES_THE_NUMBER = frozenset((
     "reportedly", "allegedly", "claimed", "estimated", "estimate", "est", "approx", "some", "just", "exactly",
     "precisely", "total", "between", "from", "since", "until", "till", "through", "in", "of", "dozen", "dozens",
     "hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "half",
-    "quarter", "third"
+    "quarter", "third",
+    # an increment or a rate is not a count: "5,000 additional missiles", "200 missiles a year"
+    "additional", "extra", "further", "another", "annually", "yearly", "monthly", "weekly", "daily", "year",
+    "years", "month", "months", "week", "weeks", "day", "days", "a", "an",
 ))
 _MONEY_TRAILER = re.compile(r"\s*(?:apiece|each|per (?:unit|missile|system|launcher|round|piece))(?![a-z])")
 _SHARE_TRAILER = re.compile(r"\s*of\s+[a-z][a-z' -]*$")
