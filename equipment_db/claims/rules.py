@@ -153,10 +153,13 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
         data.get("counted", current.counted if current else None) if kind in QUANTITY_KINDS else None
     )
     given = {name: data[name] for name in VALUE_FIELDS if name in data}
-    worded = _worded(given, data.get("counted", current.counted if current else None))
-    if worded is not None:  # a record's value in the source's words: the same reader as the CLI's
-        return value_columns({**data, **worded, "value_text": data.get("value_text") or given["value"]}, current) | {
-            "value_text": data.get("value_text") or given["value"]}  # fmt: skip
+    words = _read_words(given, data.get("counted", current.counted if current else None))
+    placed = _placed(given, current, attribute, counted)
+    # A record's value in the source's words is kept as them, as `claim add --value` keeps them.
+    return placed | {"value_text": data.get("value_text") or words} if words else placed
+
+
+def _placed(given: dict[str, Any], current: Claim | None, attribute: Any, counted: Any) -> dict[str, Any]:
     if current is None or any(name in given for name in ("value", "value_low", "value_high")):
         return place_value(
             value=given.get("value"),
@@ -206,9 +209,10 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
 
-def _worded(given: dict[str, Any], counted: Any) -> dict[str, Any] | None:
-    """The value fields a worded `value` ("no less than 5,000") says, or None if it is a number
-    (a plain decimal in a CSV cell is a number, not wording)."""
+def _read_words(given: dict[str, Any], counted: Any) -> str | None:
+    """A `value` given as text: a plain decimal (a CSV cell) becomes its number; words ("no less
+    than 5,000") are read by the one wording reader into the value fields, an explicit unit or
+    qualifier still winning. `given` is updated in place; returns the words, if any."""
     value = given.get("value")
     if not isinstance(value, str):
         return None
@@ -219,9 +223,9 @@ def _worded(given: dict[str, Any], counted: Any) -> dict[str, Any] | None:
         raise InvalidValue("value", value, "in words given together with value_low/value_high: give one or the other")
     reading = read_value(value)
     check_counted(reading, counted, text=value)
-    fields = reading_fields(reading)
     explicit = {name: given[name] for name in ("unit", "qualifier") if given.get(name) is not None}
-    return fields | explicit
+    given.update(reading_fields(reading) | explicit)
+    return value
 
 
 def place_value(

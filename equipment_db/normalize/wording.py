@@ -517,7 +517,6 @@ def _numeral(text: str, language: str | None) -> Decimal:
     comma_decimal = language in DECIMAL_COMMA_LANGUAGES
     digits = re.sub(r"[ \u00a0\u202f\u2009]", " ", text)
     if " " in digits:
-        whole, _, fraction = re.split(r"([.,])(?=\d+$)", digits)[0], "", ""
         parts = re.split(r"[.,](?=\d+$)", digits)
         whole = parts[0].replace(" ", "")
         fraction = parts[1] if len(parts) > 1 else ""
@@ -560,8 +559,9 @@ def _words(text: str) -> Decimal:
         raise _Refused("no number", f"{text!r} is not a number in words the reader knows") from None
 
 
-_FACTORS = {("m", "km"): Decimal("0.001"), ("km", "m"): Decimal(1000), ("ft", "mi"): Decimal(1) / 5280,
-            ("m", "mi"): None, ("g", "kg"): Decimal("0.001"), ("kg", "g"): Decimal(1000)}  # fmt: skip
+# Exact decimal factors only: a range between other units is refused, not approximated.
+_FACTORS = {("m", "km"): Decimal("0.001"), ("km", "m"): Decimal(1000), ("g", "kg"): Decimal("0.001"),
+            ("kg", "g"): Decimal(1000), ("mm", "m"): Decimal("0.001"), ("cm", "m"): Decimal("0.01")}  # fmt: skip
 
 
 def _convert(value: Decimal, unit: str, into: str) -> Decimal:
