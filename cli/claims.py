@@ -16,7 +16,6 @@ from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCre
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import EquipmentDBError, MissingValue
 from equipment_db.history import queries as history_queries
-from equipment_db.normalize.wording import value_fields
 from equipment_db.validation import parse_model
 from equipment_db.vocab import (
     Attribute,
@@ -126,7 +125,7 @@ def add(
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
         verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
-    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text, counted=counted)
+    fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     citation = given(source=source, quote=quote, locator=locator, role=role)
     for _ in range(len(PROMPTABLE)):
         fields["citations"] = [citation] if citation.get("source") else []
@@ -141,13 +140,37 @@ def add(
             if exc.field == "citations":
                 citation["source"] = answer
             elif exc.field == "value":
-                fields |= value_fields(answer, None, None, None, fields.get("unit"), qualifier, None,
-                                       counted=fields.get("counted"))
+                fields |= value_options(answer, None, None, None, fields.get("unit"), qualifier, None)
             else:
                 fields[exc.field] = answer
             continue
         typer.echo(json.dumps({"id": claim.public_id, "read_as": read_as}) if as_json else claim.public_id)
         return
+
+
+def value_options(
+    value: str | None, quantity: float | None, low: float | None, high: float | None, unit: str | None,
+    qualifier: Qualifier | None, value_text: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """A claim record's value fields from an editor's options. `--value` in words is read where
+    the claim's sources are known, in their language (`rules.value_columns`), exactly as a
+    record's `value` is; an explicit number (--quantity, --value-low/--value-high) wins, and
+    the words are then kept as the source's words."""
+    fields: dict[str, Any] = {}
+    explicit = quantity is not None or low is not None or high is not None
+    if value is not None and not explicit:
+        fields["value"] = value
+    if value_text is not None or (value is not None and explicit):
+        fields["value_text"] = value_text or value
+    if quantity is not None:
+        fields |= {"value": quantity, "value_low": None, "value_high": None}
+    if low is not None or high is not None:
+        fields |= {"value": None, "value_low": low, "value_high": high}
+    if unit is not None:
+        fields["unit"] = unit
+    if qualifier is not None:
+        fields["qualifier"] = qualifier
+    return fields
 
 
 class _Preview(Exception):
@@ -214,7 +237,7 @@ def edit_(
         related_system=related_system, country=country, counterparty_country=counterparty, location=location,
         counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
     )  # fmt: skip
-    fields |= value_fields(value, quantity, value_low, value_high, unit, qualifier, value_text, counted=counted)
+    fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     if not fields:
         raise MissingValue("options", "to edit: give at least one field option (see --help)")
     def write(session: Any) -> Any:

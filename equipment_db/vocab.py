@@ -219,6 +219,10 @@ class Attribute(StrEnum):
     unit_cost = "unit_cost"
 
 
+# Attributes whose value is a calendar year: shown without separators (1981, not 1,981), and
+# the only ones a year in words ("since 1997") may be read for.
+YEAR_ATTRIBUTES = frozenset({Attribute.in_service_since})
+
 # pint dimensionality each numeric attribute needs; None: a plain number; "text": words only.
 ATTRIBUTE_DIMENSION: dict[Attribute, str | None] = {
     Attribute.max_range: "[length]",

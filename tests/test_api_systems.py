@@ -185,9 +185,11 @@ def test_competing_specification_values_have_no_preferred_value_until_one_is_ran
     assert (max_range["preferred"], max_range["competing"]) == (None, 2)
     assert max_range["values"] == [
         {"claim": "C-1SBQT6X5", "value_low": 8000.0, "value_high": 8000.0, "unit": "m", "original_unit": "km",
+         "original_low": "8", "original_high": "8",
          "qualifier": "exact", "value_text": "covering eight kilometers (4.9 miles)", "rank": "normal",
          "preferred": False, "sources": ["The Defense Post"]},
         {"claim": "C-GE33KEEA", "value_low": None, "value_high": 4800.0, "unit": "m", "original_unit": "m",
+         "original_low": None, "original_high": "4800",
          "qualifier": "up_to", "value_text": "fino a 4.800 metri di distanza", "rank": "normal",
          "preferred": False, "sources": ["RAI Televideo"]},
     ]  # fmt: skip

@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from bs4 import BeautifulSoup
 
 from tests.api_client import api
 from tests.cli_helpers import _dispose_engines, cli, explain, ok, read_json, state  # noqa: F401  (autouse)
-from tests.dbs import DatabaseFactory
+from tests.dbs import DatabaseFactory, engine_for
 
 ANADOLU = "S-PJZ2YVHP"  # a seeded source
 COUNT = ["--kind", "inventory", "--country", "VE", "--counted", "missiles"]
@@ -110,7 +111,12 @@ def test_a_converted_value_comes_back_as_the_source_gave_it(dbs: DatabaseFactory
     assert exit_code == 0, output
     claim_id = json.loads(output)["id"]
     shown = read_json(url, "claim", "show", claim_id)
-    assert shown["value_as_worded"] == "2,100 km/h"
+    assert (shown["value_as_worded"], shown["value_converted"]) == ("2,100 km/h", "583 m/s")
+    with api(url) as client:
+        page = BeautifulSoup(client.get(f"/v1/claims/{claim_id}", headers={"accept": "text/html"}).text,
+                             "html.parser")  # fmt: skip
+    converted = page.find("dt", string="In m/s").find_next_sibling("dd").get_text(" ", strip=True)
+    assert converted.startswith("583 m/s (converted")
     exported = [json.loads(line) for line in ok(url, "export", "--format", "jsonl").stdout.splitlines()]
     record = next(r for r in exported if r.get("type") == "claim" and r.get("id") == claim_id)
     assert (record["value_low"], record["value_high"], record["unit"]) == (2100, 2100, "km/h")
@@ -134,3 +140,54 @@ def test_a_count_whose_words_name_another_thing_than_counted_is_refused_on_every
     assert state(url) == before
     ok(url, "claim", "add", "--kind", "inventory", "--country", "VE", "--counted", "launchers", "--system", "igla-s",
        "--value", "200 launchers", "--source", ANADOLU)  # fmt: skip
+
+
+@pytest.mark.parametrize(("options", "wording", "kept", "converted"), [
+    (["--attribute", "speed"], "Mach 2.2", ("2.2", "Mach 2.2"),
+     "749 m/s (Mach 1 = 340.3 m/s, the sea-level standard atmosphere)"),
+    (["--attribute", "max_range"], "about 7.5 to 8 kilometers", ("7.5", "about 7.5 to 8 km"), "about 7,500 to 8,000 m"),
+    (["--attribute", "max_range"], "5 miles", ("5", "5 mi"), "8,050 m"),
+    (["--attribute", "max_altitude"], "3,500 m", ("3500", "3,500 m"), None),  # the canonical unit: nothing converted
+])  # fmt: skip
+def test_the_source_number_is_kept_exactly_and_the_conversion_keeps_its_significant_figures(
+    dbs: DatabaseFactory, options: list[str], wording: str, kept: tuple[str, str], converted: str | None
+) -> None:  # fmt: skip
+    url = dbs.seeded()
+    exit_code, output = _add(url, ["--kind", "specification", *options], wording)
+    assert exit_code == 0, output
+    shown = read_json(url, "claim", "show", json.loads(output)["id"])
+    assert (shown["value_as_worded"], shown["value_converted"]) == (kept[1], converted)
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT original_low FROM claim WHERE public_id = :id"),
+                                    {"id": shown["id"]}).scalar_one()  # fmt: skip
+    engine.dispose()
+    assert stored == kept[0]
+
+
+def test_the_sources_language_decides_a_separator_that_reads_two_ways(dbs: DatabaseFactory) -> None:
+    """'5.000' is 5,000 in a German source, and refused where the language does not decide it;
+    '1,5 km' is 1.5 km. The CLI, an edit and an import all read in the cited sources' language."""
+    url = dbs.seeded()
+    german = ok(url, "source", "add", "--kind", "news_article", "--publisher", "Example Zeitung", "--language", "de",
+                "--url", "https://example.org/zeitung/1", "--title", "Test article").stdout.strip()  # fmt: skip
+    result = cli(url, "claim", "add", *COUNT, "--system", "igla-s", "--value", "5.000", "--source", german, "--json")
+    assert result.exit_code == 0, explain(result)
+    assert json.loads(result.stdout)["read_as"] == "5,000 missiles"
+    claim_id = json.loads(result.stdout)["id"]
+    edited = cli(url, "claim", "edit", claim_id, "--value", "über 1.500", "--reason", "test", "--json")
+    assert edited.exit_code == 1 and "cannot be read" in edited.stderr, explain(edited)  # German words: refused
+    edited = cli(url, "claim", "edit", claim_id, "--value", "more than 1.500", "--reason", "test", "--json")
+    assert json.loads(edited.stdout)["read_as"] == "more than 1,500 missiles", explain(edited)
+    refused = cli(url, "claim", "add", *COUNT, "--system", "igla-s", "--value", "5.000", "--source", ANADOLU)
+    assert refused.exit_code == 1 and "the source's language decides" in refused.stderr, explain(refused)
+
+
+def test_a_year_in_words_is_read_only_for_a_year_attribute(dbs: DatabaseFactory) -> None:
+    url = dbs.seeded()
+    refused = cli(url, "claim", "add", *COUNT, "--system", "igla-s", "--value", "since 1997", "--source", ANADOLU)
+    assert refused.exit_code == 1 and "is a year, which only in_service_since takes" in refused.stderr
+    exit_code, output = _add(url, ["--kind", "specification", "--attribute", "in_service_since"], "since 1997")
+    assert exit_code == 0 and json.loads(output)["read_as"] == "1997", output
+    exit_code, output = _add(url, ["--kind", "specification", "--attribute", "in_service_since"], "about 5,000")
+    assert exit_code == 1 and "is not a calendar year" in output, output

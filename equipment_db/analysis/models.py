@@ -51,6 +51,10 @@ class ValuePublic(SQLModel):
     )
     original_unit: str | None = Field(default=None, description="The unit the source used.",
                                       schema_extra={"examples": ["km"]})  # fmt: skip
+    original_low: str | None = Field(default=None, description="The source's number in its unit, as given.",
+                                     schema_extra={"examples": ["6"]})  # fmt: skip
+    original_high: str | None = Field(default=None, description="The source's number in its unit, as given.",
+                                      schema_extra={"examples": ["6"]})  # fmt: skip
     qualifier: Qualifier | None = None
     value_text: str | None = Field(default=None, description="The source's own words.",
                                    schema_extra={"examples": ["between 500 meters and 6 kilometers away"]})  # fmt: skip

@@ -83,7 +83,8 @@ def specification_counts(
 
 
 _VALUE_COLUMNS = (Claim.id, Claim.system_id, Claim.attribute, Claim.public_id, Claim.value_low, Claim.value_high,
-                  Claim.unit, Claim.original_unit, Claim.qualifier, Claim.value_text, Claim.rank)  # fmt: skip
+                  Claim.unit, Claim.original_unit, Claim.original_low, Claim.original_high, Claim.qualifier,
+                  Claim.value_text, Claim.rank)  # fmt: skip
 
 
 def _value_ids(session: Session, counts: dict[int, dict[Attribute, int]]) -> set[int]:
@@ -157,7 +158,8 @@ def specification_values(
 
 def _value(claim: Any, sources: list[str], preferred: bool) -> dict[str, Any]:
     return {"claim": claim.public_id, "value_low": claim.value_low, "value_high": claim.value_high,
-            "unit": claim.unit, "original_unit": claim.original_unit, "qualifier": claim.qualifier,
+            "unit": claim.unit, "original_unit": claim.original_unit, "original_low": claim.original_low,
+            "original_high": claim.original_high, "qualifier": claim.qualifier,
             "value_text": claim.value_text, "rank": claim.rank, "preferred": preferred,
             "sources": sources}  # fmt: skip
 

@@ -48,6 +48,10 @@ class ClaimBase(SQLModel):
     value_high: float | None = None
     unit: str | None = Field(default=None, max_length=40)
     original_unit: str | None = Field(default=None, max_length=40)
+    # The source's numbers in `original_unit`, as exact decimal text ("2100", "7.5"): shown and
+    # exported as the source gave them; value_low/value_high are their canonical conversions.
+    original_low: str | None = Field(default=None, max_length=40)
+    original_high: str | None = Field(default=None, max_length=40)
     qualifier: Qualifier | None = enum_field(Qualifier, "qualifier", default=None, nullable=True)
     value_text: str | None = Field(default=None, max_length=1000)
     counted: Counted | None = enum_field(Counted, "counted", default=None, nullable=True)
@@ -229,6 +233,10 @@ class ClaimPublic(SQLModel):
     qualifier: Qualifier | None = Field(default=None, schema_extra={"examples": ["at_least"]})
     value_text: str | None = Field(default=None, schema_extra={"examples": ["no less than 5,000"]})
     value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
+    value_converted: str | None = Field(
+        default=None, schema_extra={"examples": ["583 m/s"]},
+        description="The value in the canonical unit, rounded to the source's significant figures; null when "
+                    "the source used the canonical unit or gave no number.")  # fmt: skip
     counted: Counted | None = None
     scope: Scope | None = None
     claimant: str | None = None

@@ -18,7 +18,7 @@ from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import System
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.records import claim_external_ids, claim_record, claim_refs
-from equipment_db.claims.text import describe_value
+from equipment_db.claims.text import describe_converted, describe_value
 from equipment_db.errors import NotFound
 from equipment_db.history.models import Revision
 from equipment_db.history.queries import version_fields
@@ -154,8 +154,9 @@ def filter_from_input(
 
 
 _ROW_COLUMNS = ("id", "public_id", "kind", "subject", "country", "qualifier", "value_text", "counted", "value_low",
-                "value_high", "original_unit", "unit", "attribute", "stated_on", "stated_precision", "about_start",
-                "about_end", "about_precision", "verification_status", "retracted_at")  # fmt: skip
+                "value_high", "original_unit", "original_low", "original_high", "unit", "attribute", "stated_on",
+                "stated_precision", "about_start", "about_end", "about_precision", "verification_status",
+                "retracted_at")  # fmt: skip
 
 
 def claim_rows(
@@ -281,6 +282,7 @@ def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
     the API, `claim show` and the claim page read."""
     detail = claim_record(claim, claim_refs(session, claim), claim_external_ids(session, claim.id))  # type: ignore[arg-type]
     detail["value_as_worded"] = describe_value(claim)
+    detail["value_converted"] = describe_converted(claim)
     cited = citations(session, claim.id)  # type: ignore[arg-type]
     chains = reporting_chains(session, [s for _, s in cited])
     detail["citations"] = [

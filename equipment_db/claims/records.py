@@ -7,6 +7,7 @@ by name, claims and sources by public id. Values are given in the unit the sourc
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -30,9 +31,13 @@ def _value(enum_or_value: Any) -> Any:
     return getattr(enum_or_value, "value", enum_or_value)
 
 
-def _number(value: float | None, claim: Claim) -> float | int | None:
+def _number(value: float | None, given: str | None, claim: Claim) -> float | int | None:
+    """A value in the unit the source used: its number as given when kept, else converted back."""
     if value is None:
         return None
+    if given is not None:
+        exact = Decimal(given)
+        return int(exact) if exact == exact.to_integral_value() else float(exact)
     if claim.unit and claim.original_unit and claim.original_unit != claim.unit:
         value = from_canonical(value, claim.unit, claim.original_unit)
     value = round(value, 9)
@@ -52,7 +57,8 @@ def claim_record(
         "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
         "related_system": refs.get("related_system"), "country": claim.country,
         "counterparty_country": claim.counterparty_country, "location": claim.location,
-        "value_low": _number(claim.value_low, claim), "value_high": _number(claim.value_high, claim),
+        "value_low": _number(claim.value_low, claim.original_low, claim),
+        "value_high": _number(claim.value_high, claim.original_high, claim),
         "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
         "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
         "claimant": refs.get("claimant"), "stated": stated, "about": about,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlmodel import Session
@@ -23,8 +25,17 @@ from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
 from equipment_db.normalize.wording import check_counted, read_value, reading_fields
 from equipment_db.sources import queries as source_queries
+from equipment_db.sources.models import Source
 from equipment_db.validation import check_model, clean_text
-from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Counted, Qualifier, Scope
+from equipment_db.vocab import (
+    ATTRIBUTE_DIMENSION,
+    YEAR_ATTRIBUTES,
+    Attribute,
+    ClaimKind,
+    Counted,
+    Qualifier,
+    Scope,
+)
 
 VALUE_FIELDS = ("value", "value_low", "value_high", "unit", "qualifier")
 QUANTITY_KINDS = {
@@ -45,6 +56,8 @@ DEFAULT_SCOPE = {
 _LOWER_BOUND = {Qualifier.at_least, Qualifier.more_than, Qualifier.just_over}
 _UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to, Qualifier.nearly}
 _POINT = {Qualifier.exact, Qualifier.approximately}
+FIRST_YEAR, LAST_YEAR = 1800, 2200  # the calendar years a year attribute may hold
+GIVEN_DIGITS = 40  # ClaimBase.original_low/original_high
 MAX_VALUE = 1e15  # larger than any count, distance, speed, mass or sum a source gives; finite on both engines
 
 
@@ -55,6 +68,7 @@ class Resolver(Protocol):
     def target_type(self, key: str) -> Any: ...
     def actor(self, name: str) -> Any: ...
     def source(self, key: str, field: str) -> int: ...
+    def source_language(self, source_id: int) -> str | None: ...
 
 
 class DatabaseResolver:
@@ -78,6 +92,17 @@ class DatabaseResolver:
     def source(self, key: str, field: str) -> int:
         return source_queries.get_source(self.session, key, field=field).id  # type: ignore[return-value]
 
+    def source_language(self, source_id: int) -> str | None:
+        return self.session.get(Source, source_id).language  # type: ignore[union-attr]
+
+
+def wording_language(languages: Iterable[str | None]) -> str | None:
+    """The language a claim's wording is read in: its sources' language when they agree
+    (`de` and `de-AT` agree), else None (English conventions; a form that reads two ways is
+    then refused rather than guessed)."""
+    primary = {language.split("-")[0].strip().lower() for language in languages if language and language.strip()}
+    return primary.pop() if len(primary) == 1 else None
+
 
 def new_claim(
     data: ClaimCreate, resolver: Resolver, *, given: dict[str, Any] | None = None
@@ -86,9 +111,11 @@ def new_claim(
     `claim add`, seed data and bulk import all pass through. `given`: the input as typed."""
     fields = data.model_dump()
     values = normalise(None, fields, resolver)  # type: ignore[arg-type]
-    values |= value_columns(fields, None)
+    cited = cited_sources(data.citations, resolver)
+    language = wording_language(resolver.source_language(source_id) for source_id, _ in cited)
+    values |= value_columns(fields, None, language=language)
     values = check(values, citation_count=len(data.citations), given=given or fields)
-    return values, cited_sources(data.citations, resolver)
+    return values, cited
 
 
 def cited_sources(citations: list[CitationCreate], resolver: Resolver) -> list[tuple[int, CitationCreate]]:
@@ -144,8 +171,9 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
     return values
 
 
-def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]:
-    """Recompute the value group (bounds, units, qualifier) from the fields being set."""
+def value_columns(data: dict[str, Any], current: Claim | None, *, language: str | None = None) -> dict[str, Any]:
+    """Recompute the value group (bounds, units, qualifier) from the fields being set; a value
+    in words is read in `language` (the cited sources', `wording_language`)."""
     attribute = data.get("attribute", current.attribute if current else None)
     kind = data.get("kind") or (current.kind if current else None)
     # A count on a kind that takes none is reported by check, naming `counted`.
@@ -153,7 +181,7 @@ def value_columns(data: dict[str, Any], current: Claim | None) -> dict[str, Any]
         data.get("counted", current.counted if current else None) if kind in QUANTITY_KINDS else None
     )
     given = {name: data[name] for name in VALUE_FIELDS if name in data}
-    words = _read_words(given, data.get("counted", current.counted if current else None))
+    words = _read_words(given, data.get("counted", current.counted if current else None), language, attribute)
     placed = _placed(given, current, attribute, counted)
     # A record's value in the source's words is kept as them, as `claim add --value` keeps them.
     return placed | {"value_text": data.get("value_text") or words} if words else placed
@@ -170,22 +198,24 @@ def _placed(given: dict[str, Any], current: Claim | None, attribute: Any, counte
             attribute=attribute,
             counted=counted,
         )
-    # Only the qualifier and/or unit change: re-place the stored number (canonical unit).
-    single = current.value_low if current.value_low is not None else current.value_high
-    both = (
-        current.value_low is not None
-        and current.value_high is not None
-        and current.value_low != current.value_high
-    )
+    # Only the qualifier and/or unit change: re-place the stored number, from the source's
+    # numbers in its unit when they are kept (the same conversion again), else canonical.
+    kept = "unit" not in given and (current.original_low is not None or current.original_high is not None)
+    low, high = ((_decimal_float(current.original_low), _decimal_float(current.original_high)) if kept
+                 else (current.value_low, current.value_high))  # fmt: skip
+    single = low if low is not None else high
+    both = low is not None and high is not None and low != high
     placed = place_value(
         value=None if both else single,
-        value_low=current.value_low if both else None,
-        value_high=current.value_high if both else None,
-        unit=current.unit,
+        value_low=low if both else None,
+        value_high=high if both else None,
+        unit=current.original_unit if kept else current.unit,
         qualifier=given.get("qualifier", current.qualifier),
         attribute=attribute,
         counted=counted,
     )
+    if not kept:  # the numbers are canonical here, not as the source gave them
+        placed |= {"original_low": None, "original_high": None}
     if "unit" in given:
         placed_unit = place_value(
             value=1.0,
@@ -206,13 +236,28 @@ def _placed(given: dict[str, Any], current: Claim | None, attribute: Any, counte
     return placed
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+def _decimal_float(text: str | None) -> float | None:
+    return None if text is None else float(text)
 
 
-def _read_words(given: dict[str, Any], counted: Any) -> str | None:
+def as_given(number: float | None) -> str | None:
+    """A number as exact decimal text, without binary artefacts: 7.5 is "7.5", 2100.0 "2100"
+    (the shortest text that reads back as the same float, so a source's digits survive)."""
+    if number is None:
+        return None
+    return f"{Decimal(repr(float(number))).normalize():f}"
+
+
+# A machine-written number (a CSV cell). One dot before exactly three digits ("5.000") is not:
+# it reads as 5 or as 5000, so the wording reader decides it by the source's language.
+_PLAIN_NUMBER = re.compile(r"(?!\d{1,3}\.\d{3}$)[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+def _read_words(given: dict[str, Any], counted: Any, language: str | None, attribute: Any) -> str | None:
     """A `value` given as text: a plain decimal (a CSV cell) becomes its number; words ("no less
     than 5,000") are read by the one wording reader into the value fields, an explicit unit or
-    qualifier still winning. `given` is updated in place; returns the words, if any."""
+    qualifier still winning; with the qualifier `unspecified` they are the source's words and
+    no number. `given` is updated in place; returns the words, if any."""
     value = given.get("value")
     if not isinstance(value, str):
         return None
@@ -221,8 +266,15 @@ def _read_words(given: dict[str, Any], counted: Any) -> str | None:
         return None
     if given.get("value_low") is not None or given.get("value_high") is not None:
         raise InvalidValue("value", value, "in words given together with value_low/value_high: give one or the other")
-    reading = read_value(value)
+    if given.get("qualifier") is Qualifier.unspecified:  # the words say how many; there is no number
+        given["value"] = None
+        return value
+    reading = read_value(value, language=language)
     check_counted(reading, counted, text=value)
+    if reading.year and attribute not in YEAR_ATTRIBUTES:
+        years = ", ".join(sorted(a.value for a in YEAR_ATTRIBUTES))
+        raise InvalidValue("value", value, f"is a year, which only {years} takes; for a count or a measure "
+                                           "give its number (--quantity) and keep the words in value_text")  # fmt: skip
     explicit = {name: given[name] for name in ("unit", "qualifier") if given.get(name) is not None}
     given.update(reading_fields(reading) | explicit)
     return value
@@ -245,6 +297,8 @@ def place_value(
             raise InvalidValue(name, number, "must be a finite number, zero or more")
         if number is not None and number > MAX_VALUE:
             raise InvalidValue(name, number, f"is beyond the {MAX_VALUE:g} a value may hold")
+        if number is not None and len(as_given(number) or "") > GIVEN_DIGITS:
+            raise InvalidValue(name, number, f"has more digits than the {GIVEN_DIGITS} a value keeps as given")
     if value is not None and (value_low is not None or value_high is not None):
         raise InvalidValue("value", value, "given together with value_low/value_high: give one or the other")
     low, high = _bounds(value, value_low, value_high, qualifier)
@@ -252,6 +306,7 @@ def place_value(
         if unit is not None:
             raise InvalidValue("unit", unit, "given without a value")
         return _unitless(None, None, qualifier)
+    given_numbers = {"original_low": as_given(low), "original_high": as_given(high)}
     qualifier = qualifier or _default_qualifier(value, low, high)
     if counted is not None:
         if unit is not None:
@@ -261,12 +316,12 @@ def place_value(
                 raise InvalidValue(
                     name if value is None else "value", number, f"must be a whole number of {counted.value}"
                 )
-        return _unitless(low, high, qualifier)
+        return _unitless(low, high, qualifier) | given_numbers
     dimension = ATTRIBUTE_DIMENSION.get(attribute) if attribute else None
     if unit is None:
         if dimension not in (None, "text"):
             raise MissingValue("unit", f"for {attribute.value} (a value in {dimension})")  # type: ignore[union-attr]
-        return _unitless(low, high, qualifier)
+        return _unitless(low, high, qualifier) | given_numbers
     converted = convert(low, high, unit, expect_dimension=dimension if dimension != "text" else None)
     for name, number in (("value_low", converted.low), ("value_high", converted.high)):
         if number is not None and not (math.isfinite(number) and number <= MAX_VALUE):
@@ -279,11 +334,12 @@ def place_value(
         "unit": converted.unit,
         "original_unit": converted.original_unit,
         "qualifier": qualifier,
-    }
+    } | given_numbers
 
 
 def _unitless(low: float | None, high: float | None, qualifier: Qualifier | None) -> dict[str, Any]:
-    return {"value_low": low, "value_high": high, "unit": None, "original_unit": None, "qualifier": qualifier}
+    return {"value_low": low, "value_high": high, "unit": None, "original_unit": None, "qualifier": qualifier,
+            "original_low": None, "original_high": None}  # fmt: skip
 
 
 def _default_qualifier(value: float | None, low: float | None, high: float | None) -> Qualifier:
@@ -389,6 +445,12 @@ def _specification(values: dict[str, Any], has_number: bool, unspecified: bool) 
             raise MissingValue("value_text", f"for a {attribute.value} specification")
     elif not has_number:
         raise MissingValue("value", f"for a {attribute.value} specification")
+    if Attribute(attribute) in YEAR_ATTRIBUTES:
+        for name in ("value_low", "value_high"):
+            year = values.get(name)
+            if year is not None and not (FIRST_YEAR <= year <= LAST_YEAR and year == int(year)):
+                raise InvalidValue(name, year, f"is not a calendar year ({FIRST_YEAR} to {LAST_YEAR}), "
+                                               f"which {attribute.value} takes")  # fmt: skip
 
 
 def _capability(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:

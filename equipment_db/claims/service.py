@@ -159,10 +159,11 @@ def update_claim(session: Session, key: str, data: ClaimUpdate, *, edit: Edit) -
         if name in fields and fields[name] is None:
             raise MissingValue(name, "cannot be cleared")
     changes = rules.normalise(session, fields)
+    cited = queries.citations(session, claim.id)  # type: ignore[arg-type]
     if any(name in fields for name in rules.VALUE_FIELDS) or "counted" in fields or "attribute" in fields:
-        changes |= rules.value_columns(fields, claim)
-    active = len(queries.citations(session, claim.id))  # type: ignore[arg-type]
-    merged = rules.check(claim.model_dump() | changes, citation_count=active, given=fields)
+        language = rules.wording_language(source.language for _, source in cited)
+        changes |= rules.value_columns(fields, claim, language=language)
+    merged = rules.check(claim.model_dump() | changes, citation_count=len(cited), given=fields)
     changed = history.apply_changes(claim, {k: v for k, v in merged.items() if k in Claim.model_fields})
     if not changed:
         return claim

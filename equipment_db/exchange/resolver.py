@@ -45,6 +45,7 @@ class BulkResolver:
         self._actors = {a.name_key: a.id for a in actors}
         self._session = session
         self.source_refs: dict[int, dict[str, Any]] = {}
+        self._languages: dict[int, str | None] = {}
         self._source_ids: dict[str, int] = {}
         self._source_urls: dict[str, int] = {}
         self._lookups: dict[str, tuple[str, str]] = {}
@@ -56,6 +57,7 @@ class BulkResolver:
         missing = self._missing(wanted)
         if len(self.source_refs) + len(missing[0]) + len(missing[1]) > CACHE_SOURCES:
             self.source_refs.clear()
+            self._languages.clear()
             self._source_ids.clear()
             self._source_urls.clear()
             missing = self._missing(wanted)  # all of them again: the cache no longer has any
@@ -73,6 +75,7 @@ class BulkResolver:
     def _cache(self, sources: Sequence[Source]) -> None:
         for source in sources:
             self.source_refs[source.id] = source_reference(source)  # type: ignore[index]
+            self._languages[source.id] = source.language  # type: ignore[index]
             self._source_ids[source.public_id] = source.id  # type: ignore[assignment]
             if source.url:
                 self._source_urls[source.url] = source.id  # type: ignore[assignment]
@@ -130,6 +133,10 @@ class BulkResolver:
         if found is None:
             raise NotFound("source", key, field=field)
         return found
+
+    def source_language(self, source_id: int) -> str | None:
+        """The language of a source `source` returned (its wording's separators follow it)."""
+        return self._languages.get(source_id)
 
 
 def _chunks(values: list[str], size: int = 1000) -> Iterator[list[str]]:

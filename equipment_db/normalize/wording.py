@@ -577,51 +577,6 @@ def _plain(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-# --- an editor's value options -----------------------------------------------------------------
-
-
-def value_fields(
-    value: str | None,
-    quantity: float | None,
-    low: float | None,
-    high: float | None,
-    unit: str | None,
-    qualifier: Qualifier | None,
-    value_text: str | None,
-    *,
-    language: str | None = None,
-    counted: Any = None,
-) -> dict[str, Any]:
-    """A claim's value fields from an editor's options: `value` as worded is read completely
-    (`read_value`, or refused); an explicit `quantity`, `low`/`high`, `unit` or `qualifier`
-    wins over what was read, and `value_text` over the wording kept as the source's words."""
-    fields: dict[str, Any] = {}
-    if value is not None:
-        if qualifier is Qualifier.unspecified:  # the words say how many; there is no number
-            fields |= {
-                "qualifier": Qualifier.unspecified,
-                "value": None,
-                "value_low": None,
-                "value_high": None,
-            }
-        else:
-            reading = read_value(value, language=language)
-            check_counted(reading, counted, text=value)
-            fields |= reading_fields(reading)
-        fields["value_text"] = value_text or value
-    elif value_text is not None:
-        fields["value_text"] = value_text
-    if quantity is not None:
-        fields |= {"value": quantity, "value_low": None, "value_high": None}
-    if low is not None or high is not None:
-        fields |= {"value": None, "value_low": low, "value_high": high}
-    if unit is not None:
-        fields["unit"] = unit
-    if qualifier is not None:
-        fields["qualifier"] = qualifier
-    return {k: v for k, v in fields.items() if v is not None or k in ("value", "value_low", "value_high")}
-
-
 def reading_fields(reading: Reading) -> dict[str, Any]:
     """The value fields a reading sets: one number for a point, else its bounds as read."""
     single = reading.single

@@ -607,6 +607,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Down to base removes every table, including the one that keeps claims' source numbers
+    # while the schema is below revision 0009 (2026_12_05_source_numbers).
+    op.execute("DROP TABLE IF EXISTS claim_given_numbers")
     with op.batch_alter_table("claim_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_claim_link_to_claim_id"))
 
