@@ -29,6 +29,7 @@ from equipment_db.vocab import (
     Rank,
     Scope,
     SourceReliability,
+    Stance,
     VerificationStatus,
 )
 
@@ -42,9 +43,14 @@ ATTRIBUTE = typer.Option(None, "--attribute", help="For a specification: what is
 TARGET = typer.Option(None, "--target-type", help="For a capability: target type slug (helicopter, uav).")
 RELATED = typer.Option(None, "--related-system", help="For a comparison: the other system.")
 COUNTRY = typer.Option(
-    None, "--country", help="Country code or name (VE, Venezuela); a transfer's recipient."
+    None, "--country", help="The party as a country: code or name (VE, Venezuela); a transfer's recipient."
 )
-COUNTERPARTY = typer.Option(None, "--counterparty", help="Other country; a transfer's supplier.")
+PARTY = typer.Option(None, "--party", help="The holder or recipient, any kind: a country, an actor (an armed group, "
+                                           "an organisation: actor:NAME) or unknown.")  # fmt: skip
+COUNTERPARTY = typer.Option(None, "--counterparty", help="The other party, any kind (as --party): a transfer's "
+                                                         "supplier, a capture's captor.")  # fmt: skip
+STANCE = typer.Option(None, "--stance", help="affirms (the default) or denies: 'X has not supplied Y' is a denial, "
+                                             "with no number needed.")  # fmt: skip
 LOCATION = typer.Option(None, "--location", help="Where, in the source's words.")
 VALUE = typer.Option(None, "--value", help='The value as worded: "no less than 5,000", "up to 6 km".')
 QUANTITY = typer.Option(None, "--quantity", help="The number, if not (or differently) worded in --value.")
@@ -64,7 +70,8 @@ YES = typer.Option(False, "--yes", "-y", help="Save without asking what --value 
 # Option name for each field the rules may ask for, for prompts and messages.
 PROMPTABLE = {
     "system": "--system", "subject": "--subject", "attribute": "--attribute", "target_type": "--target-type",
-    "related_system": "--related-system", "country": "--country", "counterparty_country": "--counterparty",
+    "related_system": "--related-system", "country": "--country", "party": "--party", "counterparty": "--counterparty",
+    "counterparty_country": "--counterparty",
     "location": "--location", "value": "--value", "unit": "--unit", "value_text": "--value-text",
     "counted": "--counted", "scope": "--scope", "citations": "--source",
 }  # fmt: skip
@@ -80,6 +87,7 @@ def add(
     target_type: str | None = TARGET,
     related_system: str | None = RELATED,
     country: str | None = COUNTRY,
+    party: str | None = PARTY,
     counterparty: str | None = COUNTERPARTY,
     location: str | None = LOCATION,
     value: str | None = VALUE,
@@ -91,6 +99,7 @@ def add(
     value_text: str | None = VALUE_TEXT,
     counted: Counted | None = COUNTED,
     scope: Scope | None = SCOPE,
+    stance: Stance | None = STANCE,
     claimant: str | None = CLAIMANT,
     stated: str | None = STATED,
     about: str | None = ABOUT,
@@ -121,9 +130,9 @@ def add(
     """  # noqa: E501
     fields: dict[str, Any] = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
-        related_system=related_system, country=country, counterparty_country=counterparty, location=location,
-        counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, verification_status=status,
-        verification_note=verification_note, rank=rank, note=note, public_id=public_id,
+        related_system=related_system, country=country, party=party, counterparty=counterparty, location=location,
+        counted=counted, scope=scope, stance=stance, claimant=claimant, stated=stated, about=about,
+        verification_status=status, verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
     fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     citation = given(source=source, quote=quote, locator=locator, role=role)
@@ -208,6 +217,7 @@ def edit_(
     target_type: str | None = TARGET,
     related_system: str | None = RELATED,
     country: str | None = COUNTRY,
+    party: str | None = PARTY,
     counterparty: str | None = COUNTERPARTY,
     location: str | None = LOCATION,
     value: str | None = VALUE,
@@ -219,6 +229,7 @@ def edit_(
     value_text: str | None = VALUE_TEXT,
     counted: Counted | None = COUNTED,
     scope: Scope | None = SCOPE,
+    stance: Stance | None = STANCE,
     claimant: str | None = CLAIMANT,
     stated: str | None = STATED,
     about: str | None = ABOUT,
@@ -234,8 +245,8 @@ def edit_(
     """
     fields = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
-        related_system=related_system, country=country, counterparty_country=counterparty, location=location,
-        counted=counted, scope=scope, claimant=claimant, stated=stated, about=about, note=note,
+        related_system=related_system, country=country, party=party, counterparty=counterparty, location=location,
+        counted=counted, scope=scope, stance=stance, claimant=claimant, stated=stated, about=about, note=note,
     )  # fmt: skip
     fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     if not fields:
@@ -422,8 +433,13 @@ def list_(
     ctx: typer.Context,
     system: str | None = typer.Option(None, help="System slug or alias (e.g. igla-s, SA-24)."),
     country: str | None = typer.Option(None, help="Country code or name (e.g. VE, Venezuela)."),
-    counterparty: str | None = typer.Option(None, help="Counterparty country (a transfer's supplier)."),
+    party: str | None = typer.Option(None, help="The holder or recipient, any kind: a country, actor:NAME or unknown."),
+    counterparty: str | None = typer.Option(None, help="The other party (a transfer's supplier), any kind."),
     kind: ClaimKind | None = typer.Option(None, help="Claim kind."),
+    scope: Scope | None = typer.Option(None, help="The state of what is counted (pledged, delivered, ...)."),
+    counted: Counted | None = typer.Option(None, help="What a quantity counts."),
+    stance: Stance | None = typer.Option(None, help="affirms or denies."),
+    external_id: str | None = typer.Option(None, help="An external id, SCHEME:VALUE (sipri_deal:12345)."),
     claimant: str | None = typer.Option(None, help="Actor name."),
     source: str | None = typer.Option(None, help="Source id or URL: claims it carries."),
     status: VerificationStatus | None = typer.Option(None, help="Verification status."),
@@ -446,14 +462,14 @@ def list_(
     """
     with reading(ctx) as session:
         where = claim_queries.filter_from_input(
-            session, system=system, country=country, counterparty=counterparty, kind=kind, claimant=claimant,
-            source=source, status=status, rank=rank_, stated_from=stated_from, stated_to=stated_to,
-            about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
-            include_retracted=include_retracted,
+            session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
+            claimant=claimant, source=source, status=status, rank=rank_, stated_from=stated_from, stated_to=stated_to,
+            about_from=about_from, about_to=about_to, text=text, scope=scope, counted=counted, stance=stance,
+            external_id=external_id, include_deprecated=include_deprecated, include_retracted=include_retracted,
         )  # fmt: skip
         rows = [{k: v for k, v in row.items() if not k.startswith("_")}
                 for row in claim_queries.claim_rows(session, where, limit=limit)]  # fmt: skip
-    columns = ["id", "kind", "subject", "country", "value", "claimant", "stated", "about", "status"]
+    columns = ["id", "kind", "subject", "party", "value", "claimant", "stated", "about", "status"]
     emit(rows, columns=columns, as_json=as_json, title=None if as_json else f"{len(rows)} claims")
 
 

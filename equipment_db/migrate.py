@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import sqlalchemy as sa
 from alembic import command
@@ -13,6 +15,17 @@ from alembic.script import ScriptDirectory
 import migrations
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+
+
+def revision_module(filename: str) -> ModuleType:
+    """An earlier revision's module (migrations/versions/FILENAME), for a revision that reuses
+    its definitions: revision files are not importable by name (they start with a date)."""
+    path = MIGRATIONS_DIR / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"_equipment_db_migration_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def alembic_config(engine: sa.Engine | None = None, url: str | None = None) -> Config:

@@ -101,16 +101,40 @@ class Counted(StrEnum):
 
 
 class Scope(StrEnum):
-    """Which state the counted things are in."""
+    """Which state the counted things are in; each meaning is in docs/CLI.md ("Scopes")."""
 
-    inventory = "inventory"
-    deployed = "deployed"
-    mobilised = "mobilised"
-    ordered = "ordered"
-    delivered = "delivered"
-    produced = "produced"
-    used = "used"
-    lost = "lost"
+    pledged = "pledged"  # promised publicly by the supplier; nothing binding yet
+    approved = "approved"  # authorised by the supplier's government or legislature (a licence, a notification)
+    offered = "offered"  # proposed to the recipient; not (yet) accepted
+    ordered = "ordered"  # a contract or binding order placed
+    delivered = "delivered"  # handed over to the recipient
+    inventory = "inventory"  # held by the party
+    deployed = "deployed"  # fielded with units, at positions
+    mobilised = "mobilised"  # brought to readiness (from storage, reserves)
+    produced = "produced"  # made
+    used = "used"  # fired, launched, expended
+    lost = "lost"  # lost by the party, however (destroyed, damaged, abandoned, captured)
+    captured = "captured"  # lost by the party to capture (the captor, when known, is the counterparty)
+    destroyed = "destroyed"  # lost by the party to destruction
+
+
+# The scopes each quantity kind takes, the first being its default (a transfer has none: a
+# pledge, an order and a delivery are different statements, so it must be said).
+KIND_SCOPES: dict[str, tuple[Scope, ...]] = {
+    "inventory": (Scope.inventory,),
+    "deployment": (Scope.deployed, Scope.mobilised),
+    "transfer": (Scope.pledged, Scope.approved, Scope.offered, Scope.ordered, Scope.delivered),
+    "production": (Scope.produced, Scope.ordered),
+    "use": (Scope.used,),
+    "loss": (Scope.lost, Scope.captured, Scope.destroyed),
+}
+
+
+class Stance(StrEnum):
+    """Whether the claimant affirms or denies what the claim states."""
+
+    affirms = "affirms"
+    denies = "denies"  # "X has not supplied new systems to Y": stored as a denial, no number needed
 
 
 class DatePrecision(StrEnum):

@@ -40,11 +40,12 @@ SQL_INJECTIONS = [text for text in CORPUS if "'" in text or "SELECT" in text or 
 # Every parameter of the API, by what it holds. A new parameter fails
 # `test_every_parameter_of_the_api_is_in_the_corpus_test` until it is placed here.
 TYPED = {"category", "include_retracted", "include_deprecated", "limit", "version", "format", "kind", "counted",
-         "attribute", "status", "rank", "include", "types", "claims_limit"}  # fmt: skip
+         "attribute", "status", "rank", "include", "types", "claims_limit", "scope", "stance"}  # fmt: skip
 FREE_TEXT = {"text", "publisher", "language"}
-COUNTRIES = {"origin", "country", "counterparty"}
+COUNTRIES = {"origin", "country", "counterparty", "party"}
 ENTITIES = {"target_type", "system", "claimant", "source", "key", "name"}
-INVALID_WHEN_MALFORMED = {"stated_from", "stated_to", "about_from", "about_to", "cursor", "url", "claim_id"}
+INVALID_WHEN_MALFORMED = {"stated_from", "stated_to", "about_from", "about_to", "cursor", "url", "claim_id",
+                          "external_id"}
 PARAMETERS = TYPED | FREE_TEXT | COUNTRIES | ENTITIES | INVALID_WHEN_MALFORMED | {"code", "systems", "q",
                                                                                 "source_id"}  # fmt: skip
 

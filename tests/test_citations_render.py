@@ -150,7 +150,7 @@ def test_permalink_names_the_claim_and_its_version() -> None:
 
 def test_claim_sentence_states_who_claimed_what_when_and_its_status() -> None:
     assert claim_sentence(MADURO) == (
-        "Nicolás Maduro (President of Venezuela) claimed that VE has deployed at least 5,000 missiles "
+        "Nicolás Maduro (President of Venezuela) claimed that Venezuela has deployed at least 5,000 missiles "
         "of 9K338 Igla-S (across its territory), stated 2025-10-22; unverified."
     )
 
@@ -180,14 +180,14 @@ def test_claim_sentence_states_who_claimed_what_when_and_its_status() -> None:
                value_high=1800.0, qualifier="exact", counted="missiles", about_start="2009-01-01",
                about_end="2009-12-31", about_precision="year", claimant="Test Institute",
                verification_status="unverified"),
-     "Test Institute claimed that BB delivered 1,800 missiles of Test System 1 to AA in 2009; unverified."),
+     "Test Institute claimed that Barbados delivered 1,800 missiles of Test System 1 to AA in 2009; unverified."),
     (synthetic(kind="transfer", country="AA", counterparty_country="BB", scope="ordered", value_low=10.0,
                value_high=20.0, qualifier="range", counted="launchers", verification_status="unverified"),
-     "AA ordered 10 to 20 launchers of Test System 1 from BB; unverified."),
+     "AA ordered 10 to 20 launchers of Test System 1 from Barbados; unverified."),
     (synthetic(kind="production", country="BB", qualifier="more_than", value_low=3000.0, counted="missiles",
                about_start="2020-01-01", about_end="2022-12-31", about_precision="year",
                verification_status="unverified"),
-     "BB has produced more than 3,000 missiles of Test System 1 between 2020 and 2022; unverified."),
+     "Barbados has produced more than 3,000 missiles of Test System 1 between 2020 and 2022; unverified."),
     (synthetic(kind="use", qualifier="at_least", value_low=6.0, counted="strikes",
                verification_status="unverified"),
      "At least 6 strikes of Test System 1 have been used; unverified."),
@@ -197,7 +197,7 @@ def test_claim_sentence_states_who_claimed_what_when_and_its_status() -> None:
     (dict(synthetic(kind="deployment", country="VE", scope="mobilised", qualifier="unspecified",
                     value_text="“millions” of militia members", counted="personnel",
                     verification_status="unverified"), system_name=None, subject="militia members"),
-     "VE has mobilised an unspecified number of militia members "
+     "Venezuela has mobilised an unspecified number of militia members "
      "(in the source's words: “millions” of militia members); unverified."),
 ])  # fmt: skip
 def test_claim_sentence_reads_every_kind_of_claim(snapshot: dict[str, Any], expected: str) -> None:
@@ -385,7 +385,7 @@ def test_a_source_cited_twice_is_listed_once() -> None:
 
 def test_apa_prints_the_entry_then_one_line_per_source() -> None:
     assert render(cited(), CitationFormat.apa).splitlines() == [
-        "equipment-db. (2026). Nicolás Maduro (President of Venezuela) claimed that VE has deployed at least "
+        "equipment-db. (2026). Nicolás Maduro (President of Venezuela) claimed that Venezuela has deployed at least "
         "5,000 missiles of 9K338 Igla-S (across its territory), stated 2025-10-22; unverified (Claim Record "
         "C-YSESYR2E; Version 1). equipment-db. http://localhost:8000/v1/claims/C-YSESYR2E/versions/1",
         "Sources:",

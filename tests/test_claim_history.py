@@ -82,7 +82,7 @@ def test_update_is_held_to_the_kind_rules(engine: sa.Engine) -> None:
     keys = populate(engine)
     public_id = add_claim(engine, keys["source"])
     before = db_state(engine)
-    with pytest.raises(EquipmentDBError, match=r"^counterparty_country: required for a transfer"):
+    with pytest.raises(EquipmentDBError, match=r"^counterparty: required for a transfer"):
         with session_scope(engine, write=True) as session:
             claim_service.update_claim(
                 session, public_id, ClaimUpdate(kind="transfer", scope="delivered"), edit=EDIT

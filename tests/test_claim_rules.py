@@ -42,7 +42,7 @@ REJECTED: list[tuple[str, dict[str, Any], str]] = [
         {"citations": [{"source": "https://example.org/missing"}]},
         "source not found: 'https://example.org/missing'",
     ),
-    ("inventory_without_country", {"country": None}, "country: required for an inventory (whose holdings)"),
+    ("inventory_without_country", {"country": None}, "party: required for an inventory (whose holdings"),
     (
         "inventory_without_quantity",
         {"value": None, "qualifier": None},
@@ -133,17 +133,17 @@ REJECTED: list[tuple[str, dict[str, Any], str]] = [
     (
         "transfer_without_supplier",
         {"kind": "transfer", "scope": "delivered"},
-        "counterparty_country: required for a transfer (the supplier)",
+        "counterparty: required for a transfer (the supplier",
     ),
     (
         "transfer_between_one_country",
         {"kind": "transfer", "scope": "delivered", "counterparty_country": "France"},
-        "counterparty_country: 'FR' is the recipient too: a transfer needs two countries",
+        "counterparty: 'FR' is the recipient too: a transfer needs two parties",
     ),
     (
         "transfer_without_scope",
         {"kind": "transfer", "counterparty_country": "DE"},
-        "scope: required for a transfer quantity (ordered or delivered)",
+        "scope: required for a transfer (pledged, approved, offered, ordered, delivered): a pledge is not an order",
     ),
     (
         "deployment_without_anything",

@@ -190,7 +190,8 @@ def test_claim_add_keeps_citation_status_rank_note_and_given_id(dbs: DatabaseFac
 ADD_ERRORS: list[tuple[str, list[str], str]] = [
     ("bad-country", inventory(country="Narnia"), "country: 'Narnia' is not an ISO 3166 country code or name"),
     ("bad-counterparty", inventory(kind="transfer", counterparty="Narnia", scope="delivered"),
-     "counterparty_country: 'Narnia' is not an ISO 3166 country code or name"),
+     "counterparty: 'Narnia' is neither a country nor a known actor; add the actor first (actor add), or say "
+     "unknown (is not an ISO 3166 country code or name)"),
     ("bad-date", inventory(stated="2025-02-30"),
      "stated: '2025-02-30' is not a real date (day is out of range for month)"),
     ("date-in-words", inventory(stated="yesterday"),
@@ -208,7 +209,8 @@ ADD_ERRORS: list[tuple[str, list[str], str]] = [
      f"understood so far: 'at least 5000' from 'at least 5,000'; {EXPLICIT}"),
     ("fractional-count", inventory(value="2.5"), "value: 2.5 must be a whole number of missiles"),
     ("no-source", inventory(source=None), "--source: required at least one source for every claim"),
-    ("inventory-without-country", inventory(country=None), "--country: required for an inventory (whose holdings)"),
+    ("inventory-without-country", inventory(country=None),
+     "--party: required for an inventory (whose holdings: a country, an actor (actor:NAME) or unknown)"),
     ("quantity-without-counted", inventory(counted=None),
      "--counted: required for an inventory quantity: say what is counted (missiles, launchers, personnel, ...)"),
     ("no-system-or-subject", inventory(system=None), "--system: required (or a free-text subject) for every claim"),
@@ -226,9 +228,9 @@ ADD_ERRORS: list[tuple[str, list[str], str]] = [
       "--source", ANADOLU],
      "unit: 'kg' has dimension [mass]; expected [length]"),
     ("transfer-without-counterparty", inventory(kind="transfer", scope="delivered"),
-     "--counterparty: required for a transfer (the supplier)"),
+     "--counterparty: required for a transfer (the supplier: a country, an actor (actor:NAME) or unknown)"),
     ("transfer-to-itself", inventory(kind="transfer", counterparty="Venezuela", scope="delivered"),
-     "counterparty_country: 'VE' is the recipient too: a transfer needs two countries"),
+     "counterparty: 'VE' is the recipient too: a transfer needs two parties"),
     ("capability-without-target-type", ["--kind", "capability", "--system", "igla-s", "--source", ANADOLU],
      "--target-type: required for a capability (what the system can engage)"),
     ("unknown-target-type",
@@ -316,8 +318,8 @@ def test_claim_add_at_a_terminal_asks_for_each_missing_option_in_turn(
                 input=f"Venezuela\nat least 7\nmissiles\n{ANADOLU}\n")  # fmt: skip
     *prompts, claim_id = result.stdout.splitlines()
     assert prompts == [
-        "--country (for an inventory (whose holdings)): Venezuela",
-        "--value (for an inventory: a quantity, or qualifier unspecified): at least 7",
+        "--party (for an inventory (whose holdings: a country, an actor (actor:NAME) or unknown)): Venezuela",
+        "--value (for an inventory: a quantity, or qualifier unspecified (or stance denies)): at least 7",
         "--counted (for an inventory quantity: say what is counted (missiles, launchers, personnel, ...)): missiles",
         f"--source (at least one source for every claim): {ANADOLU}",
     ]
@@ -684,7 +686,8 @@ def test_claim_list_gives_every_seeded_claim_oldest_first(dbs: DatabaseFactory) 
         row["id"] for row in rows[:3]
     ]
     assert next(row for row in rows if row["id"] == MADURO) == {
-        "id": MADURO, "kind": "deployment", "subject": "igla-s", "country": "VE", "value": "at least 5,000 missiles",
+        "id": MADURO, "kind": "deployment", "subject": "igla-s", "country": "VE", "party": "Venezuela",
+        "counterparty": None, "value": "at least 5,000 missiles",
         "claimant": "Nicolás Maduro", "stated": "2025-10-22", "about": None, "status": "unverified",
         "retracted": False,
     }  # fmt: skip

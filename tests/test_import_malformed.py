@@ -88,7 +88,7 @@ def _line(record: dict[str, Any]) -> bytes:
 
 def _j_missing(rng: random.Random, claim: dict, earlier: dict) -> tuple[bytes, str]:
     name, message = rng.choice([("kind", "kind: required but not given"),
-                                ("country", "country: required for an inventory"),
+                                ("country", "party: required for an inventory"),
                                 ("citations", "citations: required at least one source")])  # fmt: skip
     return _line(_without(claim, name)), message
 
@@ -231,7 +231,7 @@ def _row(claim: dict[str, Any]) -> dict[str, str]:
 
 def _c_missing(rng: random.Random, row: dict, earlier: dict) -> tuple[dict, str]:
     name, message = rng.choice([("kind", "kind: required but not given"),
-                                ("country", "country: required for an inventory")])  # fmt: skip
+                                ("country", "party: required for an inventory")])  # fmt: skip
     return row | {name: ""}, message
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from equipment_db.claims.text import describe_quantity
+from equipment_db.claims.text import UNKNOWN_PARTY, describe_quantity, party_name
 from equipment_db.normalize.dates import describe_period, format_date
 
 _ATTRIBUTES = {
@@ -31,6 +31,11 @@ _ACTIVE = {
     "produced": "has produced",
     "used": "has used",
     "lost": "has lost",
+    "captured": "has lost to capture",
+    "destroyed": "has had destroyed",
+    "pledged": "has been pledged",
+    "approved": "has been approved",
+    "offered": "has been offered",
 }
 _PASSIVE = {
     "inventory": "are held",
@@ -41,6 +46,19 @@ _PASSIVE = {
     "produced": "have been produced",
     "used": "have been used",
     "lost": "have been lost",
+    "captured": "have been captured",
+    "destroyed": "have been destroyed",
+    "pledged": "have been pledged",
+    "approved": "have been approved",
+    "offered": "have been offered",
+}
+# A transfer, by scope: (supplier's verb, recipient's verb without a supplier, passive).
+_TRANSFER = {
+    "pledged": ("pledged", "was pledged", "were pledged"),
+    "approved": ("approved the transfer of", "was approved to receive", "were approved for transfer"),
+    "offered": ("offered", "was offered", "were offered"),
+    "ordered": ("sold", "ordered", "were ordered"),
+    "delivered": ("delivered", "received", "were transferred"),
 }
 _DEFAULT_SCOPE = {
     "inventory": "inventory",
@@ -83,6 +101,8 @@ def _counted_object(snapshot: Mapping[str, Any]) -> str:
     system = field(snapshot, "system_name") or field(snapshot, "system")
     subject = field(snapshot, "subject")
     noun = (f"{counted} of {system}" if counted else system) if system else (subject or counted)
+    if quantity is None and field(snapshot, "stance") == "denies":
+        return f"any {noun or 'items'}"  # "denied that Germany delivered any missiles of ..."
     if quantity is None:
         text = f"an unspecified number of {noun or 'items'}"
         source_words = field(snapshot, "value_text")
@@ -123,24 +143,35 @@ def _comparison(snapshot: Mapping[str, Any]) -> str:
     return f"{text}: {detail}" if detail else text
 
 
+def _party(snapshot: Mapping[str, Any], side: str) -> str | None:
+    """A side of the claim by name: `Germany`, `Hezbollah`, `an unknown party`."""
+    country = field(snapshot, "country" if side == "party" else "counterparty_country")
+    name = party_name(country, field(snapshot, f"{side}_actor"), snapshot.get(f"{side}_unknown"))
+    return "an unknown party" if name == UNKNOWN_PARTY else name
+
+
 def _counting(snapshot: Mapping[str, Any], kind: str) -> str:
     """Inventory, deployment, transfer, production, use and loss: who holds or moved how many."""
     scope = field(snapshot, "scope") or _DEFAULT_SCOPE.get(kind, "inventory")
-    country, counterparty = field(snapshot, "country"), field(snapshot, "counterparty_country")
+    party, counterparty = _party(snapshot, "party"), _party(snapshot, "counterparty")
     thing = _counted_object(snapshot)
     location = field(snapshot, "location")
     if location:
         thing += f" ({location})"
     if kind == "transfer":
-        if scope == "ordered":
-            if country:
-                return f"{country} ordered {thing}" + (f" from {counterparty}" if counterparty else "")
-            return f"{counterparty} sold {thing}" if counterparty else f"{thing} were ordered"
+        supplier_verb, recipient_verb, passive = _TRANSFER.get(scope, (words(scope), f"was {words(scope)}",
+                                                                       f"were {words(scope)}"))  # fmt: skip
+        if scope == "ordered" and party:
+            return f"{party} ordered {thing}" + (f" from {counterparty}" if counterparty else "")
         if counterparty:
-            return f"{counterparty} {words(scope)} {thing}" + (f" to {country}" if country else "")
-        return f"{country} received {thing}" if country else f"{thing} were transferred"
-    if country:
-        return f"{country} {_ACTIVE.get(scope, f'has {words(scope)}')} {thing}"
+            return f"{counterparty} {supplier_verb} {thing}" + (f" to {party}" if party else "")
+        if party:
+            return f"{party} {recipient_verb} {thing}" if scope in ("ordered", "delivered") else (
+                f"{thing} {passive} to {party}")  # fmt: skip
+        return f"{thing} {passive}"
+    if party:
+        text = f"{party} {_ACTIVE.get(scope, f'has {words(scope)}')} {thing}"
+        return text + (f" (captured by {counterparty})" if scope == "captured" and counterparty else "")
     return f"{thing} {_PASSIVE.get(scope, f'are {words(scope)}')}"
 
 
@@ -193,9 +224,12 @@ def claim_sentence(snapshot: Mapping[str, Any]) -> str:
     its territory), stated 2025-10-22; unverified.` Deterministic; never fails on missing fields."""
     clause = claim_clause(snapshot)
     claimant, role = field(snapshot, "claimant"), field(snapshot, "claimant_role")
+    denies = field(snapshot, "stance") == "denies"
     if claimant:
         who = f"{claimant} ({role})" if role else claimant
-        sentence = f"{who} claimed that {clause}"
+        sentence = f"{who} {'denied' if denies else 'claimed'} that {clause}"
+    elif denies:
+        sentence = f"It is denied that {clause}"
     else:
         sentence = clause[:1].upper() + clause[1:]
     stated = format_date(snapshot.get("stated_on"), field(snapshot, "stated_precision"))

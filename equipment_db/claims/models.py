@@ -24,6 +24,7 @@ from equipment_db.vocab import (
     Rank,
     Scope,
     SourceReliability,
+    Stance,
     VerificationStatus,
 )
 
@@ -40,8 +41,15 @@ class ClaimBase(SQLModel):
     attribute: Attribute | None = enum_field(Attribute, "attribute", default=None, nullable=True)
     target_type_id: int | None = Field(default=None, foreign_key="target_type.id", index=True)
     related_system_id: int | None = Field(default=None, foreign_key="system.id", index=True)
+    # A claim's party (the holder; a transfer's recipient) and counterparty (a transfer's
+    # supplier; a capture's captor) is each a country, an actor (an armed group, an
+    # organisation, a company) or explicitly unknown: one of the three columns, or none.
     country: str | None = Field(default=None, min_length=2, max_length=2)
+    party_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    party_unknown: bool = False
     counterparty_country: str | None = Field(default=None, min_length=2, max_length=2)
+    counterparty_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    counterparty_unknown: bool = False
     location: str | None = Field(default=None, max_length=500)
 
     value_low: float | None = None
@@ -56,6 +64,7 @@ class ClaimBase(SQLModel):
     value_text: str | None = Field(default=None, max_length=1000)
     counted: Counted | None = enum_field(Counted, "counted", default=None, nullable=True)
     scope: Scope | None = enum_field(Scope, "scope", default=None, nullable=True)
+    stance: Stance = enum_field(Stance, "stance", default=Stance.affirms)
 
     claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     stated_on: date | None = None
@@ -132,6 +141,8 @@ class ClaimUpdate(SQLModel):
     related_system: str | None = None
     country: str | None = None
     counterparty_country: str | None = None
+    party: str | None = None  # a country, an actor ("actor:NAME") or "unknown" (rules.resolve_party)
+    counterparty: str | None = None
     location: str | None = None
     value: float | str | None = None  # a number, or the source's words ("no less than 5,000")
     value_low: float | None = None
@@ -141,6 +152,7 @@ class ClaimUpdate(SQLModel):
     value_text: str | None = None
     counted: Counted | None = None
     scope: Scope | None = None
+    stance: Stance | None = None
     claimant: str | None = None
     stated: str | None = None
     about: str | None = None
@@ -224,8 +236,18 @@ class ClaimPublic(SQLModel):
     attribute: Attribute | None = None
     target_type: str | None = None
     related_system: str | None = None
-    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]})
-    counterparty_country: str | None = None
+    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]},
+                                description="The party (holder, recipient) when it is a country: its code.")
+    counterparty_country: str | None = Field(default=None, description="The counterparty (supplier, captor) when it "
+                                                                       "is a country: its code.")  # fmt: skip
+    party: str | None = Field(default=None, description="The party when it is not a country: `actor:NAME` or "
+                                                        "`unknown`; null for a country or none.")  # fmt: skip
+    counterparty: str | None = Field(default=None, description="The counterparty when it is not a country, as "
+                                                               "`party`.")  # fmt: skip
+    party_name: str | None = Field(default=None, schema_extra={"examples": ["Venezuela"]},
+                                   description="The party as a reader names it: a country's name, an actor's "
+                                               "name or `unknown`.")  # fmt: skip
+    counterparty_name: str | None = None
     location: str | None = None
     value_low: float | None = Field(default=None, schema_extra={"examples": [5000]})
     value_high: float | None = None
@@ -239,6 +261,7 @@ class ClaimPublic(SQLModel):
                     "the source used the canonical unit or gave no number.")  # fmt: skip
     counted: Counted | None = None
     scope: Scope | None = None
+    stance: Stance = Field(default=Stance.affirms, description="`denies`: the claimant denies what the claim states.")
     claimant: str | None = None
     stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]})
     about: str | None = None
@@ -290,6 +313,10 @@ class ClaimRowPublic(BaseModel):
     kind: ClaimKind
     subject: str | None = None
     country: str | None = None
+    party: str | None = PydanticField(default=None, description="The holder or recipient by name: a country, an "
+                                                                "actor or `unknown`.")  # fmt: skip
+    counterparty: str | None = PydanticField(default=None, description="The other party (a transfer's supplier), "
+                                                                       "by name.")  # fmt: skip
     value: str | None = None
     claimant: str | None = None
     stated: str | None = None

@@ -15,11 +15,12 @@ from sqlmodel import Session, col, select
 from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import Actor
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import System
+from equipment_db.catalog.models import ExternalId, System
+from equipment_db.claims import rules
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.records import claim_external_ids, claim_record, claim_refs
-from equipment_db.claims.text import describe_converted, describe_value
-from equipment_db.errors import NotFound
+from equipment_db.claims.text import describe_converted, describe_value, party_name
+from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.history.models import Revision
 from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
@@ -28,7 +29,17 @@ from equipment_db.publicid import normalise_public_id
 from equipment_db.reads import contains
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
-from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
+from equipment_db.vocab import (
+    Attribute,
+    ClaimKind,
+    Counted,
+    EntityType,
+    IdScheme,
+    Rank,
+    Scope,
+    Stance,
+    VerificationStatus,
+)
 
 
 def find_claim(session: Session, key: str, *, field: str = "claim") -> Claim | None:
@@ -101,8 +112,37 @@ class ClaimFilter:
     about_from: date | None = None  # the period the claim is about overlaps [about_from, about_to]
     about_to: date | None = None
     text: str | None = None  # words in the wording, subject, location or notes
+    party: tuple[str, Any] | None = None  # (column, value): ("country", "XK"), ("party_actor_id", 7), ...
+    counterparty_party: tuple[str, Any] | None = None
+    scope: Scope | None = None
+    counted: Counted | None = None
+    stance: Stance | None = None
+    external_id: tuple[IdScheme, str] | None = None
     include_deprecated: bool = False
     include_retracted: bool = False
+
+
+def _party_filter(session: Session, text: str | None, field: str) -> tuple[str, Any] | None:
+    """The one column a party filter compares: the party as `rules.resolve_party` reads it."""
+    if not text:
+        return None
+    columns = rules.resolve_party(text, field, rules.DatabaseResolver(session))
+    return next((name, value) for name, value in columns.items() if value not in (None, False))
+
+
+def _external_id(text: str | None) -> tuple[IdScheme, str] | None:
+    """`sipri_deal:12345` (scheme:value)."""
+    if not text:
+        return None
+    scheme, _, value = text.partition(":")
+    try:
+        known = IdScheme(scheme.strip().lower())
+    except ValueError:
+        schemes = ", ".join(s.value for s in IdScheme)
+        raise InvalidValue("external_id", text, f"is not SCHEME:VALUE with a scheme of {schemes}") from None
+    if not value.strip():
+        raise InvalidValue("external_id", text, "has no value after the scheme (SCHEME:VALUE)")
+    return known, value.strip()
 
 
 def filter_from_input(
@@ -122,6 +162,11 @@ def filter_from_input(
     about_from: str | None = None,
     about_to: str | None = None,
     text: str | None = None,
+    party: str | None = None,
+    scope: Scope | None = None,
+    counted: Counted | None = None,
+    stance: Stance | None = None,
+    external_id: str | None = None,
     include_deprecated: bool = False,
     include_retracted: bool = False,
 ) -> ClaimFilter:
@@ -136,7 +181,12 @@ def filter_from_input(
     return ClaimFilter(
         system_id=catalog_queries.get_system(session, system).id if system else None,
         country=country_code(country) if country else None,
-        counterparty=country_code(counterparty, field="counterparty") if counterparty else None,
+        party=_party_filter(session, party, "party"),
+        counterparty_party=_party_filter(session, counterparty, "counterparty"),
+        scope=scope,
+        counted=counted,
+        stance=stance,
+        external_id=_external_id(external_id),
         kind=kind,
         attribute=attribute,
         claimant_id=actor_queries.get_actor(session, claimant, field="claimant").id if claimant else None,
@@ -156,7 +206,8 @@ def filter_from_input(
 _ROW_COLUMNS = ("id", "public_id", "kind", "subject", "country", "qualifier", "value_text", "counted", "value_low",
                 "value_high", "original_unit", "original_low", "original_high", "unit", "attribute", "stated_on",
                 "stated_precision", "about_start", "about_end", "about_precision", "verification_status",
-                "retracted_at")  # fmt: skip
+                "retracted_at", "party_actor_id", "party_unknown", "counterparty_country", "counterparty_actor_id",
+                "counterparty_unknown", "stance")  # fmt: skip
 
 
 def claim_rows(
@@ -173,13 +224,18 @@ def claim_rows(
         after_id=after_id,
     )
     rows = []
-    for claim in session.exec(statement).all():
+    found = session.exec(statement).all()
+    actors = _actor_names(session, {key for c in found for key in (c.party_actor_id, c.counterparty_actor_id)})
+    for claim in found:
         rows.append(
             {
                 "id": claim.public_id,
                 "kind": claim.kind.value,
                 "subject": claim.slug or claim.subject,
                 "country": claim.country,
+                "party": party_name(claim.country, actors.get(claim.party_actor_id), claim.party_unknown),
+                "counterparty": party_name(claim.counterparty_country, actors.get(claim.counterparty_actor_id),
+                                           claim.counterparty_unknown),
                 "value": describe_value(claim),  # type: ignore[arg-type]
                 "claimant": claim.name,
                 "stated": format_partial(claim.stated_on, claim.stated_precision)
@@ -196,6 +252,14 @@ def claim_rows(
             }
         )
     return rows
+
+
+def _actor_names(session: Session, ids: set[int | None]) -> dict[int, str]:
+    """The names of the actors that are parties of the rows shown, in one query."""
+    wanted = sorted(i for i in ids if i is not None)
+    if not wanted:
+        return {}
+    return dict(session.exec(select(Actor.id, Actor.name).where(col(Actor.id).in_(wanted))).all())  # type: ignore[arg-type]
 
 
 def list_claims(
@@ -223,6 +287,17 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
         statement = statement.where(Claim.verification_status == where.status)
     if where.counterparty is not None:
         statement = statement.where(Claim.counterparty_country == where.counterparty)
+    for party in (where.party, where.counterparty_party):
+        if party is not None:
+            statement = statement.where(getattr(Claim, party[0]) == party[1])
+    for name in ("scope", "counted", "stance"):
+        if getattr(where, name) is not None:
+            statement = statement.where(getattr(Claim, name) == getattr(where, name))
+    if where.external_id is not None:
+        ids = select(ExternalId.entity_id).where(
+            ExternalId.entity_type == EntityType.claim, ExternalId.scheme == where.external_id[0],
+            ExternalId.value == where.external_id[1], col(ExternalId.retracted_at).is_(None))  # fmt: skip
+        statement = statement.where(col(Claim.id).in_(ids))
     if where.rank is not None:
         statement = statement.where(Claim.rank == where.rank)
     if where.stated_from is not None:
@@ -280,7 +355,11 @@ def claim_detail(session: Session, key: str, *, field: str = "claim") -> dict[st
 def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
     """The claim's record, its citations with their sources, links, and version fields: what
     the API, `claim show` and the claim page read."""
-    detail = claim_record(claim, claim_refs(session, claim), claim_external_ids(session, claim.id))  # type: ignore[arg-type]
+    refs = claim_refs(session, claim)
+    detail = claim_record(claim, refs, claim_external_ids(session, claim.id))  # type: ignore[arg-type]
+    detail["party_name"] = party_name(claim.country, refs["party_actor"], claim.party_unknown)
+    detail["counterparty_name"] = party_name(claim.counterparty_country, refs["counterparty_actor"],
+                                             claim.counterparty_unknown)  # fmt: skip
     detail["value_as_worded"] = describe_value(claim)
     detail["value_converted"] = describe_converted(claim)
     cited = citations(session, claim.id)  # type: ignore[arg-type]

@@ -15,15 +15,16 @@ from sqlmodel import Session, col, select
 from equipment_db.actors.models import Actor
 from equipment_db.catalog.models import ExternalId, System, TargetType
 from equipment_db.claims.models import Citation, Claim, ClaimLink
+from equipment_db.claims.text import party_record
 from equipment_db.normalize.dates import format_partial, format_period
 from equipment_db.normalize.units import from_canonical
 from equipment_db.vocab import EntityType
 
 CLAIM_FIELDS = (
     "id", "kind", "system", "subject", "attribute", "target_type", "related_system", "country",
-    "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
-    "counted", "scope", "claimant", "stated", "about", "verification_status", "verification_note", "rank",
-    "reliability", "credibility", "assessment_rationale", "note",
+    "counterparty_country", "party", "counterparty", "location", "value_low", "value_high", "unit", "qualifier",
+    "value_text", "counted", "scope", "stance", "claimant", "stated", "about", "verification_status",
+    "verification_note", "rank", "reliability", "credibility", "assessment_rationale", "note",
 )  # fmt: skip
 
 
@@ -56,11 +57,15 @@ def claim_record(
         "type": "claim", "id": claim.public_id, "kind": claim.kind.value, "system": refs.get("system"),
         "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
         "related_system": refs.get("related_system"), "country": claim.country,
-        "counterparty_country": claim.counterparty_country, "location": claim.location,
+        "counterparty_country": claim.counterparty_country,
+        "party": party_record(refs.get("party_actor"), claim.party_unknown),
+        "counterparty": party_record(refs.get("counterparty_actor"), claim.counterparty_unknown),
+        "location": claim.location,
         "value_low": _number(claim.value_low, claim.original_low, claim),
         "value_high": _number(claim.value_high, claim.original_high, claim),
         "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
         "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
+        "stance": _value(claim.stance),
         "claimant": refs.get("claimant"), "stated": stated, "about": about,
         "verification_status": claim.verification_status.value, "verification_note": claim.verification_note,
         "rank": claim.rank.value, "reliability": _value(claim.reliability),
@@ -91,12 +96,17 @@ def claim_refs(session: Session, claim: Claim) -> dict[str, str | None]:
         row = session.get(model, key) if key is not None else None
         return row.slug if row else None
 
-    claimant = session.get(Actor, claim.claimant_id) if claim.claimant_id else None
+    def name(key: int | None) -> str | None:
+        actor = session.get(Actor, key) if key is not None else None
+        return actor.name if actor else None
+
     return {
         "system": slug(System, claim.system_id),
         "related_system": slug(System, claim.related_system_id),
         "target_type": slug(TargetType, claim.target_type_id),
-        "claimant": claimant.name if claimant else None,
+        "claimant": name(claim.claimant_id),
+        "party_actor": name(claim.party_actor_id),
+        "counterparty_actor": name(claim.counterparty_actor_id),
     }
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from equipment_db.actors import queries as actor_queries
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims.models import CitationBase, CitationCreate, Claim, ClaimBase, ClaimCreate
-from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue
+from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
@@ -29,12 +29,14 @@ from equipment_db.sources.models import Source
 from equipment_db.validation import check_model, clean_text
 from equipment_db.vocab import (
     ATTRIBUTE_DIMENSION,
+    KIND_SCOPES,
     YEAR_ATTRIBUTES,
     Attribute,
     ClaimKind,
     Counted,
     Qualifier,
     Scope,
+    Stance,
 )
 
 VALUE_FIELDS = ("value", "value_low", "value_high", "unit", "qualifier")
@@ -46,13 +48,7 @@ QUANTITY_KINDS = {
     ClaimKind.use,
     ClaimKind.loss,
 }
-DEFAULT_SCOPE = {
-    ClaimKind.inventory: Scope.inventory,
-    ClaimKind.deployment: Scope.deployed,
-    ClaimKind.production: Scope.produced,
-    ClaimKind.use: Scope.used,
-    ClaimKind.loss: Scope.lost,
-}
+DEFAULT_SCOPE = {ClaimKind(kind): scopes[0] for kind, scopes in KIND_SCOPES.items() if kind != "transfer"}
 _LOWER_BOUND = {Qualifier.at_least, Qualifier.more_than, Qualifier.just_over}
 _UPPER_BOUND = {Qualifier.at_most, Qualifier.less_than, Qualifier.up_to, Qualifier.nearly}
 _POINT = {Qualifier.exact, Qualifier.approximately}
@@ -66,7 +62,7 @@ class Resolver(Protocol):
 
     def system(self, key: str, field: str) -> Any: ...
     def target_type(self, key: str) -> Any: ...
-    def actor(self, name: str) -> Any: ...
+    def actor(self, name: str, field: str = "claimant") -> Any: ...
     def source(self, key: str, field: str) -> int: ...
     def source_language(self, source_id: int) -> str | None: ...
 
@@ -86,8 +82,8 @@ class DatabaseResolver:
     def target_type(self, key: str) -> int:
         return catalog_queries.get_target_type(self.session, key).id  # type: ignore[return-value]
 
-    def actor(self, name: str) -> int:
-        return actor_queries.get_actor(self.session, name, field="claimant").id  # type: ignore[return-value]
+    def actor(self, name: str, field: str = "claimant") -> int:
+        return actor_queries.get_actor(self.session, name, field=field).id  # type: ignore[return-value]
 
     def source(self, key: str, field: str) -> int:
         return source_queries.get_source(self.session, key, field=field).id  # type: ignore[return-value]
@@ -154,7 +150,20 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
         elif field == "target_type":
             values["target_type_id"] = resolve.target_type(value) if value else None
         elif field in ("country", "counterparty_country"):
-            values[field] = country_code(value, field=field)
+            side = "party" if field == "country" else "counterparty"
+            if value is None and fields.get(side) is not None:
+                continue  # the side is given as a party (resolved below)
+            values |= _party_columns(side, country_code(value, field=field), None, False)
+        elif field == "stance":
+            if value is not None:  # none given: a claim affirms
+                values["stance"] = value
+        elif field in ("party", "counterparty"):
+            other = "country" if field == "party" else "counterparty_country"
+            if fields.get(other) is not None:
+                if value is None:
+                    continue  # the side is given as a country
+                raise InvalidValue(field, value, f"given together with {other}: give one or the other")
+            values |= resolve_party(value, field, resolve)
         elif field == "claimant":
             values["claimant_id"] = resolve.actor(value) if value else None
         elif field == "stated":
@@ -169,6 +178,46 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
         else:
             values[field] = value
     return values
+
+
+UNKNOWN_PARTY = "unknown"
+
+
+def _party_columns(side: str, country: str | None, actor_id: Any, unknown: bool) -> dict[str, Any]:
+    """The three columns of one side, exactly one of them set (or none)."""
+    return {"country" if side == "party" else "counterparty_country": country,
+            f"{side}_actor_id": actor_id, f"{side}_unknown": unknown}  # fmt: skip
+
+
+def resolve_party(text: str | None, field: str, resolver: Resolver) -> dict[str, Any]:
+    """A party as an editor names it: `unknown`; `actor:NAME` or `country:NAME` (explicit); or a
+    bare name, which must be exactly one country (an ISO 3166 code or name) or one actor, and
+    is refused when it names both or neither. Nothing is guessed."""
+    side = "party" if field == "party" else "counterparty"
+    if text is None or not text.strip():
+        return _party_columns(side, None, None, False)
+    name = text.strip()
+    prefix, _, rest = name.partition(":")
+    if prefix.strip().lower() == "actor" and rest.strip():
+        return _party_columns(side, None, resolver.actor(rest.strip(), field), False)
+    if prefix.strip().lower() == "country" and rest.strip():
+        return _party_columns(side, country_code(rest.strip(), field=field), None, False)
+    if name.casefold() == UNKNOWN_PARTY:
+        return _party_columns(side, None, None, True)
+    try:
+        country = country_code(name, field=field)
+    except InvalidValue as not_country:
+        try:
+            return _party_columns(side, None, resolver.actor(name, field), False)
+        except NotFound:
+            raise InvalidValue(field, text, "is neither a country nor a known actor; add the actor first "
+                                            f"(actor add), or say unknown ({not_country.reason})") from None  # fmt: skip
+    try:
+        resolver.actor(name, field)
+    except NotFound:
+        return _party_columns(side, country, None, False)
+    raise InvalidValue(field, text, f"names both the country {country} and an actor: say country:{name} or "
+                                    f"actor:{name}")  # fmt: skip
 
 
 def value_columns(data: dict[str, Any], current: Claim | None, *, language: str | None = None) -> dict[str, Any]:
@@ -388,7 +437,8 @@ def check(
     """Enforce the rules of the claim's kind; returns values with defaults filled in.
     `given`: the input as typed, so that a message names the value the editor gave."""
     kind = ClaimKind(values["kind"])
-    values = dict(values)
+    values = {"stance": Stance.affirms, "party_unknown": False, "counterparty_unknown": False} | {
+        name: value for name, value in values.items() if not (name == "stance" and value is None)}  # fmt: skip
     if kind is ClaimKind.comparison and values.get("related_system_id") is not None and (
             values["related_system_id"] == values.get("system_id")):  # fmt: skip
         shown = (
@@ -407,17 +457,24 @@ def check(
         for name in ("counted", "scope"):
             if values.get(name) is not None:
                 raise InvalidValue(name, values[name].value, f"is only for quantity claims, not {kind.value}")
-    _KIND_RULES[kind](values, has_number, unspecified)
-    if kind in QUANTITY_KINDS and (has_number or unspecified):
-        if values.get("counted") is None:
+    denies = values.get("stance") is Stance.denies
+    _check_parties(values)
+    # A denial of a quantity ("has not supplied any") needs no number.
+    _KIND_RULES[kind](values, has_number or (denies and kind in QUANTITY_KINDS), unspecified)
+    if kind in QUANTITY_KINDS and (has_number or unspecified or denies):
+        if values.get("counted") is None and not (denies and not has_number):
             raise MissingValue(
                 "counted",
                 f"for {_a(kind.value)} quantity: say what is counted (missiles, launchers, personnel, ...)",
             )
         if values.get("scope") is None:
             if kind not in DEFAULT_SCOPE:
-                raise MissingValue("scope", f"for {_a(kind.value)} quantity (ordered or delivered)")
+                choices = ", ".join(s.value for s in KIND_SCOPES[kind.value])
+                raise MissingValue("scope", f"for {_a(kind.value)} ({choices}): a pledge is not an order")
             values["scope"] = DEFAULT_SCOPE[kind]
+    if kind in QUANTITY_KINDS and values.get("scope") is not None and values["scope"] not in KIND_SCOPES[kind.value]:
+        choices = ", ".join(s.value for s in KIND_SCOPES[kind.value])
+        raise InvalidValue("scope", Scope(values["scope"]).value, f"is not a scope of {_a(kind.value)} ({choices})")
     if citation_count < 1:
         raise MissingValue("citations", "at least one source for every claim")
     check_model(ClaimBase, values)
@@ -467,31 +524,48 @@ def _comparison(values: dict[str, Any], has_number: bool, unspecified: bool) -> 
         raise MissingValue("related_system", "for a comparison (the system it is compared to)")
 
 
+_PARTY_WORDS = "a country, an actor (actor:NAME) or unknown"
+
+
+def has_party(values: dict[str, Any], side: str) -> bool:
+    """Whether one side (`party` or `counterparty`) is given: a country, an actor or unknown."""
+    country = values.get("country" if side == "party" else "counterparty_country")
+    return country is not None or values.get(f"{side}_actor_id") is not None or bool(values.get(f"{side}_unknown"))
+
+
+def _check_parties(values: dict[str, Any]) -> None:
+    for side in ("party", "counterparty"):
+        country = values.get("country" if side == "party" else "counterparty_country")
+        given = [country is not None, values.get(f"{side}_actor_id") is not None, bool(values.get(f"{side}_unknown"))]
+        if sum(given) > 1:
+            raise InvalidValue(side, country, "is given two ways (a country, an actor, unknown): give one")
+
+
 def _inventory(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
-    if values.get("country") is None:
-        raise MissingValue("country", "for an inventory (whose holdings)")
+    if not has_party(values, "party"):
+        raise MissingValue("party", f"for an inventory (whose holdings: {_PARTY_WORDS})")
     if not (has_number or unspecified):
-        raise MissingValue("value", "for an inventory: a quantity, or qualifier unspecified")
+        raise MissingValue("value", "for an inventory: a quantity, or qualifier unspecified (or stance denies)")
 
 
 def _deployment(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
-    if values.get("country") is None:
-        raise MissingValue("country", "for a deployment (whose forces)")
+    if not has_party(values, "party"):
+        raise MissingValue("party", f"for a deployment (whose forces: {_PARTY_WORDS})")
     if not (has_number or unspecified or values.get("location")):
         raise MissingValue("location", "for a deployment: a location, a quantity, or qualifier unspecified")
 
 
 def _transfer(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:
-    if values.get("country") is None:
-        raise MissingValue("country", "for a transfer (the recipient)")
-    if values.get("counterparty_country") is None:
-        raise MissingValue("counterparty_country", "for a transfer (the supplier)")
-    if values["country"] == values["counterparty_country"]:
-        raise InvalidValue(
-            "counterparty_country",
-            values["counterparty_country"],
-            "is the recipient too: a transfer needs two countries",
-        )
+    if not has_party(values, "party"):
+        raise MissingValue("party", f"for a transfer (the recipient: {_PARTY_WORDS})")
+    if not has_party(values, "counterparty"):
+        raise MissingValue("counterparty", f"for a transfer (the supplier: {_PARTY_WORDS})")
+    same_country = values.get("country") is not None and values["country"] == values.get("counterparty_country")
+    same_actor = values.get("party_actor_id") is not None and values["party_actor_id"] == values.get(
+        "counterparty_actor_id")  # fmt: skip
+    if same_country or same_actor:
+        shown = values.get("counterparty_country") if same_country else values.get("counterparty_actor_id")
+        raise InvalidValue("counterparty", shown, "is the recipient too: a transfer needs two parties")
 
 
 def _no_extra_rule(values: dict[str, Any], has_number: bool, unspecified: bool) -> None:

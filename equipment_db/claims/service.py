@@ -54,6 +54,8 @@ def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
         "related_system": named(System, claim.related_system_id),
         "target_type": named(TargetType, claim.target_type_id),
         "claimant": (claimant.name, claimant.role) if claimant else (None, None),
+        "party_actor": _actor_name(session, claim.party_actor_id),
+        "counterparty_actor": _actor_name(session, claim.counterparty_actor_id),
     }
     citations = [
         citation_snapshot(
@@ -71,6 +73,11 @@ def citation_snapshot(
     return {"source": source, "quote": quote, "locator": locator, "role": role}
 
 
+def _actor_name(session: Session, actor_id: int | None) -> tuple[str | None, str | None]:
+    actor = session.get(Actor, actor_id) if actor_id is not None else None
+    return (actor.name, actor.role) if actor else (None, None)
+
+
 def snapshot_from_parts(
     claim: Claim | dict[str, Any],
     names: dict[str, tuple[str | None, str | None]],
@@ -84,6 +91,8 @@ def snapshot_from_parts(
     data["related_system"], data["related_system_name"] = names["related_system"]
     data["target_type"], data["target_type_name"] = names["target_type"]
     data["claimant"], data["claimant_role"] = names["claimant"]
+    data["party_actor"] = names.get("party_actor", (None, None))[0]
+    data["counterparty_actor"] = names.get("counterparty_actor", (None, None))[0]
     data["citations"] = citations
     data["external_ids"] = external_ids
     return data

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pint.errors import PintError
 
+from equipment_db.normalize.countries import country_name
 from equipment_db.normalize.units import from_canonical
 from equipment_db.normalize.wording import MAGNITUDES
 from equipment_db.vocab import YEAR_ATTRIBUTES
@@ -209,9 +210,37 @@ def describe_converted(snapshot: Mapping[str, Any] | Claim) -> str | None:
     )  # fmt: skip
 
 
+UNKNOWN_PARTY = "unknown"
+
+
+def party_record(actor_name: Any, unknown: Any) -> str | None:
+    """A party that is not a country as a record gives it: `actor:NAME` or `unknown`."""
+    if unknown:
+        return UNKNOWN_PARTY
+    return f"actor:{actor_name}" if actor_name else None
+
+
+def party_name(country: Any, actor_name: Any, unknown: Any) -> str | None:
+    """A party as every reader names it: `Venezuela`, `Hezbollah`, `unknown`; None for none."""
+    if country:
+        return country_name(str(country))
+    if actor_name:
+        return str(actor_name)
+    return UNKNOWN_PARTY if unknown else None
+
+
 def describe_value(claim: Claim) -> str:
     """`at least 5,000 missiles`, `up to 6 km`, `500 to 6,000 m`, or the source's words."""
     counted = f" {claim.counted.value}" if claim.counted else ""
+    if _text(getattr(claim, "stance", None)) == "denies":
+        quantity = quantity_words(
+            claim.value_low, claim.value_high, qualifier=claim.qualifier, unit=claim.unit,
+            original_unit=claim.original_unit, attribute=claim.attribute,
+            original_low=getattr(claim, "original_low", None), original_high=getattr(claim, "original_high", None),
+        )  # fmt: skip
+        if quantity:
+            return f"denied: {quantity}{counted}"
+        return f"denied ({claim.value_text})" if claim.value_text else "denied"
     if _text(claim.qualifier) == "unspecified":
         text = f"unspecified ({claim.value_text})" if claim.value_text else "unspecified"
         return f"{text}{counted}"

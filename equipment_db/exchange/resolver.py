@@ -120,10 +120,10 @@ class BulkResolver:
             raise NotFound("target type", key, field="target_type")
         return found
 
-    def actor(self, name: str) -> int:
+    def actor(self, name: str, field: str = "claimant") -> int:
         found = self._actors.get(name_key(name))
         if found is None:
-            raise NotFound("actor", name, field="claimant")
+            raise NotFound("actor", name, field=field)
         return found
 
     def source(self, key: str, field: str) -> int:

@@ -13,7 +13,7 @@ from equipment_db.citations.jsonld import claim_jsonld
 from equipment_db.citations.render import CitedVersion, render
 from equipment_db.citations.text import claim_sentence
 from equipment_db.claims import queries as claim_queries
-from equipment_db.claims.text import describe_converted, describe_quantity
+from equipment_db.claims.text import describe_converted, describe_quantity, party_name
 from equipment_db.config import Settings
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page
@@ -70,6 +70,9 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
     return page(
         request, "claim.html", title=f"Claim {public_id}", claim=snapshot, id=public_id,
         sentence=claim_sentence(snapshot), quantity=describe_quantity(snapshot), converted=describe_converted(snapshot),
+        party=party_name(snapshot.get("country"), snapshot.get("party_actor"), snapshot.get("party_unknown")),
+        counterparty=party_name(snapshot.get("counterparty_country"), snapshot.get("counterparty_actor"),
+                                snapshot.get("counterparty_unknown")),
         sources=_sources(request, snapshot, detail, current=version is None), related=related,
         replaced_by=[r for r in related if r["replaces_this"]],
         latest_url=str(request.url_for("get_claim", claim_id=public_id)),

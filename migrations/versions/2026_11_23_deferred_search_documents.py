@@ -20,12 +20,12 @@ builds every document three times. This revision lets one transaction defer that
   writer calls the existing `search_refresh_<type>(ids)` functions.
 """
 
-import importlib.util
 from collections.abc import Sequence
-from pathlib import Path
 from types import ModuleType
 
 from alembic import op
+
+from equipment_db.migrate import revision_module
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -37,12 +37,7 @@ DEFERRED = "NOT EXISTS (SELECT 1 FROM search_defer)"
 
 def _fts() -> ModuleType:
     """Revision 0002, whose document queries and trigger list this revision reuses."""
-    path = Path(__file__).with_name("2026_11_23_full_text_search.py")
-    spec = importlib.util.spec_from_file_location("_equipment_db_migration_0002", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return revision_module("2026_11_23_full_text_search.py")
 
 
 def _sqlite_trigger_names(fts: ModuleType) -> list[str]:

@@ -41,18 +41,25 @@ def _replace_check(old: Sequence[str], new: Sequence[str]) -> None:
         op.execute("ALTER TABLE claim DROP CONSTRAINT ck_claim_qualifier")
         op.execute(f"ALTER TABLE claim ADD CONSTRAINT ck_claim_qualifier CHECK ({_check(new)})")
         return
+    edit_claim_sql(bind, _check(old), _check(new), what="claim's qualifier constraint")
+
+
+def edit_claim_sql(bind: sa.Connection, old: str, new: str, *, what: str) -> None:
+    """Replace `old` by `new` in the claim table's SQL on SQLite, in place (writable_schema),
+    then check the database's integrity. For widening a CHECK constraint only (later
+    revisions load this module to do the same)."""
     sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'claim'")).scalar_one()
-    if _check(old) not in sql:
-        raise RuntimeError(f"claim's qualifier constraint is not the expected {_check(old)}")
+    if old not in sql:
+        raise RuntimeError(f"{what} is not the expected {old}")
     version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
     bind.execute(sa.text("PRAGMA writable_schema = ON"))
     bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'claim'"),
-                 {"sql": sql.replace(_check(old), _check(new))})  # fmt: skip
+                 {"sql": sql.replace(old, new)})  # fmt: skip
     bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
     bind.execute(sa.text("PRAGMA writable_schema = OFF"))
     problem = bind.execute(sa.text("PRAGMA integrity_check")).scalar_one()
     if problem != "ok":
-        raise RuntimeError(f"integrity check after widening claim's qualifier constraint: {problem}")
+        raise RuntimeError(f"integrity check after changing {what}: {problem}")
 
 
 def upgrade() -> None:

@@ -19,7 +19,16 @@ from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
 from equipment_db.pages import claims as claim_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
-from equipment_db.vocab import Attribute, ClaimKind, EntityType, Rank, VerificationStatus
+from equipment_db.vocab import (
+    Attribute,
+    ClaimKind,
+    Counted,
+    EntityType,
+    Rank,
+    Scope,
+    Stance,
+    VerificationStatus,
+)
 
 router = APIRouter(tags=["claims"])
 Text = Annotated[str | None, Query(max_length=200)]
@@ -33,9 +42,18 @@ def list_claims(
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
     ] = None,
-    country: Annotated[str | None, Query(max_length=100, examples=["VE"])] = None,
-    counterparty: Annotated[str | None, Query(max_length=100)] = None,
+    country: Annotated[str | None, Query(max_length=100, examples=["VE"], description="The party as a country: "
+                                                                                     "code or name.")] = None,
+    party: Annotated[str | None, Query(max_length=200, description="The holder or recipient, any kind: a country, "
+                                       "`actor:NAME` or `unknown`.", examples=["XK"])] = None,
+    counterparty: Annotated[str | None, Query(max_length=200, description="The other party (a transfer's supplier), "
+                                              "any kind, as `party`.")] = None,
     kind: ClaimKind | None = None,
+    scope: Annotated[Scope | None, Query(description="The state of what is counted.")] = None,
+    counted: Annotated[Counted | None, Query(description="What a quantity counts.")] = None,
+    stance: Annotated[Stance | None, Query(description="`denies`: denials only.")] = None,
+    external_id: Annotated[str | None, Query(max_length=300, description="An external id, SCHEME:VALUE.",
+                                             examples=["sipri_deal:12345"])] = None,
     attribute: Annotated[Attribute | None, Query(description="A specification attribute.")] = None,
     claimant: Text = None,
     source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None,
@@ -56,10 +74,10 @@ def list_claims(
     cursor: CursorQuery = None,
 ) -> Page[ClaimRowPublic]:
     where = claim_queries.filter_from_input(
-        session, system=system, country=country, counterparty=counterparty, kind=kind, attribute=attribute,
-        claimant=claimant,
-        source=source, status=status, rank=rank, stated_from=stated_from, stated_to=stated_to,
-        about_from=about_from, about_to=about_to, text=text, include_deprecated=include_deprecated,
+        session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
+        attribute=attribute, claimant=claimant, source=source, status=status, rank=rank, stated_from=stated_from,
+        stated_to=stated_to, about_from=about_from, about_to=about_to, text=text, scope=scope, counted=counted,
+        stance=stance, external_id=external_id, include_deprecated=include_deprecated,
         include_retracted=include_retracted,
     )  # fmt: skip
     rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
