@@ -225,3 +225,20 @@ def test_the_migration_keeps_existing_data_and_refuses_to_step_down_over_new_mea
         migrate.downgrade(engine, "0009")
     assert migrate.is_up_to_date(engine)
     engine.dispose()
+
+
+def test_the_timeline_of_an_actor_party(dbs: DatabaseFactory) -> None:
+    url = dbs.seeded()
+    _actors(url)
+    first = _add(url, *TRANSFER, "--party", GROUP, "--counterparty", "unknown", "--scope", "delivered",
+                 "--quantity", "12", "--about", "2023")  # fmt: skip
+    second = _add(url, *TRANSFER, "--party", GROUP, "--counterparty", "IR", "--scope", "delivered",
+                  "--quantity", "30", "--about", "2024")  # fmt: skip
+    _add(url, *TRANSFER, "--country", "UA", "--counterparty", "DE", "--scope", "delivered", "--quantity", "5")
+    with api(url) as client:
+        found = client.get("/v1/timeline", params={"system": "igla-s", "country": f"actor:{GROUP}"}).json()
+        page = client.get("/v1/timeline", params={"system": "igla-s", "country": GROUP},
+                          headers={"accept": "text/html"})  # fmt: skip
+    assert (found["country"], found["party"]) == (None, GROUP)
+    assert [e["claim"] for e in found["entries"]] == [first, second]
+    assert page.status_code == 200 and GROUP in BeautifulSoup(page.text, "html.parser").find("main").get_text()

@@ -192,7 +192,10 @@ class ContradictionPublic(SQLModel):
 
 class TimelinePublic(SQLModel):
     system: SystemRefPublic
-    country: str = Field(schema_extra={"examples": ["VE"]})
+    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]},
+                                description="The party's code when it is a country.")  # fmt: skip
+    party: str | None = Field(default=None, schema_extra={"examples": ["Venezuela"]},
+                              description="The party by name: a country, an actor or `unknown`.")  # fmt: skip
     entries: list[TimelineEntryPublic]
     truncated: bool = Field(default=False, description="More claims exist: only the latest `limit` are shown.")
     contradictions: list[ContradictionPublic]

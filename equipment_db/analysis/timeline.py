@@ -14,10 +14,10 @@ from sqlmodel import Session, col, func, select
 from equipment_db.actors.models import Actor
 from equipment_db.analysis.queries import sources_by_claim, with_quantity
 from equipment_db.catalog import queries as catalog_queries
+from equipment_db.claims import rules
 from equipment_db.claims.models import Claim, ClaimLink
-from equipment_db.claims.text import describe_value
+from equipment_db.claims.text import describe_value, party_name
 from equipment_db.errors import MissingValue
-from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
 from equipment_db.sources.models import Source
 from equipment_db.vocab import DatePrecision, LinkKind, Qualifier, Rank, Scope
@@ -65,17 +65,20 @@ TIMELINE_MAX = 500  # contradictions compare every pair: 125,000 pairs at most
 
 def timeline(session: Session, system_key: str, country: str, *, include_deprecated: bool = False,
              include_retracted: bool = False, limit: int = TIMELINE_LIMIT) -> dict[str, Any]:  # fmt: skip
-    """The latest `limit` quantity claims for (system, country) (by the date they are about,
+    """The latest `limit` quantity claims for (system, party) (by the date they are about,
     else the date stated), in date order (undated last), each with its sources and same_as
-    group, and the pairs of claims that contradict each other; `truncated` if there are more."""
+    group, and the pairs of claims that contradict each other; `truncated` if there are more.
+    `country` names the party as `rules.resolve_party` reads it: a country, actor:NAME or unknown."""
     system = catalog_queries.get_system(session, system_key, field="system")
-    code = country_code(country, field="country")
-    if code is None:  # blank: the timeline of claims about no country is not one
+    if not country or not country.strip():  # blank: the timeline of claims about no party is not one
         raise MissingValue("country", "a country code or name")
+    party = rules.resolve_party(country, "party", rules.DatabaseResolver(session), field="country")
+    column, value = next((name, v) for name, v in party.items() if v not in (None, False))
+    code = party["country"]
     statement = (
         select(Claim, Actor.name)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id)
-        .where(Claim.system_id == system.id, Claim.country == code, with_quantity())
+        .where(Claim.system_id == system.id, getattr(Claim, column) == value, with_quantity())
         .order_by(func.coalesce(Claim.about_start, Claim.stated_on).desc().nulls_last(), col(Claim.id).desc())
         .limit(max(1, min(limit, TIMELINE_MAX)) + 1)
     )
@@ -117,6 +120,8 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
     return {
         "system": {"slug": system.slug, "name": system.name},
         "country": code,
+        "party": party_name(code, session.get(Actor, party["party_actor_id"]).name  # type: ignore[union-attr]
+                            if party["party_actor_id"] is not None else None, party["party_unknown"]),
         "entries": entries,
         "truncated": truncated,
         "contradictions": contradictions([(claim, at) for claim, _, at in dated], groups),

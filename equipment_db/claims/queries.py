@@ -126,7 +126,7 @@ def _party_filter(session: Session, text: str | None, field: str) -> tuple[str, 
     """The one column a party filter compares: the party as `rules.resolve_party` reads it."""
     if not text:
         return None
-    columns = rules.resolve_party(text, field, rules.DatabaseResolver(session))
+    columns = rules.resolve_party(text, "party" if field == "party" else "counterparty", rules.DatabaseResolver(session))
     return next((name, value) for name, value in columns.items() if value not in (None, False))
 
 

@@ -189,11 +189,12 @@ def _party_columns(side: str, country: str | None, actor_id: Any, unknown: bool)
             f"{side}_actor_id": actor_id, f"{side}_unknown": unknown}  # fmt: skip
 
 
-def resolve_party(text: str | None, field: str, resolver: Resolver) -> dict[str, Any]:
+def resolve_party(text: str | None, side: str, resolver: Resolver, *, field: str | None = None) -> dict[str, Any]:
     """A party as an editor names it: `unknown`; `actor:NAME` or `country:NAME` (explicit); or a
     bare name, which must be exactly one country (an ISO 3166 code or name) or one actor, and
-    is refused when it names both or neither. Nothing is guessed."""
-    side = "party" if field == "party" else "counterparty"
+    is refused when it names both or neither. Nothing is guessed. `side`: party or
+    counterparty; `field`: the name a message gives (the side's, unless said)."""
+    field = field or side
     if text is None or not text.strip():
         return _party_columns(side, None, None, False)
     name = text.strip()

@@ -67,6 +67,6 @@ def compare_page(request: Request, found: dict[str, Any]) -> HTMLResponse:
 
 def timeline_page(request: Request, found: dict[str, Any], rows: list[dict[str, Any]]) -> HTMLResponse:
     """`found`: the timeline's JSON; `rows`: the system's quantities in that country, for the chart."""
-    title = f"{found['system']['name']} in {found['country']}: quantity claims over time"
+    title = f"{found['system']['name']} in {found['party'] or found['country']}: quantity claims over time"
     return page(request, "timeline.html", title=title, found=found, charts=charts(rows, found["system"]["name"]),
                 jsonld=None, json_url=str(request.url))  # fmt: skip

@@ -38,8 +38,8 @@ from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
-CountryQuery = Annotated[str, Query(min_length=1, max_length=100, description="ISO code or name.",
-                                    examples=["VE"])]  # fmt: skip
+CountryQuery = Annotated[str, Query(min_length=1, max_length=200, description="The party: an ISO code or name, "
+                                    "actor:NAME or unknown.", examples=["VE"])]  # fmt: skip
 IncludeDeprecated = Annotated[bool, Query(description="Include claims ranked deprecated.")]
 IncludeRetracted = Annotated[bool, Query(description="Include retracted entries.")]
 TimelineLimit = Annotated[int, Query(ge=1, le=analysis_timeline.TIMELINE_MAX,
@@ -194,7 +194,7 @@ def get_timeline(
     result = TimelinePublic.model_validate(found)
     if html:
         system = catalog_queries.get_system(session, result.system.slug, field="system")
-        rows = analysis_queries.quantities(session, system, country=result.country)
+        rows = analysis_queries.quantities(session, system, country=result.country) if result.country else []
         return entry_pages.timeline_page(request, result.model_dump(), rows)
     return result
 
