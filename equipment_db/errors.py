@@ -63,6 +63,17 @@ class AlreadyExists(EquipmentDBError):
         self.entity = entity
 
 
+class Conflict(EquipmentDBError):
+    """A write that an existing entry rules out (the same entry again, or one it cannot stand
+    beside); the message names that entry and what to do first."""
+
+    code = "conflict"
+    status = 409
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}: {value} {reason}", field=field, value=value)
+
+
 class Ambiguous(EquipmentDBError):
     code = "ambiguous"
     status = 409

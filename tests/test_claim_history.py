@@ -10,7 +10,7 @@ from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimLinkCreate, ClaimUpdate
 from equipment_db.claims.queries import ClaimFilter
 from equipment_db.database import session_scope
-from equipment_db.errors import AlreadyExists, EquipmentDBError, MissingValue, Retracted
+from equipment_db.errors import AlreadyExists, Conflict, EquipmentDBError, MissingValue, Retracted
 from equipment_db.history import queries as history_queries
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
@@ -185,7 +185,7 @@ def test_links_are_versioned_and_not_duplicated_in_reverse(engine: sa.Engine) ->
         )
         revisions = history_queries.revisions(session, EntityType.claim_link, link.id)
         assert [r.entity_key for r in revisions] == [f"{second} same_as {first}"]
-    with pytest.raises(AlreadyExists), session_scope(engine, write=True) as session:
+    with pytest.raises(Conflict), session_scope(engine, write=True) as session:
         claim_service.create_link(
             session, ClaimLinkCreate(from_claim=first, to_claim=second, kind=LinkKind.same_as), edit=EDIT
         )
@@ -225,7 +225,8 @@ def test_two_claims_cannot_supersede_each_other(engine: sa.Engine) -> None:
     with session_scope(engine, write=True) as session:
         claim_service.create_link(session, ClaimLinkCreate(from_claim=second, to_claim=first,
                                                            kind=LinkKind.supersedes), edit=EDIT)  # fmt: skip
-    with pytest.raises(EquipmentDBError, match=rf"^to_claim: '{second}' already supersedes {first}"):
+    with pytest.raises(Conflict, match=rf"^kind: {first} supersedes {second} conflicts with the active link "
+                                       rf"{second} supersedes {first} \(link \d+\); unlink it first$"):
         with session_scope(engine, write=True) as session:
             claim_service.create_link(session, ClaimLinkCreate(from_claim=first, to_claim=second,
                                                                kind=LinkKind.supersedes), edit=EDIT)  # fmt: skip

@@ -553,12 +553,14 @@ def test_claim_link_records_the_link_on_both_claims(dbs: DatabaseFactory) -> Non
     assert show(url, SIPRI_2009)["links"] == [expected]
     assert show(url, SIPRI_2012)["links"] == [expected]
     assert_refused(url, "claim", "link", SIPRI_2012, "corroborates", SIPRI_2009,
-                   message=f"claim link with kind '{SIPRI_2012} corroborates {SIPRI_2009}' already exists")  # fmt: skip
+                   message=f"kind: {SIPRI_2012} corroborates {SIPRI_2009} duplicates the active link "
+                           f"{SIPRI_2009} corroborates {SIPRI_2012} (link {match.group(1)})")  # fmt: skip
 
 
 def test_claim_link_same_as_in_reverse_of_an_existing_link_is_refused(dbs: DatabaseFactory) -> None:
     assert_refused(dbs.seeded(), "claim", "link", MADURO, "same_as", SPUTNIK_SAME_SPEECH,
-                   message=f"claim link with kind '{MADURO} same_as {SPUTNIK_SAME_SPEECH}' already exists")  # fmt: skip
+                   message=f"kind: {MADURO} same_as {SPUTNIK_SAME_SPEECH} duplicates the active link "
+                           f"{SPUTNIK_SAME_SPEECH} same_as {MADURO} (link 1)")  # fmt: skip
 
 
 # --- retract ------------------------------------------------------------------------------------
@@ -625,7 +627,7 @@ COMMAND_ERRORS: list[tuple[str, list[str], str]] = [
      f"to_claim: '{MADURO}' is the same claim as from_claim"),
     ("link-to-an-unknown-claim", ["claim", "link", MADURO, "same_as", "C-00000000"], "claim not found: 'C-00000000'"),
     ("link-twice", ["claim", "link", "C-ZT1JFKMP", "same_as", MADURO],
-     f"claim link with kind 'C-ZT1JFKMP same_as {MADURO}' already exists"),
+     f"kind: C-ZT1JFKMP same_as {MADURO} duplicates the active link C-ZT1JFKMP same_as {MADURO} (link 2)"),
     ("show-unknown", ["claim", "show", "C-00000000"], "claim not found: 'C-00000000'"),
     ("show-malformed-id", ["claim", "show", "X-1"], "claim: 'X-1' is not a claim id (like C-7K3Q9XZ2)"),
     ("show-a-version-not-yet-made", ["claim", "show", MADURO, "--version", "2"],

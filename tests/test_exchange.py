@@ -50,7 +50,10 @@ GOOD = [
     {"type": "claim", "id": "C-0000000B", "kind": "specification", "system": "test-system-1",
      "attribute": "max_range", "value_high": 6, "unit": "km", "qualifier": "up_to",
      "citations": [{"source": "https://example.org/report-1"}]},
-    {"type": "claim_link", "from_claim": "C-0000000B", "to_claim": "C-0000000A", "kind": "corroborates"},
+    {"type": "claim", "id": "C-0000000G", "kind": "inventory", "system": "test-system-1", "country": "FR",
+     "value_low": 120, "qualifier": "at_least", "counted": "missiles", "stated": "2025-11",
+     "citations": [{"source": "S-0000000A"}]},
+    {"type": "claim_link", "from_claim": "C-0000000G", "to_claim": "C-0000000A", "kind": "corroborates"},
 ]  # fmt: skip
 
 
@@ -85,10 +88,10 @@ def test_a_file_without_claim_ids_reimports_to_nothing(engine: sa.Engine) -> Non
             del record["id"]
             record["citations"] = [{"source": "S-0000000A", "quote": "Test quote."}]
     text = _lines(records)
-    assert _import(engine, text).created["claim"] == 2
+    assert _import(engine, text).created["claim"] == 3
     before = db_state(engine)
     second = _import(engine, text)
-    assert (second.created["claim"], second.unchanged["claim"]) == (0, 2)
+    assert (second.created["claim"], second.unchanged["claim"]) == (0, 3)
     assert db_state(engine) == before
 
 
@@ -100,7 +103,7 @@ def test_references_resolve_within_the_file_in_any_order(engine: sa.Engine) -> N
         "alias": 1,
         "actor": 1,
         "source": 2,
-        "claim": 2,
+        "claim": 3,
         "claim_link": 1,
     }
     with session_scope(engine) as session:
@@ -147,7 +150,7 @@ def test_one_bad_record_means_nothing_is_written_and_every_error_has_its_line(en
 def test_skip_invalid_writes_exactly_the_good_records(engine: sa.Engine) -> None:
     text = _lines(GOOD + [record for record, _ in BAD])
     report = _import(engine, text, skip_invalid=True)
-    assert report.created["claim"] == 2 and len(report.issues) == len(BAD)
+    assert report.created["claim"] == 3 and len(report.issues) == len(BAD)
     assert [raw.line for raw in report.rejected] == list(range(len(GOOD) + 1, len(GOOD) + len(BAD) + 1))
     with session_scope(engine) as session:
         assert claim_queries.find_claim(session, "C-0000000C") is None
@@ -185,7 +188,7 @@ def test_csv_export_neutralises_formula_cells_and_imports_them_back(engine: sa.E
     assert "'=HYPERLINK" in text
     with session_scope(engine) as session:
         assert claim_queries.get_claim(session, "C-0000000A").value_text.startswith("=HYPERLINK")
-    assert _import(engine, text, "csv").unchanged["claim"] == 2
+    assert _import(engine, text, "csv").unchanged["claim"] == 3
 
 
 def test_cli_import_strict_reports_lines_and_writes_nothing(dbs: DatabaseFactory, tmp_path: Path) -> None:

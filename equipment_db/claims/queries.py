@@ -16,6 +16,7 @@ from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import Actor
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import ExternalId, System
+from equipment_db.claims import links as link_rules
 from equipment_db.claims import rules
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.records import claim_external_ids, claim_record, claim_refs
@@ -35,6 +36,7 @@ from equipment_db.vocab import (
     Counted,
     EntityType,
     IdScheme,
+    LinkKind,
     Rank,
     Scope,
     Stance,
@@ -94,6 +96,39 @@ def links(session: Session, claim_id: int) -> Sequence[ClaimLink]:
         .order_by(ClaimLink.id)
     )
     return session.exec(statement).all()
+
+
+def find_link(session: Session, first: Claim, kind: LinkKind, second: Claim) -> ClaimLink | None:
+    """The link FIRST KIND SECOND, active or withdrawn; a same_as, corroborates or contradicts
+    link also if it was entered the other way round. Of two (one withdrawn), the active one;
+    of two withdrawn, the one entered this way round."""
+    pairs = [(first.id, second.id)] + ([(second.id, first.id)] if kind in link_rules.SYMMETRIC else [])
+    candidates = session.exec(select(ClaimLink).where(
+        ClaimLink.kind == kind, or_(*(and_(ClaimLink.from_claim_id == a, ClaimLink.to_claim_id == b)
+                                      for a, b in pairs)))).all()  # fmt: skip
+    return min(candidates, key=lambda k: (k.is_retracted, k.from_claim_id != first.id), default=None)
+
+
+def get_link(session: Session, key: str | int, *, field: str = "link") -> ClaimLink:
+    """A link by its id (12), or as FROM KIND TO (C-A same_as C-B; see `find_link`)."""
+    text = str(key).strip()
+    if text.isascii() and text.isdigit():
+        found = session.get(ClaimLink, int(text)) if int(text) < 2**31 else None  # an INTEGER column
+        if found is None:
+            raise NotFound("claim link", int(text), field=field)
+        return found
+    words = text.split()
+    if len(words) == 3:
+        words[1] = words[1].lower()
+    if len(words) != 3 or words[1] not in LinkKind.__members__:
+        kinds = ", ".join(LinkKind)
+        raise InvalidValue(field, text, f"is not a link id or FROM KIND TO (C-A same_as C-B; KIND: {kinds})")
+    first = get_claim(session, words[0], field=field)
+    second = get_claim(session, words[2], field=field)
+    found = find_link(session, first, LinkKind(words[1]), second)
+    if found is None:
+        raise NotFound("claim link", f"{first.public_id} {words[1]} {second.public_id}", field=field)
+    return found
 
 
 @dataclass(frozen=True)

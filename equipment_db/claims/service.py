@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from equipment_db.actors.models import Actor
 from equipment_db.catalog import service as catalog_service
 from equipment_db.catalog.models import System, TargetType
+from equipment_db.claims import links as link_rules
 from equipment_db.claims import queries, rules
 from equipment_db.claims.models import (
     Citation,
@@ -21,7 +22,7 @@ from equipment_db.claims.models import (
     ClaimLinkCreate,
     ClaimUpdate,
 )
-from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound
+from equipment_db.errors import AlreadyExists, Conflict, InvalidValue, MissingValue, NotFound
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.publicid import allocate_public_id
@@ -37,8 +38,6 @@ from equipment_db.vocab import (
     RevisionAction,
     VerificationStatus,
 )
-
-SYMMETRIC_LINKS = {LinkKind.same_as, LinkKind.corroborates, LinkKind.contradicts}
 
 
 def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
@@ -281,61 +280,108 @@ def _link_key(session: Session, link: ClaimLink) -> str:
     return f"{snap['from_claim']} {link.kind.value} {snap['to_claim']}"
 
 
-def create_link(session: Session, data: ClaimLinkCreate, *, edit: Edit) -> ClaimLink:
+def _record_link(session: Session, link: ClaimLink, action: RevisionAction, edit: Edit) -> None:
+    history.record(session, entity_type=EntityType.claim_link, entity=link, key=_link_key(session, link),
+                   action=action, edit=edit, snapshot=link_snapshot(session, link))  # fmt: skip
+
+
+def _shown(session: Session, column: str, value: Any) -> str:
+    if value is None:
+        return "none"
+    if column in ("system_id", "related_system_id", "target_type_id"):
+        row = session.get(TargetType if column == "target_type_id" else System, value)
+        return row.slug if row else str(value)
+    return str(_jsonable(value))
+
+
+def _check_link(session: Session, source: Claim, kind: LinkKind, target: Claim, *,
+                ignore: int | None = None) -> None:  # fmt: skip
+    """Refuse the link SOURCE KIND TARGET if the two claims cannot be linked so, or if an active
+    link on the pair (other than `ignore`) rules it out; the rules are `claims.links`."""
+    differing = link_rules.differing(kind, source, target)
+    if differing is not None:
+        what, column, first, second = differing
+        shown = f"{_shown(session, column, first)}, {_shown(session, column, second)}"
+        raise InvalidValue("kind", kind.value, f"cannot join {source.public_id} and {target.public_id}: "
+                           f"they differ in {what} ({shown}); {link_rules.RULE[kind]}")  # fmt: skip
+    pair = {source.id, target.id}
+    # PostgreSQL: hold the pair's claims, so that two editors linking them at once are checked in
+    # turn, each against the other's link (SQLite writes one transaction at a time anyway).
+    session.exec(select(Claim.id).where(col(Claim.id).in_(pair)).order_by(Claim.id).with_for_update()).all()
+    statement = select(ClaimLink).where(col(ClaimLink.from_claim_id).in_(pair), col(ClaimLink.to_claim_id).in_(pair),
+                                        col(ClaimLink.retracted_at).is_(None))  # fmt: skip
+    if ignore is not None:
+        statement = statement.where(ClaimLink.id != ignore)
+    for existing in session.exec(statement.order_by(ClaimLink.id)):
+        how = link_rules.clash(kind, source.id, target.id, existing)  # type: ignore[arg-type]
+        if how is not None:
+            advice = "" if how == "duplicates" else "; unlink it first"
+            key = f"{source.public_id} {kind.value} {target.public_id}"
+            raise Conflict("kind", key, f"{how} the active link {_link_key(session, existing)} "
+                                        f"(link {existing.id}){advice}")  # fmt: skip
+
+
+def _same_triple(session: Session, from_id: int, kind: LinkKind, to_id: int) -> ClaimLink | None:
+    """The link FROM KIND TO, active or withdrawn: claim_link holds at most one (a unique constraint)."""
+    return session.exec(select(ClaimLink).where(ClaimLink.from_claim_id == from_id, ClaimLink.to_claim_id == to_id,
+                                                ClaimLink.kind == kind)).first()  # fmt: skip
+
+
+def create_link(session: Session, data: ClaimLinkCreate, *, edit: Edit, restore: bool = False) -> ClaimLink:
+    """Link FROM KIND TO, if the rules allow it (`_check_link`). If that link was withdrawn
+    (`queries.find_link`: for a symmetric kind, entered either way round), `restore` (`claim
+    link`) makes it active again as its next version, so that a pair keeps one link of a kind,
+    with one id and one history; without it (import and seed records) it is refused: a record
+    does not undo an editor's withdrawal."""
     source = queries.get_claim(session, data.from_claim, field="from_claim")
     target = queries.get_claim(session, data.to_claim, field="to_claim")
     if source.id == target.id:
         raise InvalidValue("to_claim", data.to_claim, "is the same claim as from_claim")
-    pairs = [(source.id, target.id)]
-    if data.kind in SYMMETRIC_LINKS:
-        pairs.append((target.id, source.id))
-    elif session.exec(select(ClaimLink).where(
-            ClaimLink.from_claim_id == target.id, ClaimLink.to_claim_id == source.id,
-            ClaimLink.kind == LinkKind.supersedes, col(ClaimLink.retracted_at).is_(None))).first():  # fmt: skip
-        raise InvalidValue("to_claim", data.to_claim, f"already supersedes {source.public_id}")
-    for first, second in pairs:
-        existing = session.exec(
-            select(ClaimLink).where(
-                ClaimLink.from_claim_id == first, ClaimLink.to_claim_id == second, ClaimLink.kind == data.kind
-            )
-        ).first()
-        if existing is not None:
-            raise AlreadyExists(
-                "claim link", "kind", f"{source.public_id} {data.kind.value} {target.public_id}"
-            )
-    link = ClaimLink(
-        from_claim_id=source.id,
-        to_claim_id=target.id,
-        kind=data.kind,  # type: ignore[arg-type]
-        note=data.note.strip() if data.note and data.note.strip() else None,
-    )
+    kind = LinkKind(data.kind)
+    _check_link(session, source, kind, target)
+    note = data.note.strip() if data.note and data.note.strip() else None
+    withdrawn = queries.find_link(session, source, kind, target)  # an active one is refused as a duplicate
+    if withdrawn is not None:
+        if not restore:
+            raise Conflict("kind", _link_key(session, withdrawn), f"is link {withdrawn.id}, withdrawn "
+                           f"({withdrawn.retraction_reason}); only claim link restores a withdrawn link")  # fmt: skip
+        withdrawn.retracted_at, withdrawn.retraction_reason, withdrawn.note = None, None, note
+        history.touch(withdrawn)
+        _record_link(session, withdrawn, RevisionAction.update, Edit(edit.editor, edit.reason or "linked again"))
+        return withdrawn
+    link = ClaimLink(from_claim_id=source.id, to_claim_id=target.id, kind=kind, note=note)  # type: ignore[arg-type]
     session.add(link)
     session.flush()
-    history.record(
-        session,
-        entity_type=EntityType.claim_link,
-        entity=link,
-        key=_link_key(session, link),
-        action=RevisionAction.create,
-        edit=edit,
-        snapshot=link_snapshot(session, link),
-    )
+    _record_link(session, link, RevisionAction.create, edit)
     return link
 
 
-def retract_link(session: Session, link_id: int, *, edit: Edit) -> ClaimLink:
-    link = session.get(ClaimLink, link_id)
-    if link is None:
-        raise NotFound("claim link", link_id)
-    history.editable(link, "claim link", link_id)
+def retract_link(session: Session, key: str | int, *, edit: Edit) -> ClaimLink:
+    """Withdraw a link (`queries.get_link` names it): a new version, retracted, with the reason."""
+    edit.require_reason()
+    link = queries.get_link(session, key)
+    history.editable(link, "claim link", _link_key(session, link))
     history.retract(link, edit)
-    history.record(
-        session,
-        entity_type=EntityType.claim_link,
-        entity=link,
-        key=_link_key(session, link),
-        action=RevisionAction.retract,
-        edit=edit,
-        snapshot=link_snapshot(session, link),
-    )
+    _record_link(session, link, RevisionAction.retract, edit)
+    return link
+
+
+def change_link_kind(session: Session, key: str | int, kind: LinkKind, *, edit: Edit) -> ClaimLink:
+    """Make an active link another kind, as its next version (same id, same claims), if the
+    rules allow the new kind on that pair."""
+    edit.require_reason()
+    link = queries.get_link(session, key)
+    history.editable(link, "claim link", _link_key(session, link))
+    if link.kind == kind:
+        raise InvalidValue("kind", kind.value, f"is already the kind of link {link.id} "
+                                               f"({_link_key(session, link)})")  # fmt: skip
+    source, target = session.get(Claim, link.from_claim_id), session.get(Claim, link.to_claim_id)
+    _check_link(session, source, kind, target, ignore=link.id)  # type: ignore[arg-type]
+    taken = _same_triple(session, link.from_claim_id, kind, link.to_claim_id)
+    if taken is not None:  # withdrawn: an active one would have been refused as a duplicate
+        raise Conflict("kind", _link_key(session, taken), f"is link {taken.id}, withdrawn: unlink link "
+                       f"{link.id} and link the pair again with claim link, which restores link {taken.id}")  # fmt: skip
+    link.kind = kind
+    history.touch(link)
+    _record_link(session, link, RevisionAction.update, edit)
     return link

@@ -151,15 +151,14 @@ def _cite_if_missing(session: Session, claim_key: str, data: CitationCreate, edi
 
 
 def claim_link(session: Session, data: dict[str, Any], edit: Edit) -> str:
+    """The link, unless it is active already (a symmetric one either way round). The rules of
+    `claim link` apply, with its messages; a withdrawn link is not restored (`create_link`)."""
     link = parse_model(ClaimLinkCreate, _fields(data))
     first = claim_queries.get_claim(session, link.from_claim, field="from_claim")
     second = claim_queries.get_claim(session, link.to_claim, field="to_claim")
-    for existing in claim_queries.links(session, first.id):  # type: ignore[arg-type]
-        if existing.kind == link.kind and {existing.from_claim_id, existing.to_claim_id} == {
-            first.id,
-            second.id,
-        }:
-            return "unchanged"
+    existing = claim_queries.find_link(session, first, link.kind, second)
+    if existing is not None and not existing.is_retracted:
+        return "unchanged"
     claim_service.create_link(session, link, edit=edit)
     return "created"
 
