@@ -357,12 +357,93 @@ def link(
 ) -> None:
     """Link two claims: FROM corroborates / contradicts / supersedes / same_as TO.
 
+    same_as: one statement reported twice (by two outlets); supersedes: FROM, newer or
+    corrected, replaces TO; corroborates, contradicts: FROM's value agrees, disagrees with TO's.
+
+    Which claims: same_as and supersedes need the same system (or both none), the same
+    attribute and the same kind of claim, the quantity kinds (inventory, deployment, transfer,
+    production, use, loss) counting as one: a relaying outlet or a correction may change it,
+    or the country or what is counted. corroborates and contradicts compare like with like:
+    also the same claim kind, target type, related system, countries, counted and scope.
+
+    Which links on one pair, counting active links only, whichever way round they were
+    entered: same_as stands alone (a statement cannot corroborate, contradict or supersede
+    itself); corroborates and contradicts exclude each other; supersedes goes one way; a link
+    is not entered twice. A refusal names the link in the way (claim unlink, claim relink).
+
+    Linking a withdrawn link again restores it: its next version, same id (claim link-history).
+
     Example: equipment-db claim link C-3B9KZ769 same_as C-YSESYR2E --note "same speech, reported by Sputnik"
     """
     data = ClaimLinkCreate(from_claim=from_claim, to_claim=to_claim, kind=kind, note=note)
     with writing(ctx) as session:
-        created = claim_service.create_link(session, data, edit=edit(ctx, note))
-    typer.echo(f"Link {created.id}: {from_claim.upper()} {kind.value} {to_claim.upper()}.", err=True)
+        created = claim_service.create_link(session, data, edit=edit(ctx, note), restore=True)
+        message = _link_line(session, created)
+    again = f" (linked again, version {created.version})" if created.version > 1 else ""
+    typer.echo(f"{message}{again}.", err=True)
+
+
+LINK = typer.Argument(..., metavar="LINK", show_default=False,
+                      help="Link id (12, as claim link printed it), or FROM KIND TO (C-A same_as C-B).")  # fmt: skip
+
+
+def _link_line(session: Any, one: Any) -> str:
+    snap = claim_service.link_snapshot(session, one)
+    return f"Link {one.id}: {snap['from_claim']} {one.kind.value} {snap['to_claim']}"
+
+
+@app.command()
+def unlink(
+    ctx: typer.Context,
+    link_: list[str] = LINK,
+    reason: str = typer.Option(..., "--reason", help="Why it is withdrawn (recorded on its new version)."),
+) -> None:
+    """Withdraw a link; it is never deleted: its id and every version still resolve.
+
+    claim show no longer lists it; claim link-history shows it; claim link of the same
+    claims and kind restores it. A same_as, corroborates or contradicts link is found
+    whichever way round it was entered.
+
+    Example: equipment-db claim unlink C-3B9KZ769 same_as C-YSESYR2E --reason "two different speeches"
+    """
+    with writing(ctx) as session:
+        withdrawn = claim_service.retract_link(session, " ".join(link_), edit=edit(ctx, reason))
+        message = _link_line(session, withdrawn)
+    typer.echo(f"{message} is withdrawn.", err=True)
+
+
+@app.command()
+def relink(
+    ctx: typer.Context,
+    link_: list[str] = LINK,
+    to: LinkKind = typer.Option(..., "--to", help="The link's new kind."),
+    reason: str = typer.Option(..., "--reason", help="Why (recorded on its new version)."),
+) -> None:
+    """Change a link's kind: its next version, same id, same claims (see claim link for the rules).
+
+    To turn a link around (B supersedes A for A supersedes B), unlink it and link again.
+
+    Example: equipment-db claim relink C-3B9KZ769 corroborates C-YSESYR2E --to same_as --reason "the same speech"
+    """
+    with writing(ctx) as session:
+        changed = claim_service.change_link_kind(session, " ".join(link_), to, edit=edit(ctx, reason))
+        message = _link_line(session, changed)
+    typer.echo(f"{message} (version {changed.version}).", err=True)
+
+
+@app.command("link-history")
+def link_history(ctx: typer.Context, link_: list[str] = LINK, as_json: bool = JsonOption) -> None:
+    """List every version of a link, withdrawn or not: when, who, what and why.
+
+    Example: equipment-db claim link-history C-3B9KZ769 same_as C-YSESYR2E
+    """
+    with reading(ctx) as session:
+        found = claim_queries.get_link(session, " ".join(link_))
+        rows = [{"version": r.version, "action": r.action.value, "link": r.entity_key, "note": r.snapshot.get("note"),
+                 "at": r.created_at.isoformat(), "editor": r.editor, "reason": r.reason}
+                for r in history_queries.revisions(session, EntityType.claim_link, found.id)]  # type: ignore[arg-type]  # fmt: skip
+    emit(rows, columns=["version", "action", "link", "at", "editor", "reason"], as_json=as_json,
+         title=None if as_json else f"link {found.id}")  # fmt: skip
 
 
 @app.command()
