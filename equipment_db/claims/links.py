@@ -36,7 +36,9 @@ _SAME_THING = (("system", "system_id"), ("claim kind", "family"), ("attribute", 
 _SAME_VALUE = (
     ("system", "system_id"), ("claim kind", "kind"), ("attribute", "attribute"),
     ("target type", "target_type_id"), ("related system", "related_system_id"), ("country", "country"),
-    ("counterparty", "counterparty_country"), ("counted", "counted"), ("scope", "scope"),
+    ("party", "party_actor_id"), ("party", "party_unknown"), ("counterparty", "counterparty_country"),
+    ("counterparty", "counterparty_actor_id"), ("counterparty", "counterparty_unknown"), ("counted", "counted"),
+    ("scope", "scope"),
 )  # fmt: skip
 
 RULE = {
