@@ -67,6 +67,13 @@ class ClaimBase(SQLModel):
     stance: Stance = enum_field(Stance, "stance", default=Stance.affirms)
 
     claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    # When it was stated and the time it is about, as EDTF (normalize/dates.py), and beside each
+    # the days it may mean, for filters: the first day stated; the first and last day of `about`
+    # (an open or unknown end: the last day stated, else NULL; an open start: NULL). A precision is
+    # set only where the columns of before EDTF say the value exactly (a plain date or a period
+    # with one precision), and NULL otherwise.
+    stated_edtf: str | None = Field(default=None, max_length=64)
+    about_edtf: str | None = Field(default=None, max_length=64)
     stated_on: date | None = None
     stated_precision: DatePrecision | None = enum_field(
         DatePrecision, "stated_precision", default=None, nullable=True
