@@ -62,8 +62,10 @@ VALUE_TEXT = typer.Option(None, "--value-text", help="The source's words, if --v
 COUNTED = typer.Option(None, "--counted", help="What a quantity counts.")
 SCOPE = typer.Option(None, "--scope", help="The state of what is counted.")
 CLAIMANT = typer.Option(None, "--claimant", help="Actor who made the claim (by name).")
-STATED = typer.Option(None, "--stated", help="When it was stated: YYYY, YYYY-MM or YYYY-MM-DD.")
-ABOUT = typer.Option(None, "--about", help="When it holds: a partial date or START/END (2009/2012).")
+STATED = typer.Option(None, "--stated", help="When it was stated: one EDTF date (2025-10-22, 2025-10, 2025, "
+                      "2025-10~ about, 2025? possibly, 198X a decade) or its words (22 October 2025, circa 2025).")
+ABOUT = typer.Option(None, "--about", help="When it holds: an EDTF date or interval (2009/2012, 1997/.. since, "
+                     "../2022-07-27 until, 2022-02/2022-07-27) or its words (since 1997, the 1980s).")
 NOTE = typer.Option(None, "--note", help="Editor's note (caveats such as a variant or a date doubt).")
 YES = typer.Option(False, "--yes", "-y", help="Save without asking what --value was read as (at a terminal).")
 

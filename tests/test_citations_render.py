@@ -151,7 +151,7 @@ def test_permalink_names_the_claim_and_its_version() -> None:
 def test_claim_sentence_states_who_claimed_what_when_and_its_status() -> None:
     assert claim_sentence(MADURO) == (
         "Nicolás Maduro (President of Venezuela) claimed that Venezuela has deployed at least 5,000 missiles "
-        "of 9K338 Igla-S (across its territory), stated 2025-10-22; unverified."
+        "of 9K338 Igla-S (across its territory), stated on 22 October 2025; unverified."
     )
 
 
@@ -205,10 +205,13 @@ def test_claim_sentence_reads_every_kind_of_claim(snapshot: dict[str, Any], expe
 
 
 @pytest.mark.parametrize(
-    ("precision", "shown"), [("year", "2025"), ("month", "2025-10"), ("day", "2025-10-22")]
+    ("precision", "shown"), [("year", "in 2025"), ("month", "in October 2025"), ("day", "on 22 October 2025")]
 )
 def test_claim_sentence_shows_the_stated_date_at_its_precision(precision: str, shown: str) -> None:
+    """A revision written before EDTF (first day and precision) reads as one written since."""
+    stated_edtf = {"year": "2025", "month": "2025-10", "day": "2025-10-22"}[precision]
     assert f", stated {shown};" in claim_sentence(claim(stated_precision=precision))
+    assert f", stated {shown};" in claim_sentence(claim(stated_edtf=stated_edtf, stated_on=None))
 
 
 def test_claim_sentence_of_a_retracted_claim_says_so() -> None:
@@ -386,7 +389,7 @@ def test_a_source_cited_twice_is_listed_once() -> None:
 def test_apa_prints_the_entry_then_one_line_per_source() -> None:
     assert render(cited(), CitationFormat.apa).splitlines() == [
         "equipment-db. (2026). Nicolás Maduro (President of Venezuela) claimed that Venezuela has deployed at least "
-        "5,000 missiles of 9K338 Igla-S (across its territory), stated 2025-10-22; unverified (Claim Record "
+        "5,000 missiles of 9K338 Igla-S (across its territory), stated on 22 October 2025; unverified (Claim Record "
         "C-YSESYR2E; Version 1). equipment-db. http://localhost:8000/v1/claims/C-YSESYR2E/versions/1",
         "Sources:",
         "Busra Nur Cakmak. (2025, October 23). Venezuela's president claims his country has 5,000 Russian "

@@ -33,7 +33,7 @@ REJECTED: list[tuple[str, dict[str, Any], str]] = [
     (
         "bad_about_date",
         {"about": "last year"},
-        "about: 'last year' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD",
+        "about: 'last year' says when only relative to another day, which is not given (give the date itself); ",
     ),
     ("unknown_claimant", {"claimant": "Nobody Known"}, "actor not found: 'Nobody Known'"),
     ("no_citation", {"citations": []}, "citations: required at least one source for every claim"),

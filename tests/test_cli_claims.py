@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from cli import claims as claims_cli
+from equipment_db.normalize.dates import ABOUT_FORMS, STATED_FORMS
 from equipment_db.normalize.wording import EXPLICIT
 from tests.cli_helpers import (  # noqa: F401  (_dispose_engines is an autouse fixture)
     EDITOR,
@@ -193,10 +194,13 @@ ADD_ERRORS: list[tuple[str, list[str], str]] = [
      "counterparty: 'Narnia' is neither a country nor a known actor; add the actor first (actor add), or say "
      "unknown (is not an ISO 3166 country code or name)"),
     ("bad-date", inventory(stated="2025-02-30"),
-     "stated: '2025-02-30' is not a real date (day is out of range for month)"),
+     f"stated: '2025-02-30' is not a real date (day is out of range for month); write it as EDTF or in words: "
+     f"{STATED_FORMS}"),
     ("date-in-words", inventory(stated="yesterday"),
-     "stated: 'yesterday' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("period-backwards", inventory(about="2012/2009"), "about: '2012/2009' ends before it starts"),
+     "stated: 'yesterday' says when only relative to another day, which is not given (give the date itself); "
+     f"write it as EDTF or in words: {STATED_FORMS}"),
+    ("period-backwards", inventory(about="2012/2009"),
+     f"about: '2012/2009' ends before it starts; write it as EDTF or in words: {ABOUT_FORMS}"),
     ("unknown-system", inventory(system="Test System 404"), "system not found: 'Test System 404'"),
     ("unknown-source", inventory(source="S-00000000"), "source not found: 'S-00000000'"),
     ("unknown-source-url", inventory(source="https://example.org/nothing"),
@@ -600,7 +604,7 @@ COMMAND_ERRORS: list[tuple[str, list[str], str]] = [
     ("edit-bad-country", ["claim", "edit", MADURO, "--country", "Narnia", "--reason", "test"],
      "country: 'Narnia' is not an ISO 3166 country code or name"),
     ("edit-bad-date", ["claim", "edit", MADURO, "--stated", "2025-13", "--reason", "test"],
-     "stated: '2025-13' is not a real date (bad month number 13; must be 1-12)"),
+     f"stated: '2025-13' is not a real date (month must be in 1..12); write it as EDTF or in words: {STATED_FORMS}"),
     ("edit-value-without-a-number", ["claim", "edit", MADURO, "--value", "unknown", "--reason", "test"],
      f"value: 'unknown' cannot be read: no number was found; {EXPLICIT}"),
     ("edit-kind-that-breaks-the-rules", ["claim", "edit", MADURO, "--kind", "capability", "--reason", "test"],

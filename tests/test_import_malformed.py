@@ -93,9 +93,13 @@ def _j_missing(rng: random.Random, claim: dict, earlier: dict) -> tuple[bytes, s
     return _line(_without(claim, name)), message
 
 
+BAD_DATES = {"2025-02-30": "is not a real date", "2025-13": "is not a real date",
+             "last Tuesday": "says when only relative to another day"}  # fmt: skip
+
+
 def _j_bad_date(rng: random.Random, claim: dict, earlier: dict) -> tuple[bytes, str]:
-    stated = rng.choice(["2025-02-30", "2025-13", "last Tuesday"])
-    return _line(claim | {"stated": stated}), f"stated: {stated!r} is not"
+    stated = rng.choice(sorted(BAD_DATES))
+    return _line(claim | {"stated": stated}), f"stated: {stated!r} {BAD_DATES[stated]}"
 
 
 def _j_unknown_system(rng: random.Random, claim: dict, earlier: dict) -> tuple[bytes, str]:
@@ -236,8 +240,8 @@ def _c_missing(rng: random.Random, row: dict, earlier: dict) -> tuple[dict, str]
 
 
 def _c_bad_date(rng: random.Random, row: dict, earlier: dict) -> tuple[dict, str]:
-    stated = rng.choice(["2025-02-30", "2025-13", "last Tuesday"])
-    return row | {"stated": stated}, f"stated: {stated!r} is not"
+    stated = rng.choice(sorted(BAD_DATES))
+    return row | {"stated": stated}, f"stated: {stated!r} {BAD_DATES[stated]}"
 
 
 def _c_unknown_system(rng: random.Random, row: dict, earlier: dict) -> tuple[dict, str]:

@@ -75,9 +75,10 @@ def test_a_date_reads_the_same_in_the_cli_the_api_the_citation_and_the_pages(dbs
         csl = json.loads(client.get(f"/v1/claims/{claim_id}/citation", params={"format": "csl-json"}).text)
         page = _soup(client, f"/v1/claims/{claim_id}")
     assert (row["stated"], row["about"]) == (api_row["stated"], api_row["about"]) == ("2025-10", "2010")
-    assert csl[0]["title"].endswith("in 2010, stated 2025-10; unverified")
-    assert _fact(page, "Stated") == "2025-10 (to the month)"
-    assert _fact(page, "About") == "in 2010 (to the year)"  # was "2010 to 2010": raw ends compared
+    assert csl[0]["title"].endswith("in 2010, stated in October 2025; unverified")
+    assert csl[0]["event-date"] == {"edtf": "2025-10", "date-parts": [[2025, 10]]}
+    assert _fact(page, "Stated") == "October 2025 (EDTF 2025-10)"
+    assert _fact(page, "About") == "2010 (EDTF 2010)"  # was "2010 to 2010": raw ends compared
     jsonld = json.loads(page.find("script", type="application/ld+json").string)
     assert jsonld["datePublished"] == "2025-10"  # was "2025-10-01": the first day, a false precision
     revised = re.search(r"\(revised (\d{4}-\d{2}-\d{2})\)", csl[0]["note"]).group(1)  # type: ignore[union-attr]

@@ -99,11 +99,11 @@ def test_the_claim_page_shows_the_claim_its_words_sources_chain_and_assessment(d
         apa = client.get(f"/v1/claims/{MADURO}/citation", params={"format": "apa"}).text
     assert soup.find("h1").get_text(" ", strip=True) == (
         "Nicolás Maduro (President of Venezuela) claimed that Venezuela has deployed at least 5,000 missiles of "
-        "9K338 Igla-S (across its territory), stated 2025-10-22; unverified.")  # fmt: skip
+        "9K338 Igla-S (across its territory), stated on 22 October 2025; unverified.")  # fmt: skip
     assert _fact(soup, "Value") == "at least 5,000 (qualifier: at least)"
     assert _fact(soup, "In the source's words") == "“no less than 5,000”"
     assert _fact(soup, "Counting basis") == "counts missiles, deployed"
-    assert _fact(soup, "Stated") == "2025-10-22 (to the day)"
+    assert _fact(soup, "Stated") == "22 October 2025 (EDTF 2025-10-22)"
     assert _fact(soup, "Country") == "Venezuela (VE)"
     assert _fact(soup, "Claimant") == "Nicolás Maduro (President of Venezuela)"
     assert _fact(soup, "Status") == f"unverified: {claim['verification_note']}"

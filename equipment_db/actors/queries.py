@@ -18,7 +18,6 @@ from equipment_db.claims.text import describe_value
 from equipment_db.errors import NotFound
 from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
-from equipment_db.normalize.dates import format_partial
 from equipment_db.normalize.names import name_key
 from equipment_db.reads import every_row
 from equipment_db.vocab import ActorKind
@@ -98,7 +97,6 @@ def made_claims(session: Session, actor_id: int, *, limit: int = 100) -> tuple[l
     total = session.exec(select(func.count()).select_from(Claim).where(*active)).one()
     return [
         {"id": c.public_id, "kind": c.kind.value, "value_as_worded": describe_value(c),
-         "stated": format_partial(c.stated_on, c.stated_precision) if c.stated_on and c.stated_precision
-         else None, "status": c.verification_status.value}
+         "stated": c.stated_edtf, "status": c.verification_status.value}
         for c in rows
     ], total  # fmt: skip

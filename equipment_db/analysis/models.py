@@ -157,8 +157,8 @@ DateBasis = Literal["about", "stated", "published"]
 class TimelineEntryPublic(SQLModel):
     claim: str = Field(schema_extra={"examples": ["C-GEPDCDFB"]})
     kind: ClaimKind
-    date: str | None = Field(default=None, description="The date (or period) the number is about.",
-                             schema_extra={"examples": ["2009"]})  # fmt: skip
+    date: str | None = Field(default=None, schema_extra={"examples": ["2009"]},
+                             description="The date (or period) the number is about, as EDTF (1997/..).")
     date_basis: DateBasis | None = Field(
         default=None,
         description="Where `date` comes from: the period the claim is `about`, the date it was `stated`, "

@@ -18,7 +18,7 @@ from equipment_db.claims import rules
 from equipment_db.claims.models import Claim, ClaimLink
 from equipment_db.claims.text import describe_value, party_name
 from equipment_db.errors import MissingValue
-from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
+from equipment_db.normalize.dates import format_partial, parse_partial_date, stored_edtf
 from equipment_db.sources.models import Source
 from equipment_db.vocab import DatePrecision, LinkKind, Qualifier, Rank, Scope
 
@@ -31,7 +31,8 @@ APPROXIMATE_TOLERANCE = 0.10
 
 @dataclass(frozen=True)
 class When:
-    """The time a number is about: first and last day, as shown, and where it came from."""
+    """The time a number is about: first and last day (an open end: the first or last day
+    there is), as EDTF, and where it came from."""
 
     start: date
     end: date
@@ -47,11 +48,11 @@ def _partial(day: date, precision: DatePrecision, basis: str) -> When:
 def when(claim: Claim, sources: Sequence[Source]) -> When | None:
     """The period the claim is `about`; else the date it was `stated` (a statement about the
     present); else the earliest publication date of a source carrying it; else None."""
-    if claim.about_start and claim.about_end and claim.about_precision:
-        text = format_period(claim.about_start, claim.about_end, claim.about_precision)
-        return When(claim.about_start, claim.about_end, text, "about")
-    if claim.stated_on and claim.stated_precision:
-        return _partial(claim.stated_on, claim.stated_precision, "stated")
+    if claim.about_edtf:
+        return When(claim.about_start or date.min, claim.about_end or date.max, claim.about_edtf, "about")
+    stated = stored_edtf(claim.stated_edtf)
+    if stated is not None and stated.start is not None and stated.end is not None:
+        return When(stated.start, stated.end, stated.text, "stated")
     published = [s for s in sources if s.published_on and s.published_precision]
     if published:
         first = min(published, key=lambda s: s.published_on)  # type: ignore[arg-type,return-value]

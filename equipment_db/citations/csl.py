@@ -47,8 +47,10 @@ def csl_name(name: str) -> dict[str, str]:
 
 
 def entry_item(cited: CitedVersion) -> dict[str, Any]:
-    """The claim revision itself: title is the claim sentence with its caveats."""
-    return {
+    """The claim revision itself: title is the claim sentence with its caveats (its dates in
+    words); `event-date` is when the claim was stated, as EDTF (`dates.csl_date`)."""
+    stated = dates.claim_edtf(cited.snapshot, "stated")
+    item = {
         "id": cited.key,
         "type": "dataset",
         "title": text.claim_sentence(cited.snapshot).rstrip("."),
@@ -62,6 +64,7 @@ def entry_item(cited: CitedVersion) -> dict[str, Any]:
         "accessed": csl_date(cited.accessed_on),
         "note": entry_note(cited),
     }
+    return item | {"event-date": dates.csl_date(stated)} if stated else item
 
 
 def source_item(

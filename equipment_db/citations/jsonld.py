@@ -28,8 +28,9 @@ def _claim(snapshot: dict[str, Any]) -> dict[str, Any]:
     if snapshot.get("claimant"):
         author = {"@type": "Person" if snapshot.get("claimant_role") else "Organization",
                   "name": snapshot["claimant"]}  # fmt: skip
+    # schema.org dates are ISO 8601: an approximate date, a decade or a period is left out.
     return {"@type": "Claim", "appearance": appearances, "author": author,
-            "datePublished": dates.format_date(snapshot.get("stated_on"), snapshot.get("stated_precision"))}  # fmt: skip
+            "datePublished": dates.iso_date(dates.claim_edtf(snapshot, "stated"))}  # fmt: skip
 
 
 def claim_review(cited: CitedVersion) -> dict[str, Any]:

@@ -59,8 +59,11 @@ def render_style(cited: CitedVersion, style_name: str) -> str:
     """`style_name` is a key of `STYLES`."""
     style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
     entry, *source_items = csl_items(cited)
-    # The title is a sentence with units and codes ("6 km", "VE"): no title case for it.
+    # The title is a sentence with units and codes ("6 km", "VE"): no title case for it. It says
+    # when the claim was stated, in words at its precision: citeproc-py reads no EDTF, so the
+    # event date (a date-parts copy for plain dates only) is not printed a second time.
     entry = {**entry, "title": f'<span class="nocase">{entry["title"]}</span>'}
+    entry.pop("event-date", None)
     lines = [bibliography_line(style, entry), "Sources:"]
     for source, item in zip(cited_sources(cited.snapshot), source_items, strict=True):
         line = bibliography_line(style, for_display(item, source.kind_words()))

@@ -1,5 +1,6 @@
-"""A claim snapshot in words: its value in the unit the source used, its dates at their
-precision, and one plain sentence that states the claim with its caveats.
+"""A claim snapshot in words: its value in the unit the source used, its dates (EDTF) in words
+at their precision (`in the 1980s`, `since 1997`), and one plain sentence that states the
+claim with its caveats.
 
 Every function takes the snapshot dict as stored in a claim revision and tolerates missing
 or empty fields: a citation must render even for a sparse claim.
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from equipment_db.claims.text import UNKNOWN_PARTY, describe_quantity, party_name
-from equipment_db.normalize.dates import describe_period, format_date
+from equipment_db.normalize.dates import claim_edtf, edtf_sentence, format_date
 
 _ATTRIBUTES = {
     "max_range": "maximum range",
@@ -176,7 +177,7 @@ def _counting(snapshot: Mapping[str, Any], kind: str) -> str:
 
 
 def _period(snapshot: Mapping[str, Any]) -> str:
-    about = describe_period(snapshot.get("about_start"), snapshot.get("about_end"), field(snapshot, "about_precision"))
+    about = edtf_sentence(claim_edtf(snapshot, "about"))
     return f" {about}" if about else ""
 
 
@@ -221,7 +222,8 @@ def caveats(snapshot: Mapping[str, Any]) -> list[str]:
 def claim_sentence(snapshot: Mapping[str, Any]) -> str:
     """One plain sentence stating the claim with its caveats, e.g. `Nicolás Maduro (President
     of Venezuela) claimed that VE has deployed at least 5,000 missiles of 9K338 Igla-S (across
-    its territory), stated 2025-10-22; unverified.` Deterministic; never fails on missing fields."""
+    its territory), stated on 22 October 2025; unverified.` Deterministic; never fails on
+    missing fields."""
     clause = claim_clause(snapshot)
     claimant, role = field(snapshot, "claimant"), field(snapshot, "claimant_role")
     denies = field(snapshot, "stance") == "denies"
@@ -232,7 +234,7 @@ def claim_sentence(snapshot: Mapping[str, Any]) -> str:
         sentence = f"It is denied that {clause}"
     else:
         sentence = clause[:1].upper() + clause[1:]
-    stated = format_date(snapshot.get("stated_on"), field(snapshot, "stated_precision"))
+    stated = edtf_sentence(claim_edtf(snapshot, "stated"))
     if stated:
         sentence += f", stated {stated}"
     return f"{sentence}; {'; '.join(caveats(snapshot))}."

@@ -173,10 +173,11 @@ class ClaimUpdate(SQLModel):
 
 
 class ClaimCreate(ClaimUpdate):
-    """Input as editors give it: names, codes, wording and partial dates, normalised on write.
+    """Input as editors give it: names, codes, wording and dates, normalised on write.
 
     `system`, `related_system`: slug or alias; `target_type`: slug; `country`: code or name;
-    `claimant`: actor name; `stated`: YYYY[-MM[-DD]]; `about`: the same or START/END;
+    `claimant`: actor name; `stated`: one EDTF date or its words (2025-10-22, 2025-10~, 198X,
+    about March 2022); `about`: the same or an EDTF interval (2009/2012, 1997/.., since 1997);
     `value` (one number, placed by the qualifier: `at_least` 5000 is low=5000, `up_to` 6 is
     high=6) or `value_low`/`value_high`, in `unit` (converted to the canonical unit; the unit
     as given is kept in `original_unit` and the source's words in `value_text`).
@@ -270,8 +271,11 @@ class ClaimPublic(SQLModel):
     scope: Scope | None = None
     stance: Stance = Field(default=Stance.affirms, description="`denies`: the claimant denies what the claim states.")
     claimant: str | None = None
-    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]})
-    about: str | None = None
+    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]},
+                               description="When it was stated: one EDTF date (2025-10-22, 2025-10~, 198X).")
+    about: str | None = Field(default=None, schema_extra={"examples": ["2009/2012"]},
+                              description="The time it is about: an EDTF date or interval (2009/2012, 1997/.., "
+                                          "2022-02/2022-07-27).")  # fmt: skip
     verification_status: VerificationStatus
     verification_note: str | None = None
     rank: Rank

@@ -25,7 +25,7 @@ from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.history.models import Revision
 from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
-from equipment_db.normalize.dates import format_partial, format_period, parse_partial_date
+from equipment_db.normalize.dates import parse_partial_date
 from equipment_db.publicid import normalise_public_id
 from equipment_db.reads import contains
 from equipment_db.sources import queries as source_queries
@@ -142,9 +142,11 @@ class ClaimFilter:
     source_id: int | None = None
     status: VerificationStatus | None = None
     rank: Rank | None = None
-    stated_from: date | None = None  # stated on or after the first day given
+    stated_from: date | None = None  # stated on or after the first day given (by the first day stated)
     stated_to: date | None = None  # ... on or before the last day given
-    about_from: date | None = None  # the period the claim is about overlaps [about_from, about_to]
+    # The time the claim is about may overlap [about_from, about_to]: an open end (no date
+    # stated to close it) reaches any later day, an open or unknown start any earlier one.
+    about_from: date | None = None
     about_to: date | None = None
     text: str | None = None  # words in the wording, subject, location or notes
     party: tuple[str, Any] | None = None  # (column, value): ("country", "XK"), ("party_actor_id", 7), ...
@@ -239,10 +241,9 @@ def filter_from_input(
 
 
 _ROW_COLUMNS = ("id", "public_id", "kind", "subject", "country", "qualifier", "value_text", "counted", "value_low",
-                "value_high", "original_unit", "original_low", "original_high", "unit", "attribute", "stated_on",
-                "stated_precision", "about_start", "about_end", "about_precision", "verification_status",
-                "retracted_at", "party_actor_id", "party_unknown", "counterparty_country", "counterparty_actor_id",
-                "counterparty_unknown", "stance")  # fmt: skip
+                "value_high", "original_unit", "original_low", "original_high", "unit", "attribute", "stated_edtf",
+                "about_edtf", "verification_status", "retracted_at", "party_actor_id", "party_unknown",
+                "counterparty_country", "counterparty_actor_id", "counterparty_unknown", "stance")  # fmt: skip
 
 
 def claim_rows(
@@ -273,14 +274,8 @@ def claim_rows(
                                            claim.counterparty_unknown),
                 "value": describe_value(claim),  # type: ignore[arg-type]
                 "claimant": claim.name,
-                "stated": format_partial(claim.stated_on, claim.stated_precision)
-                if claim.stated_on
-                else None,
-                "about": (
-                    format_period(claim.about_start, claim.about_end, claim.about_precision)
-                    if claim.about_start and claim.about_end and claim.about_precision
-                    else None
-                ),
+                "stated": claim.stated_edtf,
+                "about": claim.about_edtf,
                 "status": claim.verification_status.value,
                 "retracted": claim.retracted_at is not None,
                 "_row_id": claim.id,  # the keyset position; not shown
@@ -343,9 +338,11 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
     # cursor on; the period must not tempt the planner into an about_start range and a sort.
     about_start = Claim.about_start if where.system_id is None else NotIndexed(Claim.about_start)
     if where.about_from is not None:
-        statement = statement.where(Claim.about_end >= where.about_from)
+        statement = statement.where(or_(Claim.about_end >= where.about_from,
+                                        and_(col(Claim.about_end).is_(None), about_start.is_not(None))))  # fmt: skip
     if where.about_to is not None:
-        statement = statement.where(about_start <= where.about_to)
+        statement = statement.where(or_(about_start <= where.about_to,
+                                        and_(about_start.is_(None), col(Claim.about_end).is_not(None))))  # fmt: skip
     if where.text is not None:
         statement = statement.where(_text_matches(where.text))
     if where.source_id is not None:

@@ -2,7 +2,8 @@
 
 Records refer to each other by natural key: systems and target types by slug, the claimant
 by name, claims and sources by public id. Values are given in the unit the source used
-(`unit` is the original unit), so that a record re-imports to the same canonical value.
+(`unit` is the original unit), so that a record re-imports to the same canonical value;
+`stated` and `about` are EDTF as stored.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from equipment_db.actors.models import Actor
 from equipment_db.catalog.models import ExternalId, System, TargetType
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.text import party_record
-from equipment_db.normalize.dates import format_partial, format_period
 from equipment_db.normalize.units import from_canonical
 from equipment_db.vocab import EntityType
 
@@ -49,10 +49,6 @@ def claim_record(
     claim: Claim, refs: dict[str, str | None], external_ids: list[dict[str, str]]
 ) -> dict[str, Any]:
     """`refs`: system, related_system, target_type (slugs) and claimant (name)."""
-    about = (format_period(claim.about_start, claim.about_end, claim.about_precision)
-             if claim.about_start and claim.about_end and claim.about_precision else None)  # fmt: skip
-    stated = (format_partial(claim.stated_on, claim.stated_precision)
-              if claim.stated_on and claim.stated_precision else None)  # fmt: skip
     record = {
         "type": "claim", "id": claim.public_id, "kind": claim.kind.value, "system": refs.get("system"),
         "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
@@ -66,7 +62,7 @@ def claim_record(
         "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
         "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
         "stance": _value(claim.stance),
-        "claimant": refs.get("claimant"), "stated": stated, "about": about,
+        "claimant": refs.get("claimant"), "stated": claim.stated_edtf, "about": claim.about_edtf,
         "verification_status": claim.verification_status.value, "verification_note": claim.verification_note,
         "rank": claim.rank.value, "reliability": _value(claim.reliability),
         "credibility": _value(claim.credibility), "assessment_rationale": claim.assessment_rationale,

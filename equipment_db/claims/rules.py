@@ -1,6 +1,6 @@
 """Normalising a claim's input and the per-kind rules it must meet.
 
-`normalise` turns input fields (names, codes, wording, partial dates) into column
+`normalise` turns input fields (names, codes, wording, EDTF dates) into column
 values; `place_value` turns a number and its qualifier into low/high bounds in the
 canonical unit; `check` enforces the rules of the claim's kind on complete column
 values, so that creates and updates are held to the same rules.
@@ -20,8 +20,8 @@ from equipment_db.actors import queries as actor_queries
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims.models import CitationBase, CitationCreate, Claim, ClaimBase, ClaimCreate
 from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound
+from equipment_db.normalize import dates
 from equipment_db.normalize.countries import country_code
-from equipment_db.normalize.dates import parse_partial_date, parse_period
 from equipment_db.normalize.units import convert
 from equipment_db.normalize.wording import check_counted, read_value, reading_fields
 from equipment_db.sources import queries as source_queries
@@ -166,15 +166,8 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
             values |= resolve_party(value, field, resolve)
         elif field == "claimant":
             values["claimant_id"] = resolve.actor(value) if value else None
-        elif field == "stated":
-            stated = parse_partial_date(value, field="stated") if value else None
-            values["stated_on"] = stated.start if stated else None
-            values["stated_precision"] = stated.precision if stated else None
-        elif field == "about":
-            period = parse_period(value, field="about") if value else None
-            values["about_start"] = period.start if period else None
-            values["about_end"] = period.end if period else None
-            values["about_precision"] = period.precision if period else None
+        elif field in ("stated", "about"):
+            values |= date_columns(field, value)
         else:
             values[field] = value
     return values
@@ -219,6 +212,17 @@ def resolve_party(text: str | None, side: str, resolver: Resolver, *, field: str
         return _party_columns(side, country, None, False)
     raise InvalidValue(field, text, f"names both the country {country} and an actor: say country:{name} or "
                                     f"actor:{name}")  # fmt: skip
+
+
+def date_columns(field: str, text: str | None) -> dict[str, Any]:
+    """`stated` (one date) or `about` (a date or an interval) as EDTF, with the days it may
+    mean and the precision of before EDTF; `check` closes an open end of `about`."""
+    value = dates.read_edtf(text, field=field, period=field == "about") if text else None
+    if field == "stated":
+        return {"stated_edtf": value.text if value else None, "stated_on": value.start if value else None,
+                "stated_precision": value.precision if value else None}  # fmt: skip
+    return {"about_edtf": value.text if value else None, "about_start": value.start if value else None,
+            "about_end": value.end if value else None, "about_precision": value.precision if value else None}  # fmt: skip
 
 
 def value_columns(data: dict[str, Any], current: Claim | None, *, language: str | None = None) -> dict[str, Any]:
@@ -478,6 +482,10 @@ def check(
         raise InvalidValue("scope", Scope(values["scope"]).value, f"is not a scope of {_a(kind.value)} ({choices})")
     if citation_count < 1:
         raise MissingValue("citations", "at least one source for every claim")
+    about = dates.stored_edtf(values.get("about_edtf"))
+    if about is not None:  # an open end reaches the day stated, which may have changed
+        stated = dates.stored_edtf(values.get("stated_edtf"))
+        values["about_start"], values["about_end"] = dates.about_range(about, stated)
     check_model(ClaimBase, values)
     return values
 

@@ -458,7 +458,7 @@ def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | Non
 
 _FINGERPRINT = ("kind", "system_id", "subject", "attribute", "target_type_id", "related_system_id", "country",
                 "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
-                "counted", "scope", "claimant_id", "stated_on", "about_start", "about_end", "party_actor_id",
+                "counted", "scope", "claimant_id", "stated_edtf", "about_edtf", "party_actor_id",
                 "party_unknown", "counterparty_actor_id", "counterparty_unknown", "stance")  # fmt: skip
 _SCAN = 10_000
 

@@ -18,7 +18,7 @@ from equipment_db.citations.render import CitationFormat
 from equipment_db.citations.text import words
 from equipment_db.claims.text import describe_quantity
 from equipment_db.normalize.countries import country_label
-from equipment_db.normalize.dates import describe_period, format_date, format_moment, utc_day
+from equipment_db.normalize.dates import claim_edtf, edtf_words, format_date, format_moment, iso_date, utc_day
 
 
 def value_words(value: dict[str, Any]) -> str:
@@ -38,8 +38,8 @@ def environment() -> Environment:
     env.filters.update(words=lambda v: words(str(v)) if v else "", country=country_label,
                        date=lambda v, precision=None: format_date(v, precision) or "",
                        day=lambda v: format_date(utc_day(v)), moment=format_moment,
-                       value=value_words)  # fmt: skip
-    env.globals.update(version=__version__, address=permalinks.path, period=lambda *ends: describe_period(*ends) or "")
+                       value=value_words, edtf=lambda v: edtf_words(v) or "", iso_date=iso_date)  # fmt: skip
+    env.globals.update(version=__version__, address=permalinks.path, claim_edtf=claim_edtf)
     return env
 
 
