@@ -213,7 +213,7 @@ def test_the_migration_keeps_existing_data_and_refuses_to_step_down_over_new_mea
     with engine.connect() as connection:
         before = connection.execute(sa.text("SELECT public_id, country, counterparty_country, scope FROM claim "
                                             "ORDER BY id")).all()  # fmt: skip
-    migrate.downgrade(engine, "0009")
+    migrate.downgrade(engine, "0012")
     migrate.upgrade(engine)
     with engine.connect() as connection:
         after = connection.execute(sa.text("SELECT public_id, country, counterparty_country, scope FROM claim "
@@ -222,7 +222,7 @@ def test_the_migration_keeps_existing_data_and_refuses_to_step_down_over_new_mea
     assert after == before and stances == {"affirms"}
     _add(url, *TRANSFER, "--country", "UA", "--counterparty", "DE", "--scope", "pledged", "--quantity", "1")
     with pytest.raises(RuntimeError, match="restate them first"):
-        migrate.downgrade(engine, "0009")
+        migrate.downgrade(engine, "0012")
     assert migrate.is_up_to_date(engine)
     engine.dispose()
 

@@ -1,7 +1,7 @@
 """parties beyond countries, the scopes reporting uses, and a claim's stance
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-05 02:00:00.000000
 
 - A claim's party (holder, recipient) and counterparty (supplier, captor) may be an actor (an
@@ -14,7 +14,7 @@ Create Date: 2026-12-05 02:00:00.000000
 
 Plain ALTER TABLE on both engines (a batch rebuild on SQLite would drop the claim table's
 search and aggregate triggers); the scope CHECK is widened as revision 0008 widened the
-qualifier's. The downgrade refuses while any row uses what revision 0009 cannot hold.
+qualifier's. The downgrade refuses while any row uses what revision 0012 cannot hold.
 """
 
 from collections.abc import Sequence
@@ -25,7 +25,7 @@ from alembic import op
 from equipment_db.migrate import revision_module
 
 revision: str = "0013"
-down_revision: str | None = "0009"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -71,7 +71,7 @@ def downgrade() -> None:
     )).scalar_one()  # fmt: skip
     if used:
         raise RuntimeError(f"{used} claim(s) use a scope ({', '.join(NEW_SCOPES)}), a denial or a party that is not "
-                           "a country, which revision 0009 cannot hold; restate them first: nothing is converted "
+                           "a country, which revision 0012 cannot hold; restate them first: nothing is converted "
                            "silently")  # fmt: skip
     op.execute("ALTER TABLE claim DROP COLUMN stance")
     for side in ("counterparty", "party"):
