@@ -106,8 +106,8 @@ COUNTED = {
     "use": Weighted({"strikes": 50, "missiles": 50}),
 }  # fmt: skip
 SCOPES = {
-    "inventory": Weighted({"inventory": 95, "mobilised": 5}),
-    "deployment": Weighted({"deployed": 1}),
+    "inventory": Weighted({"inventory": 1}),
+    "deployment": Weighted({"deployed": 95, "mobilised": 5}),  # mobilised is a deployment's scope (vocab.KIND_SCOPES)
     "transfer": Weighted({"delivered": 60, "ordered": 40}),
     "production": Weighted({"produced": 1}),
     "use": Weighted({"used": 1}),
