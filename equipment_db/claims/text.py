@@ -113,20 +113,26 @@ def quantity_words(
     separators = _text(attribute) not in YEAR_ATTRIBUTES  # years: 1981, not 1,981
     first, shown = _as_given(low, original_low, unit, original)
     last, _ = _as_given(high, original_high, unit, original)
+    prefix = _prefix(qualifier, low, high)
     if first is not None and last is not None and low != high:
-        prefix = QUALIFIER_WORDS["approximately"] if qualifier == "approximately" else ""
         number = format_range(first, last, separators=separators)
         if qualifier == "magnitude":  # "hundreds (200 to 999)": the documented bounds of the word
             word = next((w for w, bounds in MAGNITUDES.items() if bounds == (first, last)), "of the order of")
             number = f"{word} ({number})"
     else:
         value = first if first is not None else last
-        if qualifier == "range" and (low is None or high is None):  # an open range
-            prefix = QUALIFIER_WORDS["at_least" if high is None else "up_to"]
-        else:
-            prefix = QUALIFIER_WORDS.get(qualifier or "", "")
         number = format_number(value, separators=separators)  # type: ignore[arg-type]
     return _with_unit(prefix, number, shown)
+
+
+def _prefix(qualifier: str | None, low: float | None, high: float | None) -> str:
+    """The qualifier's words before a value: a two-ended range is only ever `about`; an open
+    range reads as `at least` or `up to`."""
+    if low is not None and high is not None and low != high:
+        return QUALIFIER_WORDS["approximately"] if qualifier == "approximately" else ""
+    if qualifier == "range" and (low is None or high is None):
+        return QUALIFIER_WORDS["at_least" if high is None else "up_to"]
+    return QUALIFIER_WORDS.get(qualifier or "", "")
 
 
 def _with_unit(prefix: str, number: str, unit: str | None) -> str:
@@ -180,14 +186,10 @@ def converted_words(
         return _rounded(value, max(significant_figures(exact), MIN_FIGURES))
 
     first, last = shown(low, original_low), shown(high, original_high)
+    prefix = _prefix(qualifier, low, high)
     if first is not None and last is not None and low != high:
-        prefix = QUALIFIER_WORDS["approximately"] if qualifier == "approximately" else ""
         words = f"{prefix}{format_range(first, last)} {unit}"
     else:
-        if qualifier == "range" and (low is None or high is None):
-            prefix = QUALIFIER_WORDS["at_least" if high is None else "up_to"]
-        else:
-            prefix = QUALIFIER_WORDS.get(qualifier or "", "")
         words = f"{prefix}{format_number(first if first is not None else last)} {unit}"  # type: ignore[arg-type]
     return f"{words} ({MACH_BASIS})" if original.lower() == "mach" else words
 
@@ -232,23 +234,18 @@ def party_name(country: Any, actor_name: Any, unknown: Any) -> str | None:
 def describe_value(claim: Claim) -> str:
     """`at least 5,000 missiles`, `up to 6 km`, `500 to 6,000 m`, or the source's words."""
     counted = f" {claim.counted.value}" if claim.counted else ""
+    quantity = quantity_words(
+        claim.value_low, claim.value_high, qualifier=claim.qualifier, unit=claim.unit,
+        original_unit=claim.original_unit, attribute=claim.attribute,
+        original_low=getattr(claim, "original_low", None), original_high=getattr(claim, "original_high", None),
+    )  # fmt: skip
     if _text(getattr(claim, "stance", None)) == "denies":
-        quantity = quantity_words(
-            claim.value_low, claim.value_high, qualifier=claim.qualifier, unit=claim.unit,
-            original_unit=claim.original_unit, attribute=claim.attribute,
-            original_low=getattr(claim, "original_low", None), original_high=getattr(claim, "original_high", None),
-        )  # fmt: skip
         if quantity:
             return f"denied: {quantity}{counted}"
         return f"denied ({claim.value_text})" if claim.value_text else "denied"
     if _text(claim.qualifier) == "unspecified":
         text = f"unspecified ({claim.value_text})" if claim.value_text else "unspecified"
         return f"{text}{counted}"
-    quantity = quantity_words(
-        claim.value_low, claim.value_high, qualifier=claim.qualifier, unit=claim.unit,
-        original_unit=claim.original_unit, attribute=claim.attribute,
-        original_low=getattr(claim, "original_low", None), original_high=getattr(claim, "original_high", None),
-    )  # fmt: skip
     if quantity is None:
         return claim.value_text or ""
     return f"{quantity}{counted}"
