@@ -59,6 +59,12 @@ def enum_field(enum_cls: type[StrEnum], name: str, **kwargs: Any) -> Any:
     return Field(sa_type=enum_type(enum_cls, name), **kwargs)
 
 
+def country_field() -> Any:
+    """A stored country code: ISO 3166-1 alpha-2 (`VE`), user-assigned `XK`, or an ISO 3166-3
+    former country's four letters (`SUHH`); normalize/countries.py reads names into it."""
+    return Field(default=None, min_length=2, max_length=4)
+
+
 def datetime_field(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime(), **kwargs)
 

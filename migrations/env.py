@@ -64,6 +64,10 @@ def run_migrations_online() -> None:
             target_metadata=metadata,
             render_as_batch=is_sqlite(engine),
             compare_type=True,
+            # SQLite's DDL is transactional too (the engine emits BEGIN itself): one upgrade or
+            # downgrade is one transaction on both engines, so a step that refuses leaves the
+            # database at the revision it started from, not at the step before.
+            transactional_ddl=True,
             render_item=_render_item,
             process_revision_directives=_refuse_empty_autogenerate,
             include_name=include_name,  # the search objects live only in their migration

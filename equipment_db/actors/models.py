@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from equipment_db.base import Versioned, enum_field
+from equipment_db.base import Versioned, country_field, enum_field
 from equipment_db.catalog.models import QID_PATTERN
 from equipment_db.vocab import ActorKind, ClaimKind, VerificationStatus
 
@@ -15,7 +15,7 @@ from equipment_db.vocab import ActorKind, ClaimKind, VerificationStatus
 class ActorBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     kind: ActorKind = enum_field(ActorKind, "kind")
-    country: str | None = Field(default=None, min_length=2, max_length=2)
+    country: str | None = country_field()
     role: str | None = Field(default=None, max_length=300)
     wikidata_qid: str | None = Field(default=None, max_length=20, schema_extra={"pattern": QID_PATTERN})
     description: str | None = Field(default=None, sa_type=sa.Text)

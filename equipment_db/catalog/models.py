@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from equipment_db.base import Versioned, datetime_field, enum_field, utcnow
+from equipment_db.base import Versioned, country_field, datetime_field, enum_field, utcnow
 from equipment_db.vocab import AliasKind, EntityType, IdScheme, SystemCategory
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -19,7 +19,7 @@ class SystemBase(SQLModel):
     slug: str = Field(max_length=100, schema_extra={"pattern": SLUG_PATTERN})
     name: str = Field(min_length=1, max_length=200)
     category: SystemCategory = enum_field(SystemCategory, "category")
-    origin_country: str | None = Field(default=None, min_length=2, max_length=2)
+    origin_country: str | None = country_field()
     manufacturer: str | None = Field(default=None, max_length=200)
     wikidata_qid: str | None = Field(default=None, max_length=20, schema_extra={"pattern": QID_PATTERN})
     description: str | None = Field(default=None, sa_type=sa.Text)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
-from equipment_db.base import Versioned, datetime_field, enum_field, utcnow
+from equipment_db.base import Versioned, country_field, datetime_field, enum_field, utcnow
 from equipment_db.catalog.models import ExternalIdCreate
 from equipment_db.validation import TEXT_LIMIT
 from equipment_db.vocab import (
@@ -44,10 +44,10 @@ class ClaimBase(SQLModel):
     # A claim's party (the holder; a transfer's recipient) and counterparty (a transfer's
     # supplier; a capture's captor) is each a country, an actor (an armed group, an
     # organisation, a company) or explicitly unknown: one of the three columns, or none.
-    country: str | None = Field(default=None, min_length=2, max_length=2)
+    country: str | None = country_field()
     party_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     party_unknown: bool = False
-    counterparty_country: str | None = Field(default=None, min_length=2, max_length=2)
+    counterparty_country: str | None = country_field()
     counterparty_actor_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
     counterparty_unknown: bool = False
     location: str | None = Field(default=None, max_length=500)

@@ -48,13 +48,23 @@ def edit_claim_sql(bind: sa.Connection, old: str, new: str, *, what: str) -> Non
     """Replace `old` by `new` in the claim table's SQL on SQLite, in place (writable_schema),
     then check the database's integrity. For widening a CHECK constraint only (later
     revisions load this module to do the same)."""
-    sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'claim'")).scalar_one()
-    if old not in sql:
-        raise RuntimeError(f"{what} is not the expected {old}")
+    edit_table_sql(bind, "claim", [(old, new)], what=what)
+
+
+def edit_table_sql(bind: sa.Connection, table: str, edits: list[tuple[str, str]], *, what: str) -> None:
+    """Replace each `old` by its `new` in `table`'s SQL on SQLite, in place (writable_schema),
+    then check the database's integrity. Only for changes SQLite's storage does not see (a
+    wider CHECK, a longer declared VARCHAR); each `old` must be there."""
+    sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
+                       {"t": table}).scalar_one()  # fmt: skip
+    for old, new in edits:
+        if old not in sql:
+            raise RuntimeError(f"{what} is not the expected {old}")
+        sql = sql.replace(old, new)
     version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
     bind.execute(sa.text("PRAGMA writable_schema = ON"))
-    bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'claim'"),
-                 {"sql": sql.replace(old, new)})  # fmt: skip
+    bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :t"),
+                 {"sql": sql, "t": table})  # fmt: skip
     bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
     bind.execute(sa.text("PRAGMA writable_schema = OFF"))
     problem = bind.execute(sa.text("PRAGMA integrity_check")).scalar_one()
