@@ -64,15 +64,15 @@ def test_a_query_of_punctuation_only_is_missing_q() -> None:
     assert caught.value.field == "q"
 
 
-def test_fts5_query_quotes_every_word_and_prefixes_the_last() -> None:
-    words = search_queries.search_words('say "hi" col:term AND')
-    assert search_queries.fts5_query(words) == '"say" """hi""" "col:term" "AND"*'
+def test_fts5_query_makes_each_word_a_phrase_of_its_tokens_and_prefixes_the_last() -> None:
+    words = search_queries.search_words('say "hi" col:term AND Su-30 Igla\u2011S')
+    assert search_queries.fts5_query(words) == '"say" "hi" "col term" "AND" "Su 30" "Igla S"*'
 
 
-def test_postgres_query_parts_quote_operators_and_escape_the_prefix() -> None:
-    words = search_queries.search_words("-not \"x or it's\\")
-    assert search_queries.websearch_text(words) == '"-not" " x" "or"'
-    assert search_queries.tsquery_prefix(words) == "'it''s\\\\':*"
+def test_the_postgres_query_is_the_same_phrases_folded_with_operators_as_plain_words() -> None:
+    words = search_queries.search_words("-not \"x or it's\\ Zürich F-16")
+    assert search_queries.tsquery(words) == (
+        "('not') & ('x') & ('or') & ('it' <-> 's') & ('zurich') & ('f' <-> '16':*)")
 
 
 def test_parse_types_keeps_the_canonical_order_and_refuses_unknown_names() -> None:

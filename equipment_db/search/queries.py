@@ -1,14 +1,16 @@
 """Full-text search over systems, claims and sources: best match first, on SQLite and PostgreSQL.
 
 What a person types is never handed to a query parser as syntax. `search_words` cleans it
-into words; each engine then gets a query it cannot misread:
+into words, and `search_tokens` splits each word where both engines split text
+(`schema.SEPARATORS`: `Su-30` is `su 30`, `Igla-S` written with U+2011 is `igla s`), with
+diacritics dropped. Each engine then gets the same query, which it cannot misread: every
+word a phrase of its tokens, all words required, the last token of the last word also a
+prefix (`"su 30" "igla s"*`).
 
-- SQLite FTS5: every word a string literal, `"..."` with inner quotes doubled, joined by
-  spaces (AND); the last word also matches as a prefix (`"stin"*`).
-- PostgreSQL: `websearch_to_tsquery('simple', ...)` over the words, each double-quoted so
-  that `or`, `-` and quotes are plain words, AND the last word as a quoted prefix lexeme
-  (`to_tsquery('simple', '''stin'':*')`). Both sides of the match are folded by the
-  database function `search_fold` (diacritics dropped), as the index was.
+- SQLite FTS5: each phrase a string literal (`"su 30"`), the last followed by `*`.
+- PostgreSQL: `to_tsquery('simple', ...)` over quoted lexemes, `'su' <-> '30' & 'igla' <->
+  's':*`; the documents were folded by `search_fold` (diacritics dropped, separators made
+  spaces) before `to_tsvector('simple', ...)`, so both sides hold the same words.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from equipment_db.catalog.models import System
 from equipment_db.claims.models import Claim
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import InvalidValue, MissingValue
-from equipment_db.search.schema import DOC_TYPES
+from equipment_db.search.schema import DOC_TYPES, SEPARATORS
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
 START, STOP, ELLIPSIS = "«", "»", "…"  # around matched words in snippets
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_SEPARATOR = re.compile(f"[{SEPARATORS}\\s]+")
+_COMBINING = re.compile("[\u0300-\u036f]")  # the marks search_fold drops on PostgreSQL
 
 
 @dataclass(frozen=True)
@@ -66,22 +70,36 @@ def parse_types(text: str | None) -> tuple[str, ...]:
     return tuple(t for t in DOC_TYPES if t in names) or DOC_TYPES
 
 
+def search_tokens(word: str, *, fold: bool = True) -> list[str]:
+    """The tokens both engines index for `word`: split on the shared separators and, with
+    `fold` (PostgreSQL's documents were folded so), diacritics dropped as `search_fold` drops
+    them (NFKD, U+0300-U+036F out, NFC) and lower case: `Su-30` -> `su`, `30`. FTS5 folds
+    its query words itself, as it folded its documents (`fold=False`)."""
+    if fold:
+        word = unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFKD", word))).lower()
+    return [token for token in _SEPARATOR.split(word) if token]
+
+
+def _phrases(words: Sequence[str], *, fold: bool = True) -> list[list[str]]:
+    phrases = [tokens for tokens in (search_tokens(word, fold=fold) for word in words) if tokens]
+    if not phrases:
+        raise MissingValue("q", "at least one word with a letter or digit to search for")
+    return phrases
+
+
 def fts5_query(words: Sequence[str]) -> str:
-    """Words as FTS5 string literals joined by spaces (AND), the last one also a prefix:
-    `air`, `def` -> `"air" "def"*`; a `"` inside a word is doubled."""
-    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
-    return " ".join(quoted) + "*"
+    """Each word a phrase of its tokens, as an FTS5 string literal, joined by spaces (AND);
+    the last also a prefix: `Su-30`, `def` -> `"su 30" "def"*`."""
+    phrases = _phrases(words, fold=False)
+    return " ".join('"' + " ".join(tokens).replace('"', '""') + '"' for tokens in phrases) + "*"
 
 
-def websearch_text(words: Sequence[str]) -> str:
-    """Every word but the last, each double-quoted (a phrase of its own tokens) for
-    `websearch_to_tsquery`; quotes inside a word become spaces."""
-    return " ".join('"' + word.replace('"', " ") + '"' for word in words[:-1])
-
-
-def tsquery_prefix(words: Sequence[str]) -> str:
-    """The last word as a quoted tsquery lexeme with prefix match: `'it''s':*`."""
-    return "'" + words[-1].replace("\\", "\\\\").replace("'", "''") + "':*"
+def tsquery(words: Sequence[str]) -> str:
+    """The same query for PostgreSQL's `to_tsquery('simple', ...)`: `'su' <-> '30' & 'def':*`."""
+    phrases = [["'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens]
+               for tokens in _phrases(words)]  # fmt: skip
+    phrases[-1][-1] += ":*"
+    return " & ".join("(" + " <-> ".join(tokens) + ")" for tokens in phrases)
 
 
 DOC_TYPE_ORDER = {"system": 0, "source": 1, "claim": 2}
@@ -101,8 +119,7 @@ ORDER BY rank LIMIT :limit
 _HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
 _POSTGRES = f"""
 WITH query AS (
-    SELECT websearch_to_tsquery('simple', search_fold(:words))
-           && to_tsquery('simple', search_fold(:prefix)) AS q
+    SELECT to_tsquery('simple', :query) AS q
 ), best AS (
     SELECT d.doc_type, d.doc_key, d.title, d.body, ts_rank(d.document, query.q) AS score
     FROM search_document AS d, query
@@ -131,8 +148,7 @@ def search(
         params = {"match": fts5_query(words), "types": list(types), "limit": limit}
     else:
         statement = sa.text(_POSTGRES).bindparams(sa.bindparam("types", expanding=True))
-        params = {"words": websearch_text(words), "prefix": tsquery_prefix(words), "types": list(types),
-                  "limit": limit, "headline": _HEADLINE}  # fmt: skip
+        params = {"query": tsquery(words), "types": list(types), "limit": limit, "headline": _HEADLINE}
     rows = session.execute(statement, params).all()
     hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
                       score=round(float(r.score), 6)) for r in rows]  # fmt: skip

@@ -26,6 +26,16 @@ from __future__ import annotations
 from typing import Any
 
 DOC_TYPES = ("system", "claim", "source")
+
+# The characters both engines take as between words, so that `Su-30`, `F-16`, `Igla-S` (also
+# U+2011, a non-breaking hyphen), `9K38` and `example.org` are the same words on each: ASCII
+# punctuation and symbols, Latin-1's (not its letters and digits: ª º µ ² ³ ¹ ¼ ½ ¾), and
+# the General, Supplemental and CJK punctuation blocks (dashes, quotes, spaces). SQLite's
+# unicode61 tokenizer already splits on them; on PostgreSQL `search_fold` turns them into
+# spaces (revision 0016 repeats this class, as a migration must), and the query words are
+# split in Python on the same class (search/queries.py).
+SEPARATORS = (r"!-/:-@\[-`{-~\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7"
+              r"\u2000-\u206f\u2e00-\u2e7f\u3000-\u303f")  # fmt: skip
 SQLITE_INDEX = "search_index"
 PG_TABLE = "search_document"
 DEFER_TABLE = "search_defer"  # a row in it makes the triggers skip (migration 0003)
