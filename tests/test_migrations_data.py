@@ -140,12 +140,14 @@ def test_every_revision_steps_down_and_up_again_keeping_the_seed_data(dbs: Datab
     assert_derived_objects_match_the_rows(engine, searched)
     stepped = []
     for revision, below in zip(reversed(REVISIONS[1:]), reversed(REVISIONS[:-1]), strict=True):
+        # what this revision finds (revision 0017 made claims findable by their system's names)
+        found_here = search_results(engine) if {"search_index", "search_document"} & _tables(engine) else None
         migrate.downgrade(engine, below)  # head-1, then up to head, then down again, ...
         assert migrate.current(engine) == below
         assert same_rows(db_state(engine), before), f"rows changed going down to {below}"
         migrate.upgrade(engine, revision)
         assert same_rows(db_state(engine), before), f"rows changed going up again to {revision}"
-        assert_derived_objects_match_the_rows(engine, searched)
+        assert_derived_objects_match_the_rows(engine, found_here)
         migrate.downgrade(engine, below)
         stepped.append(revision)
     assert migrate.current(engine) == REVISIONS[0] and same_rows(db_state(engine), before)

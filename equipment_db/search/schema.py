@@ -39,12 +39,13 @@ SEPARATORS = (r"!-/:-@\[-`{-~\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb
 SQLITE_INDEX = "search_index"
 PG_TABLE = "search_document"
 DEFER_TABLE = "search_defer"  # a row in it makes the triggers skip (migration 0003)
+NAMES_TABLE = "search_country_name"  # the country names claim documents read (migration 0017)
 ROWID_OFFSET = {"system": 1, "claim": 2, "source": 3}
 _FTS5_SHADOWS = frozenset(
     f"{SQLITE_INDEX}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")
 )
 AGGREGATE_TABLES = ("claim_count", "quantity_tally")  # kept by triggers (migration 0005)
-TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE, *AGGREGATE_TABLES}) | _FTS5_SHADOWS
+TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE, NAMES_TABLE, *AGGREGATE_TABLES}) | _FTS5_SHADOWS
 
 
 def is_search_table(name: str | None) -> bool:
