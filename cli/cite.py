@@ -5,10 +5,9 @@ from __future__ import annotations
 import typer
 
 from cli.state import reading, state
-from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.citations.cited import cited_version
+from equipment_db.citations.render import CitationFormat, render
 from equipment_db.claims import queries as claim_queries
-from equipment_db.history import queries as history_queries
-from equipment_db.vocab import EntityType
 
 
 def cite(
@@ -28,8 +27,5 @@ def cite(
     """
     with reading(ctx) as session:
         claim = claim_queries.get_claim(session, claim_id)
-        revision = history_queries.revision(session, EntityType.claim, claim.id, version or claim.version,  # type: ignore[arg-type]
-                                            key=claim.public_id)  # fmt: skip
-    cited = CitedVersion(snapshot=revision.snapshot, version=revision.version, revised_at=revision.created_at,
-                         base_url=state(ctx).settings.public_url.rstrip("/"))  # fmt: skip
+        cited = cited_version(session, claim, version, state(ctx).settings.public_url)
     typer.echo(render(cited, fmt))

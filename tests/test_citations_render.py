@@ -394,7 +394,7 @@ def test_apa_prints_the_entry_then_one_line_per_source() -> None:
         "Sources:",
         "Busra Nur Cakmak. (2025, October 23). Venezuela's president claims his country has 5,000 Russian "
         "missiles as Trump weighs military action. Anadolu Agency. [reports the claim]",
-        "CNN. (n.d.). [Untitled source]. CNN. [cited in another source, not read directly]",
+        "CNN. (n.d.). [Untitled source]. [cited in another source, not read directly]",
     ]
 
 

@@ -13,7 +13,6 @@ from equipment_db.citations.entry import (
     CitedSource,
     CitedVersion,
     caveat_note,
-    cited_sources,
     full_stop,
     permalink,
     source_note,
@@ -99,7 +98,7 @@ def source_entry(cited: CitedVersion | None, source: CitedSource, *, note: str |
 
 
 def render_bibtex(cited: CitedVersion) -> str:
-    sources = cited_sources(cited.snapshot)
+    sources = cited.sources()
     revised, link = cited.revised_on, permalink(cited)
     listed = "; ".join(source_reference(source) for source in sources) or "none recorded"
     note = (

@@ -15,7 +15,6 @@ from equipment_db.citations.entry import (
     PUBLISHER,
     CitedSource,
     CitedVersion,
-    cited_sources,
     entry_note,
     permalink,
     source_note,
@@ -53,7 +52,8 @@ def entry_item(cited: CitedVersion) -> dict[str, Any]:
     item = {
         "id": cited.key,
         "type": "dataset",
-        "title": text.claim_sentence(cited.snapshot).rstrip("."),
+        "title": text.claim_sentence(cited.snapshot).rstrip(".")
+        + (f"; superseded by {', '.join(cited.superseded_by)}" if cited.superseded_by else ""),
         "author": [{"literal": PUBLISHER}],
         "publisher": PUBLISHER,
         "genre": "Claim record",
@@ -97,7 +97,7 @@ def source_item(
 
 def csl_items(cited: CitedVersion) -> list[dict[str, Any]]:
     """The entry, then its sources in citation order."""
-    sources = [source_item(cited, source) for source in cited_sources(cited.snapshot)]
+    sources = [source_item(cited, source) for source in cited.sources()]
     return [entry_item(cited), *sources]
 
 

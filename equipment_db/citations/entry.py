@@ -41,6 +41,11 @@ class CitedVersion:
     revised_at: datetime  # timezone-aware UTC time of that revision
     base_url: str  # e.g. "http://localhost:8000" (no trailing slash)
     accessed: date | None = None  # when the reader accessed it; default: today (UTC)
+    # What the sources record, loaded with the revision (citations/cited.py): each cited
+    # source's reporting chain (public id -> the outlets it cites, nearest first), and the
+    # claims that supersede this one now.
+    chains: Mapping[str, list[str]] = field(default_factory=dict)
+    superseded_by: list[str] = field(default_factory=list)
 
     @property
     def public_id(self) -> str:
@@ -60,6 +65,10 @@ class CitedVersion:
         """`C-YSESYR2E-v1`: the entry's id in CSL-JSON, RIS and (prefixed) BibTeX."""
         return f"{self.public_id}-v{self.version}"
 
+    def sources(self) -> list[CitedSource]:
+        """The claim's sources in citation order, each with its reporting chain."""
+        return cited_sources(self.snapshot, self.chains)
+
 
 def permalink(cited: CitedVersion) -> str:
     """The stable address of this revision: `{base_url}/v1/claims/{public_id}/versions/{version}`."""
@@ -75,6 +84,7 @@ class CitedSource:
     roles: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
     locators: list[str] = field(default_factory=list)
+    chain: list[str] = field(default_factory=list)  # the outlets it cites, nearest first
 
     @property
     def kind(self) -> str:
@@ -98,16 +108,32 @@ class CitedSource:
     def kind_words(self) -> str:
         return _KINDS.get(self.kind, text.words(self.kind) or "source")
 
+    def chain_words(self) -> str | None:
+        """The reporting chain from its origin to this source: `CNN, cited by Anadolu Agency`;
+        `diplomatic cables, reported by The Guardian, cited by a blog`. None without one."""
+        if not self.chain:
+            return None
+        here = self.get("publisher") or self.get("title") or self.key
+        origin, *between = list(reversed(self.chain))
+        return ", ".join([origin, *(f"reported by {name}" for name in between), f"cited by {here}"])
 
-def cited_sources(snapshot: Mapping[str, Any]) -> list[CitedSource]:
-    """The claim's sources in citation order, one per source version."""
+    def notes(self) -> str | None:
+        """Its role and reporting chain, for a line or a note: `reports the claim; reporting
+        chain: CNN, cited by Anadolu Agency`."""
+        chain = self.chain_words()
+        parts = [self.role_words(), f"reporting chain: {chain}" if chain else None]
+        return "; ".join(part for part in parts if part) or None
+
+
+def cited_sources(snapshot: Mapping[str, Any], chains: Mapping[str, list[str]] | None = None) -> list[CitedSource]:
+    """The claim's sources in citation order, one per source version; `chains` by public id."""
     found: dict[str, CitedSource] = {}
     for number, citation in enumerate(snapshot.get("citations") or [], start=1):
         source = citation.get("source") or {}
         public_id = text.field(source, "public_id") or f"source-{number}"
         version = text.field(source, "version")
         key = f"{public_id}-v{version}" if version else public_id
-        entry = found.setdefault(key, CitedSource(key, source))
+        entry = found.setdefault(key, CitedSource(key, source, chain=list((chains or {}).get(public_id, []))))
         for values, value in (
             (entry.roles, text.field(citation, "role")),
             (entry.quotes, text.field(citation, "quote")),
@@ -133,8 +159,8 @@ def source_reference(cited: CitedSource) -> str:
         f"archived at {cited.get('archive_url')}" if cited.get("archive_url") else None,
     ]
     reference = ", ".join(part for part in parts if part)
-    role = cited.role_words()
-    return f"{reference} ({role})" if role else reference
+    notes = cited.notes()
+    return f"{reference} ({notes})" if notes else reference
 
 
 def caveat_note(cited: CitedVersion) -> str:
@@ -152,6 +178,8 @@ def caveat_note(cited: CitedVersion) -> str:
         parts.insert(0, f"RETRACTED: {retracted}")
     if text.field(snapshot, "rank") == "deprecated":
         parts.append("rank: deprecated")
+    if cited.superseded_by:
+        parts.append(f"superseded by {', '.join(cited.superseded_by)}")
     joined = "; ".join(parts)
     return joined[:1].upper() + joined[1:]
 
@@ -168,7 +196,7 @@ def entry_note(cited: CitedVersion) -> str:
         f"{PUBLISHER} claim {cited.public_id}, version {cited.version} "
         f"(revised {dates.format_date(cited.revised_on)}), {permalink(cited)}"
     )
-    sources = [source_reference(source) for source in cited_sources(cited.snapshot)]
+    sources = [source_reference(source) for source in cited.sources()]
     listed = "; ".join(sources) if sources else "none recorded"
     return f"{revision}. {full_stop(caveat_note(cited))} Sources: {full_stop(listed)}"
 
@@ -178,6 +206,8 @@ def source_note(cited: CitedVersion, source: CitedSource) -> str:
     parts = [f"Source of {PUBLISHER} claim {cited.public_id}, version {cited.version}"]
     if source.role_words():
         parts.append(f"role: {source.role_words()}")
+    if source.chain_words():
+        parts.append(f"reporting chain: {source.chain_words()}")
     if source.locators:
         parts.append(f"locator: {', '.join(source.locators)}")
     parts.extend(f"quote: {quote}" for quote in source.quotes)

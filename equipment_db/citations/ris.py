@@ -13,7 +13,6 @@ from equipment_db.citations.entry import (
     CitedSource,
     CitedVersion,
     caveat_note,
-    cited_sources,
     full_stop,
     permalink,
     source_note,
@@ -72,7 +71,7 @@ def source_record(cited: CitedVersion | None, source: CitedSource, *, note: str 
 
 def render_ris(cited: CitedVersion) -> str:
     revised = cited.revised_on
-    sources = cited_sources(cited.snapshot)
+    sources = cited.sources()
     caveats = full_stop(caveat_note(cited))
     entry: Record = [
         ("TY", "DBASE"),

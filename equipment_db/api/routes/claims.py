@@ -12,7 +12,8 @@ from equipment_db.api.deps import ClaimDep, SessionDep, SettingsDep, VersionDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
-from equipment_db.citations.render import CitationFormat, CitedVersion, render
+from equipment_db.citations.cited import cited_version
+from equipment_db.citations.render import CitationFormat, render
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
@@ -128,11 +129,7 @@ def get_version(request: Request, session: SessionDep, settings: SettingsDep, cl
 def cite_claim(session: SessionDep, settings: SettingsDep, claim: ClaimDep,
                format: CitationFormat = CitationFormat.apa,
                version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None) -> Response:  # fmt: skip
-    r = history_queries.revision(
-        session, EntityType.claim, claim.id, version or claim.version, key=claim.public_id
-    )  # type: ignore[arg-type]
-    cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
-                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
+    cited = cited_version(session, claim, version, settings.public_url)
     return citation_response(render(cited, format), format)
 
 
@@ -144,8 +141,5 @@ def _version_url(request: Request, public_id: str, version: int) -> str:
             response_class=JSONResponse,
             responses={200: {"content": {"application/ld+json": {}}}})  # fmt: skip
 def claim_review(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep) -> Response:
-    r = history_queries.revision(session, EntityType.claim, claim.id, claim.version, key=claim.public_id)  # type: ignore[arg-type]
-    cited = CitedVersion(snapshot=r.snapshot, version=r.version, revised_at=r.created_at,
-                         base_url=settings.public_url.rstrip("/"))  # fmt: skip
-    body = jsonld.claim_review(cited)
+    body = jsonld.claim_review(cited_version(session, claim, None, settings.public_url))
     return JSONResponse(body, media_type="application/ld+json")
