@@ -61,7 +61,8 @@ QUALIFIER = typer.Option(None, "--qualifier", help="Overrides the qualifier read
 VALUE_TEXT = typer.Option(None, "--value-text", help="The source's words, if --value is not them.")
 COUNTED = typer.Option(None, "--counted", help="What a quantity counts.")
 SCOPE = typer.Option(None, "--scope", help="The state of what is counted.")
-CLAIMANT = typer.Option(None, "--claimant", help="Actor who made the claim (by name).")
+CLAIMANT = typer.Option(None, "--claimant", help="Actor who made the claim (by name); repeat it for several, "
+                        "in the source's order.")  # fmt: skip
 STATED = typer.Option(None, "--stated", help="When it was stated: one EDTF date (2025-10-22, 2025-10, 2025, "
                       "2025-10~ about, 2025? possibly, 198X a decade) or its words (22 October 2025, circa 2025).")
 ABOUT = typer.Option(None, "--about", help="When it holds: an EDTF date or interval (2009/2012, 1997/.. since, "
@@ -77,6 +78,13 @@ PROMPTABLE = {
     "location": "--location", "value": "--value", "unit": "--unit", "value_text": "--value-text",
     "counted": "--counted", "scope": "--scope", "citations": "--source",
 }  # fmt: skip
+
+
+def claimants(names: list[str] | None) -> dict[str, Any]:
+    """`--claimant` once is the claimant; repeated, the claimants in order."""
+    if not names:
+        return {}
+    return {"claimant": names[0]} if len(names) == 1 else {"claimants": names}
 
 
 @app.command()
@@ -102,7 +110,7 @@ def add(
     counted: Counted | None = COUNTED,
     scope: Scope | None = SCOPE,
     stance: Stance | None = STANCE,
-    claimant: str | None = CLAIMANT,
+    claimant: list[str] | None = CLAIMANT,
     stated: str | None = STATED,
     about: str | None = ABOUT,
     status: VerificationStatus = typer.Option(
@@ -133,7 +141,7 @@ def add(
     fields: dict[str, Any] = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
         related_system=related_system, country=country, party=party, counterparty=counterparty, location=location,
-        counted=counted, scope=scope, stance=stance, claimant=claimant, stated=stated, about=about,
+        counted=counted, scope=scope, stance=stance, **claimants(claimant), stated=stated, about=about,
         verification_status=status, verification_note=verification_note, rank=rank, note=note, public_id=public_id,
     )  # fmt: skip
     fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
@@ -232,7 +240,7 @@ def edit_(
     counted: Counted | None = COUNTED,
     scope: Scope | None = SCOPE,
     stance: Stance | None = STANCE,
-    claimant: str | None = CLAIMANT,
+    claimant: list[str] | None = CLAIMANT,
     stated: str | None = STATED,
     about: str | None = ABOUT,
     note: str | None = NOTE,
@@ -248,7 +256,7 @@ def edit_(
     fields = given(
         kind=kind, system=system, subject=subject, attribute=attribute, target_type=target_type,
         related_system=related_system, country=country, party=party, counterparty=counterparty, location=location,
-        counted=counted, scope=scope, stance=stance, claimant=claimant, stated=stated, about=about, note=note,
+        counted=counted, scope=scope, stance=stance, **claimants(claimant), stated=stated, about=about, note=note,
     )  # fmt: skip
     fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     if not fields:

@@ -219,16 +219,26 @@ def caveats(snapshot: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def claimants_words(snapshot: Mapping[str, Any]) -> str | None:
+    """`A US official and a congressional source`; `Nicolás Maduro (President of Venezuela)`:
+    every claimant in the source's order, each with its role; None without one."""
+    several = snapshot.get("claimants") or [
+        {"name": field(snapshot, "claimant"), "role": field(snapshot, "claimant_role")}]
+    named = [f"{c['name']} ({c['role']})" if c.get("role") else str(c["name"]) for c in several if c.get("name")]
+    if not named:
+        return None
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
 def claim_sentence(snapshot: Mapping[str, Any]) -> str:
     """One plain sentence stating the claim with its caveats, e.g. `Nicolás Maduro (President
     of Venezuela) claimed that VE has deployed at least 5,000 missiles of 9K338 Igla-S (across
     its territory), stated on 22 October 2025; unverified.` Deterministic; never fails on
     missing fields."""
     clause = claim_clause(snapshot)
-    claimant, role = field(snapshot, "claimant"), field(snapshot, "claimant_role")
+    who = claimants_words(snapshot)
     denies = field(snapshot, "stance") == "denies"
-    if claimant:
-        who = f"{claimant} ({role})" if role else claimant
+    if who:
         sentence = f"{who} {'denied' if denies else 'claimed'} that {clause}"
     elif denies:
         sentence = f"It is denied that {clause}"

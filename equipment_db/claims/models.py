@@ -67,6 +67,9 @@ class ClaimBase(SQLModel):
     stance: Stance = enum_field(Stance, "stance", default=Stance.affirms)
 
     claimant_id: int | None = Field(default=None, foreign_key="actor.id", index=True)
+    # Several claimants ("a US official and a congressional source"): every one's actor id, in
+    # the order the source names them, the first also in claimant_id; NULL for one or none.
+    claimant_ids: list[int] | None = Field(default=None, sa_type=sa.JSON(none_as_null=True))
     # When it was stated and the time it is about, as EDTF (normalize/dates.py), and beside each
     # the days it may mean, for filters: the first day stated; the first and last day of `about`
     # (an open or unknown end: the last day stated, else NULL; an open start: NULL). A precision is
@@ -161,6 +164,7 @@ class ClaimUpdate(SQLModel):
     scope: Scope | None = None
     stance: Stance | None = None
     claimant: str | None = None
+    claimants: list[str] | None = None  # several, in the source's order (`claimant` is one)
     stated: str | None = None
     about: str | None = None
     verification_status: VerificationStatus | None = None
@@ -176,8 +180,9 @@ class ClaimCreate(ClaimUpdate):
     """Input as editors give it: names, codes, wording and dates, normalised on write.
 
     `system`, `related_system`: slug or alias; `target_type`: slug; `country`: code or name;
-    `claimant`: actor name; `stated`: one EDTF date or its words (2025-10-22, 2025-10~, 198X,
-    about March 2022); `about`: the same or an EDTF interval (2009/2012, 1997/.., since 1997);
+    `claimant`: actor name, or `claimants`: several, in order; `stated`: one EDTF date or its
+    words (2025-10-22, 2025-10~, 198X, about March 2022); `about`: the same or an EDTF
+    interval (2009/2012, 1997/.., since 1997);
     `value` (one number, placed by the qualifier: `at_least` 5000 is low=5000, `up_to` 6 is
     high=6) or `value_low`/`value_high`, in `unit` (converted to the canonical unit; the unit
     as given is kept in `original_unit` and the source's words in `value_text`).
@@ -201,10 +206,11 @@ class CitationBase(SQLModel):
 class Citation(CitationBase, table=True):
     """Which source carries a claim. A child row: changes to it revise the claim."""
 
-    __table_args__ = (sa.UniqueConstraint("claim_id", "source_id", "role"),)
+    # One source may be cited again with another quote or locator (`rules.cited_sources`
+    # refuses only an exact repeat), so there is no unique constraint (revision 0015).
 
     id: int | None = Field(default=None, primary_key=True)
-    claim_id: int = Field(foreign_key="claim.id")
+    claim_id: int = Field(foreign_key="claim.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     role: CitationRole = enum_field(CitationRole, "role")
     created_at: datetime = datetime_field(default_factory=utcnow)
@@ -271,6 +277,9 @@ class ClaimPublic(SQLModel):
     scope: Scope | None = None
     stance: Stance = Field(default=Stance.affirms, description="`denies`: the claimant denies what the claim states.")
     claimant: str | None = None
+    claimants: list[str] | None = Field(
+        default=None, description="Every claimant, in the source's order, when there are several (the first is "
+                                  "`claimant`).")  # fmt: skip
     stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]},
                                description="When it was stated: one EDTF date (2025-10-22, 2025-10~, 198X).")
     about: str | None = Field(default=None, schema_extra={"examples": ["2009/2012"]},

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -311,8 +312,9 @@ def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int |
         statement = statement.where(Claim.kind == where.kind)
     if where.attribute is not None:
         statement = statement.where(Claim.attribute == where.attribute)
-    if where.claimant_id is not None:
-        statement = statement.where(Claim.claimant_id == where.claimant_id)
+    if where.claimant_id is not None:  # any of its claimants
+        statement = statement.where(or_(Claim.claimant_id == where.claimant_id,
+                                        _names_claimant(Claim.claimant_ids, where.claimant_id)))  # fmt: skip
     if where.status is not None:
         statement = statement.where(Claim.verification_status == where.status)
     if where.counterparty is not None:
@@ -432,6 +434,25 @@ def _text_matches(text: str) -> Any:
     """Part of the wording, subject, location or notes, any case; % and _ match themselves."""
     columns = (Claim.value_text, Claim.subject, Claim.location, Claim.note, Claim.verification_note)
     return or_(*(contains(column, text) for column in columns))
+
+
+class _names_claimant(FunctionElement):  # type: ignore[type-arg]
+    """`claimant_ids` (a JSON list) holds the actor id: json_each on SQLite, jsonb @> on PostgreSQL."""
+
+    inherit_cache = True
+    type = sa.Boolean()
+
+
+@compiles(_names_claimant, "sqlite")
+def _names_claimant_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    column, actor_id = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {actor_id})"
+
+
+@compiles(_names_claimant, "postgresql")
+def _names_claimant_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    column, actor_id = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"(CAST({column} AS jsonb) @> to_jsonb(CAST({actor_id} AS integer)))"
 
 
 def reporting_chains(

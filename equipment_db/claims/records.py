@@ -23,7 +23,7 @@ from equipment_db.vocab import EntityType
 CLAIM_FIELDS = (
     "id", "kind", "system", "subject", "attribute", "target_type", "related_system", "country",
     "counterparty_country", "party", "counterparty", "location", "value_low", "value_high", "unit", "qualifier",
-    "value_text", "counted", "scope", "stance", "claimant", "stated", "about", "verification_status",
+    "value_text", "counted", "scope", "stance", "claimant", "claimants", "stated", "about", "verification_status",
     "verification_note", "rank", "reliability", "credibility", "assessment_rationale", "note",
 )  # fmt: skip
 
@@ -46,9 +46,10 @@ def _number(value: float | None, given: str | None, claim: Claim) -> float | int
 
 
 def claim_record(
-    claim: Claim, refs: dict[str, str | None], external_ids: list[dict[str, str]]
+    claim: Claim, refs: dict[str, Any], external_ids: list[dict[str, str]]
 ) -> dict[str, Any]:
-    """`refs`: system, related_system, target_type (slugs) and claimant (name)."""
+    """`refs`: system, related_system, target_type (slugs), claimant (name) and claimants (names,
+    when several)."""
     record = {
         "type": "claim", "id": claim.public_id, "kind": claim.kind.value, "system": refs.get("system"),
         "subject": claim.subject, "attribute": _value(claim.attribute), "target_type": refs.get("target_type"),
@@ -62,7 +63,8 @@ def claim_record(
         "unit": claim.original_unit or claim.unit, "qualifier": _value(claim.qualifier),
         "value_text": claim.value_text, "counted": _value(claim.counted), "scope": _value(claim.scope),
         "stance": _value(claim.stance),
-        "claimant": refs.get("claimant"), "stated": claim.stated_edtf, "about": claim.about_edtf,
+        "claimant": refs.get("claimant"), "claimants": refs.get("claimants"), "stated": claim.stated_edtf,
+        "about": claim.about_edtf,
         "verification_status": claim.verification_status.value, "verification_note": claim.verification_note,
         "rank": claim.rank.value, "reliability": _value(claim.reliability),
         "credibility": _value(claim.credibility), "assessment_rationale": claim.assessment_rationale,
@@ -85,7 +87,7 @@ def link_record(link: ClaimLink, from_public_id: str, to_public_id: str) -> dict
             "kind": link.kind.value, "note": link.note}  # fmt: skip
 
 
-def claim_refs(session: Session, claim: Claim) -> dict[str, str | None]:
+def claim_refs(session: Session, claim: Claim) -> dict[str, Any]:
     """The natural keys one claim's record refers to (for one claim; an export reads them in bulk)."""
 
     def slug(model: type[System] | type[TargetType], key: int | None) -> str | None:
@@ -101,6 +103,7 @@ def claim_refs(session: Session, claim: Claim) -> dict[str, str | None]:
         "related_system": slug(System, claim.related_system_id),
         "target_type": slug(TargetType, claim.target_type_id),
         "claimant": name(claim.claimant_id),
+        "claimants": [name(i) for i in claim.claimant_ids] if claim.claimant_ids else None,
         "party_actor": name(claim.party_actor_id),
         "counterparty_actor": name(claim.counterparty_actor_id),
     }

@@ -114,19 +114,35 @@ def new_claim(
     return values, cited
 
 
+def citation_key(source_id: int, role: str, quote: str | None, locator: str | None) -> tuple[Any, ...]:
+    """What makes two citations the same: one source may be cited again with another quote or
+    locator ("... 200 Stingers" and, further down, "... delivered in March"), never twice alike."""
+    return source_id, role, clean_text(quote) or None, clean_text(locator) or None
+
+
+def repeats(key: tuple[Any, ...], cited: Iterable[tuple[Any, ...]]) -> bool:
+    """A citation (`citation_key`) repeats one of `cited` when it is the same, or when it adds
+    neither a quote nor a locator to a source already cited in that role."""
+    source_id, role, quote, locator = key
+    return any(other == key or (quote is None and locator is None and other[:2] == (source_id, role))
+               for other in cited)  # fmt: skip
+
+
 def cited_sources(citations: list[CitationCreate], resolver: Resolver) -> list[tuple[int, CitationCreate]]:
-    """(source id, citation) for each citation; a source is cited once per role."""
+    """(source id, citation) for each citation; a source is cited again only with another
+    quote or locator (`citation_key`)."""
     resolved = []
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     for index, citation in enumerate(citations):
         field = f"citations[{index}].source"
         if not citation.source or not citation.source.strip():
             raise MissingValue(field, "(a source id or URL)")
         check_model(CitationBase, {"quote": citation.quote, "locator": citation.locator})
         source_id = resolver.source(citation.source, field)
-        if (source_id, citation.role.value) in seen:
-            raise AlreadyExists("citation", field, citation.source)
-        seen.add((source_id, citation.role.value))
+        said = citation_key(source_id, citation.role.value, citation.quote, citation.locator)
+        if repeats(said, seen):
+            raise AlreadyExists("citation", field, f"{citation.source} (the same role, quote and locator again)")
+        seen.add(said)
         resolved.append((source_id, citation))
     return resolved
 
@@ -165,7 +181,11 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
                 raise InvalidValue(field, value, f"given together with {other}: give one or the other")
             values |= resolve_party(value, field, resolve)
         elif field == "claimant":
-            values["claimant_id"] = resolve.actor(value) if value else None
+            if fields.get("claimants") is None:
+                values |= {"claimant_id": resolve.actor(value) if value else None, "claimant_ids": None}
+        elif field == "claimants":
+            if value is not None:
+                values |= claimant_columns(value, fields.get("claimant"), resolve)
         elif field in ("stated", "about"):
             values |= date_columns(field, value)
         else:
@@ -212,6 +232,23 @@ def resolve_party(text: str | None, side: str, resolver: Resolver, *, field: str
         return _party_columns(side, country, None, False)
     raise InvalidValue(field, text, f"names both the country {country} and an actor: say country:{name} or "
                                     f"actor:{name}")  # fmt: skip
+
+
+def claimant_columns(names: list[str], claimant: str | None, resolver: Resolver) -> dict[str, Any]:
+    """Several claimants, in the source's order: each must be a known actor, named once; the
+    first is `claimant_id`, all are `claimant_ids` (NULL for one or none)."""
+    if claimant and names and clean_text(claimant) != clean_text(names[0]):
+        raise InvalidValue("claimant", claimant, f"differs from the first of claimants ({names[0]!r}): give one")
+    ids: list[int] = []
+    for index, name in enumerate(names):
+        text = clean_text(name) if isinstance(name, str) else name
+        if not text:
+            raise MissingValue(f"claimants[{index}]", "(an actor's name)")
+        actor_id = resolver.actor(text, f"claimants[{index}]")
+        if actor_id in ids:
+            raise InvalidValue(f"claimants[{index}]", name, "is named twice")
+        ids.append(actor_id)
+    return {"claimant_id": ids[0] if ids else None, "claimant_ids": ids if len(ids) > 1 else None}
 
 
 def date_columns(field: str, text: str | None) -> dict[str, Any]:

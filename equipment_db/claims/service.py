@@ -55,6 +55,7 @@ def claim_snapshot(session: Session, claim: Claim) -> dict[str, Any]:
         "claimant": (claimant.name, claimant.role) if claimant else (None, None),
         "party_actor": _actor_name(session, claim.party_actor_id),
         "counterparty_actor": _actor_name(session, claim.counterparty_actor_id),
+        "claimants": [_actor_name(session, actor_id) for actor_id in claim.claimant_ids or []],
     }
     citations = [
         citation_snapshot(
@@ -79,12 +80,13 @@ def _actor_name(session: Session, actor_id: int | None) -> tuple[str | None, str
 
 def snapshot_from_parts(
     claim: Claim | dict[str, Any],
-    names: dict[str, tuple[str | None, str | None]],
+    names: dict[str, Any],
     citations: list[dict[str, Any]],
     external_ids: list[dict[str, str]],
 ) -> dict[str, Any]:
     """Snapshot from a claim (or its row, for bulk import) and what it refers to: `names`
-    maps system, related_system and target_type to (slug, name), claimant to (name, role)."""
+    maps system, related_system and target_type to (slug, name), claimant to (name, role), and
+    claimants (when several) to a list of (name, role) in order."""
     data = claim.model_dump(mode="json") if isinstance(claim, Claim) else json_row(claim)
     data["system"], data["system_name"] = names["system"]
     data["related_system"], data["related_system_name"] = names["related_system"]
@@ -92,6 +94,8 @@ def snapshot_from_parts(
     data["claimant"], data["claimant_role"] = names["claimant"]
     data["party_actor"] = names.get("party_actor", (None, None))[0]
     data["counterparty_actor"] = names.get("counterparty_actor", (None, None))[0]
+    several = names.get("claimants") or []
+    data["claimants"] = [{"name": name, "role": role} for name, role in several] if len(several) > 1 else None
     data["citations"] = citations
     data["external_ids"] = external_ids
     return data
@@ -227,15 +231,16 @@ def _demote_other_preferred(session: Session, claim: Claim, edit: Edit) -> None:
 def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit) -> Citation:
     claim = _editable(session, key)
     ((source_id, citation),) = rules.cited_sources([data], rules.DatabaseResolver(session))
-    existing = session.exec(
+    active = session.exec(
         select(Citation).where(
             Citation.claim_id == claim.id,
             Citation.source_id == source_id,
             Citation.role == data.role,
             col(Citation.retracted_at).is_(None),
         )
-    ).first()
-    if existing is not None:
+    ).all()
+    said = rules.citation_key(source_id, data.role.value, data.quote, data.locator)
+    if rules.repeats(said, [rules.citation_key(c.source_id, c.role.value, c.quote, c.locator) for c in active]):
         public_id = session.get(Source, source_id).public_id  # type: ignore[union-attr]
         raise AlreadyExists("citation", "source", f"{public_id} ({data.role.value})")
     row = _insert_citation(session, claim, source_id, citation)

@@ -131,6 +131,7 @@ def _claim_batch(session: Session, batch: list[Claim], slugs: dict, targets: dic
             "system": slugs.get(claim.system_id), "related_system": slugs.get(claim.related_system_id),
             "target_type": targets.get(claim.target_type_id), "claimant": names.get(claim.claimant_id),
             "party_actor": names.get(claim.party_actor_id), "counterparty_actor": names.get(claim.counterparty_actor_id),
+            "claimants": [names.get(i) for i in claim.claimant_ids] if claim.claimant_ids else None,
         }  # fmt: skip
         yield claim_record(claim, refs, xids.get(claim.id, []))  # type: ignore[arg-type]
         for citation in cited[claim.id]:  # type: ignore[index]

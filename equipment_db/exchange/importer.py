@@ -458,7 +458,7 @@ def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | Non
 
 _FINGERPRINT = ("kind", "system_id", "subject", "attribute", "target_type_id", "related_system_id", "country",
                 "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
-                "counted", "scope", "claimant_id", "stated_edtf", "about_edtf", "party_actor_id",
+                "counted", "scope", "claimant_id", "claimant_ids", "stated_edtf", "about_edtf", "party_actor_id",
                 "party_unknown", "counterparty_actor_id", "counterparty_unknown", "stance")  # fmt: skip
 _SCAN = 10_000
 
@@ -538,6 +538,7 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
             "claimant": resolver.actor_info.get(row.get("claimant_id"), (None, None)),
             "party_actor": resolver.actor_info.get(row.get("party_actor_id"), (None, None)),
             "counterparty_actor": resolver.actor_info.get(row.get("counterparty_actor_id"), (None, None)),
+            "claimants": [resolver.actor_info.get(i, (None, None)) for i in row.get("claimant_ids") or []],
         }  # fmt: skip
         cited = [claim_service.citation_snapshot(resolver.source_refs[source_id], c["quote"], c["locator"],
                                                  c["role"].value)

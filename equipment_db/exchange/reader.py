@@ -14,7 +14,7 @@ from equipment_db.errors import EquipmentDBError
 from equipment_db.exchange import records
 
 CSV_CITATION_FIELDS = ("source", "quote", "locator", "role")
-_CSV_LISTS = ("external_ids",)
+_CSV_LISTS = ("external_ids", "claimants")  # JSON lists in a cell: ["A US official", "A senator"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

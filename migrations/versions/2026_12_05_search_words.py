@@ -1,7 +1,7 @@
 """search words split alike on both engines
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 06:00:00.000000
 
 PostgreSQL's parser read `Su-30` as `su` and `-30` (a negative number) and `F-16A` as `f`
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
