@@ -36,6 +36,9 @@ COMMANDS = {
     "import": Lazy("cli.exchange", "import_", "Import records from a JSON Lines or CSV file, all or nothing."),
     "export": Lazy("cli.exchange", "export", "Export every active entry as JSON Lines or CSV (the import format)."),
     "cite": Lazy("cli.cite", "cite", "Cite a claim in APA, Chicago, MLA, BibTeX, RIS or CSL-JSON."),
+    "timeline": Lazy("cli.timeline", "timeline", "Show a system's quantity claims about one party in date order, "
+                     "with the flags of the consistency check (docs/ANALYSIS.md) and the editors' contradicts "
+                     "links."),
     "seed": Lazy("cli.seed", "seed", "Load the curated seed data (sourced facts only); a second run changes nothing."),
     "serve": Lazy("cli.serve", "serve", "Serve the read-only API; on a fresh machine the first run creates, migrates "
                   "and seeds the embedded database. Then open http://127.0.0.1:8000/docs."),

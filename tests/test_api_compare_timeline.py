@@ -226,12 +226,16 @@ def test_incompatible_numbers_on_the_same_basis_and_time_are_flagged(dbs: Databa
     )  # fmt: skip
     with api(url) as client:
         body = _timeline(client)
-    assert body["contradictions"] == [
-        {"claims": ["C-GEPDCDFB", fewer], "counted": "missiles", "scope": "delivered",
-         "values": ["1,800 missiles", "1,000 missiles"], "dates": ["2009", "2009"]},
-        {"claims": [at_most, "C-RZ15HDBW"], "counted": "missiles", "scope": "inventory",
-         "values": ["at most 3,000 missiles", "5,000 missiles"], "dates": ["2017", "2017-05-22"]},
+    assert [(c["claims"], c["counted"], c["scope"], c["rule"], c["by"]) for c in body["contradictions"]] == [
+        (["C-GEPDCDFB", fewer], "missiles", "delivered", "equal_periods", "checker"),
+        (["C-RZ15HDBW", at_most], "missiles", "inventory", "stocks_disjoint", "checker"),  # by the end of the period
     ]  # fmt: skip
+    first, second = (c["sentence"] for c in body["contradictions"])
+    assert first == (f"C-GEPDCDFB: 1,800 missiles, delivered, 2009 (SIPRI, via SIPRI) and {fewer}: 1,000 missiles, "
+                     "delivered, 2009 (via SIPRI) count the same period: 1,800 and 1,000 do not meet.")  # fmt: skip
+    assert second.startswith("C-RZ15HDBW: 5,000 missiles")
+    assert f"{at_most}: at most 3,000 missiles, inventory, 2017" in second
+    assert second.endswith("5,000 and 0-3,000 do not meet.")
 
 
 def test_compatible_or_differently_based_numbers_are_not_flagged(dbs: DatabaseFactory) -> None:

@@ -171,6 +171,11 @@ class TimelineEntryPublic(SQLModel):
     counted: Counted | None = None
     scope: Scope | None = None
     claimant: str | None = Field(default=None, schema_extra={"examples": ["SIPRI"]})
+    counterparty: str | None = Field(default=None, description="The other party by name (a transfer's supplier).")
+    measure: Literal["stock", "flow"] = Field(description="`stock`: held at a time (inventory, deployed, "
+                                                         "mobilised); `flow`: events over a period.")  # fmt: skip
+    cumulative: bool = Field(default=False, description="A flow counted since a date up to when it was stated "
+                                                       "(since February, as of 27 July), not for one period.")  # fmt: skip
     verification_status: VerificationStatus
     sources: list[TimelineSourcePublic]
     same_as: list[str] = Field(description="Other reports of the same statement (linked same_as).")
@@ -180,14 +185,17 @@ class TimelineEntryPublic(SQLModel):
 
 
 class ContradictionPublic(SQLModel):
-    """Two claims on the same counting basis, about overlapping times, whose numbers cannot both
-    be true. Flagged, not resolved."""
+    """Claims that cannot all be true (analysis/consistency.py, docs/ANALYSIS.md), or that an
+    editor linked as contradicting. Flagged, not resolved."""
 
     claims: list[str] = Field(schema_extra={"examples": [["C-GEPDCDFB", "C-00000000"]]})
-    counted: Counted
-    scope: Scope
-    values: list[str] = Field(schema_extra={"examples": [["1,800 missiles", "1,000 missiles"]]})
-    dates: list[str | None] = Field(schema_extra={"examples": [["2009", "2009"]]})
+    counted: Counted | None = None
+    scope: Scope | None = None
+    rule: Literal["equal_periods", "parts_exceed_whole", "stocks_disjoint", "denial", "editor"] = Field(
+        description="Which rule flags them; `editor`: an editor's contradicts link.")
+    sentence: str = Field(description="The flag in one sentence, each claim with its value, period, claimant and "
+                                      "source.")  # fmt: skip
+    by: Literal["checker", "editor"]
 
 
 class TimelinePublic(SQLModel):

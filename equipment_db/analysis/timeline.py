@@ -1,17 +1,19 @@
-"""Reads: the quantity claims about one system in one country, in the order of the time they
-describe, with reports of one statement grouped and incompatible numbers flagged."""
+"""Reads: the quantity claims about one system and one party, in the order of the time they
+describe (the end of the period, then its start, undated last), with reports of one statement
+grouped and the conflicts the consistency checker finds (analysis/consistency.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 from typing import Any
 
 from sqlmodel import Session, col, func, select
 
 from equipment_db.actors.models import Actor
+from equipment_db.analysis import consistency
+from equipment_db.analysis.consistency import STOCK_SCOPES
 from equipment_db.analysis.queries import sources_by_claim, with_quantity
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims import rules
@@ -20,13 +22,7 @@ from equipment_db.claims.text import describe_value, party_name
 from equipment_db.errors import MissingValue
 from equipment_db.normalize.dates import format_partial, parse_partial_date, stored_edtf
 from equipment_db.sources.models import Source
-from equipment_db.vocab import DatePrecision, LinkKind, Qualifier, Rank, Scope
-
-# Counts of things held at a moment; the others (delivered, produced, used, ...) count events
-# over a period, and add up across periods.
-STOCK_SCOPES = {Scope.inventory, Scope.deployed, Scope.mobilised}
-# "About 200" is read as 200 ± 10% before values are compared.
-APPROXIMATE_TOLERANCE = 0.10
+from equipment_db.vocab import DatePrecision, LinkKind, Rank
 
 
 @dataclass(frozen=True)
@@ -92,16 +88,21 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
     rows = sorted(rows[: len(rows) - 1] if truncated else rows, key=lambda row: row[0].id)
     ids = [claim.id for claim, _ in rows]
     cited = sources_by_claim(session, ids)  # type: ignore[arg-type]
-    linked = session.exec(
-        select(ClaimLink.from_claim_id, ClaimLink.to_claim_id).where(
-            ClaimLink.kind == LinkKind.same_as, col(ClaimLink.retracted_at).is_(None),
+    links = session.exec(
+        select(ClaimLink.from_claim_id, ClaimLink.to_claim_id, ClaimLink.kind).where(
+            col(ClaimLink.kind).in_([LinkKind.same_as, LinkKind.supersedes, LinkKind.contradicts]),
+            col(ClaimLink.retracted_at).is_(None),
             col(ClaimLink.from_claim_id).in_(ids), col(ClaimLink.to_claim_id).in_(ids))
     ).all()  # fmt: skip
+    linked = [(a, b) for a, b, kind in links if kind is LinkKind.same_as]
 
     dated = [(claim, claimant, when(claim, cited[claim.id])) for claim, claimant in rows]  # type: ignore[index]
-    dated.sort(key=lambda row: (row[2] is None, row[2].start if row[2] else date.min, row[0].id))
-    groups = _groups([claim.id for claim, _, _ in dated], linked)  # type: ignore[misc]
+    # by the end of the period, then its start; undated last
+    dated.sort(key=lambda row: (row[2] is None, row[2].end if row[2] else date.min,
+                                row[2].start if row[2] else date.min, row[0].id))  # fmt: skip
+    groups = consistency.same_as_groups([claim.id for claim, _, _ in dated], linked)  # type: ignore[misc]
     public = {claim.id: claim.public_id for claim, _, _ in dated}
+    counterparties = _counterparties(session, [claim for claim, _, _ in dated])
     entries = []
     for claim, claimant, at in dated:
         members = groups.get(claim.id, [])  # type: ignore[arg-type]
@@ -110,6 +111,9 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
             "date_basis": at.basis if at else None, "value_low": claim.value_low,
             "value_high": claim.value_high, "qualifier": claim.qualifier, "value_text": claim.value_text,
             "counted": claim.counted, "scope": claim.scope, "claimant": claimant,
+            "counterparty": counterparties.get(claim.id),
+            "measure": "stock" if claim.scope in STOCK_SCOPES else "flow",
+            "cumulative": claim.scope not in STOCK_SCOPES and bool(claim.about_edtf and "/.." in claim.about_edtf),
             "verification_status": claim.verification_status,
             "sources": [{"id": s.public_id, "publisher": s.publisher,
                          "published": format_partial(s.published_on, s.published_precision)
@@ -125,70 +129,40 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
                             if party["party_actor_id"] is not None else None, party["party_unknown"]),
         "entries": entries,
         "truncated": truncated,
-        "contradictions": contradictions([(claim, at) for claim, _, at in dated], groups),
+        "contradictions": [
+            {"claims": flag.claims, "counted": flag.basis[0], "scope": flag.basis[1], "rule": flag.rule,
+             "sentence": flag.sentence, "by": flag.by}
+            for flag in consistency.check(
+                [_fact(claim, claimant, at, cited[claim.id]) for claim, claimant, at in dated],  # type: ignore[index]
+                same_as=[(public[a], public[b]) for a, b in linked],
+                superseded=[public[b] for a, b, kind in links if kind is LinkKind.supersedes],
+                contradicts=[(public[a], public[b]) for a, b, kind in links if kind is LinkKind.contradicts])
+        ],
     }
 
 
-def _groups(ordered: list[int], links: Sequence[tuple[int, int]]) -> dict[int, list[int]]:
-    """Claims joined by same_as links (directly or through others), each group in `ordered` order."""
-    parent = {claim_id: claim_id for claim_id in ordered}
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        parent[root(a)] = root(b)
-    members: dict[int, list[int]] = {}
-    for claim_id in ordered:
-        members.setdefault(root(claim_id), []).append(claim_id)
-    return {m: group for group in members.values() if len(group) > 1 for m in group}
+def _counterparties(session: Session, claims: Sequence[Claim]) -> dict[int, str]:
+    """Each claim's counterparty (a transfer's supplier) by name."""
+    wanted = [c.counterparty_actor_id for c in claims if c.counterparty_actor_id is not None]
+    actors = {a.id: a.name for a in session.exec(select(Actor).where(col(Actor.id).in_(wanted)))} if wanted else {}
+    named = {c.id: party_name(c.counterparty_country, actors.get(c.counterparty_actor_id), c.counterparty_unknown)
+             for c in claims}  # fmt: skip
+    return {k: v for k, v in named.items() if v}  # type: ignore[misc]
 
 
-def _bounds(claim: Claim) -> tuple[float, float]:
-    low = claim.value_low if claim.value_low is not None else 0.0
-    high = claim.value_high if claim.value_high is not None else float("inf")
-    if claim.qualifier is Qualifier.approximately:
-        low, high = low * (1 - APPROXIMATE_TOLERANCE), high * (1 + APPROXIMATE_TOLERANCE)
-    return low, high
-
-
-def _comparable(a: When, b: When, scope: Scope) -> bool:
-    if scope in STOCK_SCOPES:
-        return a.start <= b.end and b.start <= a.end
-    return (a.start, a.end) == (b.start, b.end)
-
-
-def contradictions(
-    dated: Sequence[tuple[Claim, When | None]], groups: dict[int, list[int]]
-) -> list[dict[str, Any]]:
-    """Pairs of claims that cannot both be true. Both must:
-
-    - count the same thing in the same state (`counted` and `scope`), each with a number;
-    - be about the same time: for stocks (inventory, deployed, mobilised) their periods overlap;
-      for counts of events (delivered, ordered, produced, used, lost) the periods are the same,
-      since deliveries in 2009 and in 2010, or in 2009 and in 2009-2012, add up rather than
-      compete (so SIPRI's 1,800 in 2009, ~200 in 2010 and 2,000 in 2012 are not contradictions);
-    - have values whose intervals do not intersect: [low, high] with an open end for "at least"
-      or "up to", bounds treated as closed, and "approximately" widened by 10% each way.
-
-    Reports of one statement (a same_as group) are never compared with each other, and claims
-    with no date at all are not compared. The pair is flagged, not resolved.
-    """
-    found = []
-    for (a, at_a), (b, at_b) in combinations(dated, 2):
-        if at_a is None or at_b is None or a.counted is None or a.scope is None:
-            continue
-        if (a.counted, a.scope) != (b.counted, b.scope) or b.id in groups.get(a.id, []):  # type: ignore[arg-type]
-            continue
-        if a.qualifier is Qualifier.unspecified or b.qualifier is Qualifier.unspecified:
-            continue
-        if not _comparable(at_a, at_b, a.scope):
-            continue
-        (low_a, high_a), (low_b, high_b) = _bounds(a), _bounds(b)
-        if high_a < low_b or high_b < low_a:
-            found.append({"claims": [a.public_id, b.public_id], "counted": a.counted, "scope": a.scope,
-                          "values": [describe_value(a), describe_value(b)], "dates": [at_a.text, at_b.text]})  # fmt: skip
-    return found
+def _fact(claim: Claim, claimant: str | None, at: When | None, sources: Sequence[Source]) -> consistency.Fact:
+    """A claim as the checker reads it; its label names it in a flag: `C-AAA: more than 700
+    missiles, delivered, 2022-02/2022-12 (Test Official, via Anadolu Agency)`."""
+    who = ", ".join(part for part in (claimant, f"via {sources[0].publisher}" if sources and sources[0].publisher
+                                      else None) if part)  # fmt: skip
+    scope = getattr(claim.scope, "value", None)
+    label = f"{claim.public_id}: {describe_value(claim) or 'no number'}{', ' + scope if scope else ''}" + (
+        f", {at.text}" if at else "") + (f" ({who})" if who else "")  # fmt: skip
+    actor = f"actor:{claim.counterparty_actor_id}" if claim.counterparty_actor_id is not None else None
+    counterparty = claim.counterparty_country or actor or ("unknown" if claim.counterparty_unknown else None)
+    return consistency.Fact(
+        id=claim.public_id, kind=claim.kind.value, scope=scope, counted=getattr(claim.counted, "value", None),
+        party="party", counterparty=counterparty, start=at.start if at else None, end=at.end if at else None,
+        low=claim.value_low, high=claim.value_high, qualifier=getattr(claim.qualifier, "value", None),
+        stance=claim.stance.value, label=label,
+    )  # fmt: skip
