@@ -23,6 +23,7 @@ from equipment_db.pages.render import RenderedCitations
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceUpdate
 from tests.api_client import api, statements
+from tests.cli_helpers import _dispose_engines, ok  # noqa: F401  (autouse)
 from tests.dbs import DatabaseFactory, engine_for
 from tests.factories import add_claim, populate
 
@@ -316,3 +317,17 @@ def test_a_new_version_is_cited_as_itself_on_its_page_not_from_an_earlier_render
         engine.dispose()
         second = _page(client, f"/v1/claims/{MADURO}").find(id="cite-bibtex").get_text()
     assert "version = {1}" in first and "version = {2}" in second
+
+
+def test_a_country_year_of_claims_without_a_number_does_not_break_the_pages(dbs: DatabaseFactory) -> None:
+    """A denial and "some" missiles give no number to plot: the system page and the timeline's
+    page once answered 500 (format_number(None))."""
+    url = dbs.seeded()
+    common = ["--system", "igla-s", "--country", "VE", "--counted", "missiles", "--source", "S-PJZ2YVHP"]
+    ok(url, "claim", "add", "--kind", "transfer", "--counterparty", "RU", "--scope", "delivered", "--stance",
+       "denies", "--about", "2024", *common)  # fmt: skip
+    ok(url, "claim", "add", "--kind", "inventory", "--value", "some", "--about", "2023", *common)
+    with api(url) as client:
+        for path in ("/v1/systems/igla-s", "/v1/timeline?system=igla-s&country=VE"):
+            response = client.get(path, headers={"accept": "text/html"})
+            assert response.status_code == 200, (path, response.text[:300])

@@ -29,7 +29,11 @@ def _series_label(kind: str, counted: str | None) -> str:
 
 
 def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
-    """One country's chart. Rows: year, kind, counted, claims, low, high (quantities query)."""
+    """One country's chart. Rows: year, kind, counted, claims, low, high (quantities query); a
+    row without a number (only denials or "some") has nothing to plot and is left out of it."""
+    rows = [r for r in rows if r["low"] is not None or r["high"] is not None]
+    if not rows:
+        return Markup('<p class="muted">Nothing to plot: these claims give no number.</p>')
     years = [r["year"] for r in rows]
     first, last = min(years), max(years)
     if first == last:
