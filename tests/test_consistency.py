@@ -136,3 +136,33 @@ def test_the_timeline_flags_only_what_cannot_be_true(dbs: DatabaseFactory) -> No
     assert "2 flag(s):" in printed and "[editor] An editor linked" in printed
     as_json = json.loads(ok(url, "timeline", "igla-s", "UA", "--json").stdout)
     assert [f["rule"] for f in as_json[0]["contradictions"]] == ["parts_exceed_whole", "editor"]
+
+
+def _quantities(url: str, **params: str) -> list[dict]:  # type: ignore[type-arg]
+    with api(url) as client:
+        response = client.get("/v1/systems/igla-s/quantities", params={"country": "UA", **params})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+def test_totals_add_up_distinct_deliveries_and_give_stocks_as_a_range(dbs: DatabaseFactory) -> None:
+    url = dbs.seeded()
+    register = [_delivery(url, supplier, value, "2023") for supplier, value in
+                (("DE", "12"), ("US", "1,450"), ("GB", "725"))]  # fmt: skip
+    again = _delivery(url, "US", "1,450", "2023")  # another report of the same statement
+    ok(url, "claim", "link", again, "same_as", register[1])
+    old = _delivery(url, "GB", "700", "2023")
+    ok(url, "claim", "link", register[2], "supersedes", old)
+    _delivery(url, "DE", "nearly 2,000", "2022-02-24/2023-06-30")  # over two years: in no one year
+    [row] = _quantities(url, kind="transfer")
+    assert (row["party"], row["year"], row["scope"], row["measure"], row["low"], row["high"]) == (
+        "Ukraine", 2023, "delivered", "flow", 2187, 2187)  # fmt: skip
+    assert row["claims"] == 3 and sorted(row["claim_ids"]) == sorted(register) and row["estimate"] is False
+    floor = _delivery(url, "PL", "more than 1,700", "2024")
+    [row_2024] = [r for r in _quantities(url, kind="transfer") if r["year"] == 2024]
+    assert (row_2024["low"], row_2024["high"], row_2024["estimate"], row_2024["claim_ids"]) == (1700, None, True, [floor])
+    for value, day in (("5,000", "2024-03"), ("about 4,000", "2024-11")):
+        ok(url, "claim", "add", "--kind", "inventory", "--system", "igla-s", "--country", "UA", "--counted",
+           "missiles", "--value", value, "--about", day, "--source", ANADOLU)  # fmt: skip
+    [stock] = _quantities(url, kind="inventory")
+    assert (stock["measure"], stock["low"], stock["high"], stock["claims"]) == ("stock", 4000, 5000, 2)

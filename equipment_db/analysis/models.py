@@ -210,16 +210,29 @@ class TimelinePublic(SQLModel):
 
 
 class QuantityRowPublic(BaseModel):
-    """Quantity claims of one country, year, kind and counted unit, summed up. (A plain
-    Pydantic model: a busy system has thousands of rows, which SQLModel validates 3x slower.)"""
+    """A system's quantity claims of one party, year, kind, counted unit and scope, added up
+    (flows) or as a range (stocks); docs/ANALYSIS.md, "Totals". (A plain Pydantic model: a
+    busy system has thousands of rows, which SQLModel validates 3x slower.)"""
 
-    country: str = PydanticField(examples=["VE"])
-    year: int = PydanticField(description="Start of the period the claims are about, else the year stated.")
+    country: str | None = PydanticField(default=None, examples=["VE"], description="The party's code when it is a "
+                                                                                   "country.")  # fmt: skip
+    party: str = PydanticField(examples=["Venezuela"], description="The party by name: a country, an actor or "
+                                                                   "`unknown`.")  # fmt: skip
+    year: int = PydanticField(description="The year of the period the claims are about (a flow's whole period lies "
+                                          "in it), else of the day stated, else of the earliest publication.")  # fmt: skip
     kind: ClaimKind
     counted: Counted | None = None
-    claims: int = PydanticField(description="Active, not deprecated claims.")
-    low: float | None = PydanticField(default=None, description="The lowest figure claimed (lower bounds).")
-    high: float | None = PydanticField(default=None, description="The highest figure claimed (upper bounds).")
+    scope: Scope | None = None
+    measure: Literal["stock", "flow"] = PydanticField(description="`flow`: low and high are the sums over distinct "
+                                                                  "statements; `stock`: the lowest and highest "
+                                                                  "figure claimed.")  # fmt: skip
+    claims: int = PydanticField(description="Distinct statements counted: a same_as group once; superseded, "
+                                            "deprecated and retracted claims left out.")  # fmt: skip
+    claim_ids: list[str] = PydanticField(description="The claims the figures come from.")
+    low: float | None = PydanticField(default=None, description="The lower bound (a flow: the sum of lower bounds).")
+    high: float | None = PydanticField(default=None, description="The upper bound (a flow: the sum of upper bounds; "
+                                                                 "null when one is open, as `more than`).")  # fmt: skip
+    estimate: bool = PydanticField(description="Some figure in it is not exact (about, at least, nearly, ...).")
 
 
 class QuantitiesPublic(BaseModel):
@@ -228,13 +241,18 @@ class QuantitiesPublic(BaseModel):
 
 
 class _QuantityRowJSON(TypedDict):
-    country: str
+    country: str | None
+    party: str
     year: int
     kind: ClaimKind
     counted: Counted | None
+    scope: Scope | None
+    measure: Literal["stock", "flow"]
     claims: int
+    claim_ids: list[str]
     low: float | None
     high: float | None
+    estimate: bool
 
 
 class _SystemRefJSON(TypedDict):

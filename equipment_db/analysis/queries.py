@@ -23,7 +23,7 @@ from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
 from equipment_db.sources.models import Source
-from equipment_db.vocab import Attribute, ClaimKind, Counted, Qualifier, Rank
+from equipment_db.vocab import Attribute, ClaimKind, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
 
@@ -234,20 +234,3 @@ def country_summary(session: Session, key: str) -> dict[str, Any]:
         "claims_as_counterparty": {k.value: n for k, n in sorted(as_counterparty)},
         "systems": [{"slug": slug, "name": name, "quantity_claims": n} for slug, name, n in systems],
     }
-
-
-def quantities(session: Session, system: System, *, kind: ClaimKind | None = None, counted: str | None = None,
-               country: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """A system's quantity claims summed up per country, year, kind and what is counted: how
-    many claims, the lowest and the highest figure, from `quantity_tally`, which triggers
-    keep (migration 0005). The year is that of the start of the period a claim is about,
-    else of the day it was stated; claims with neither are left out."""
-    statement = sa.text(
-        "SELECT country, year, kind, counted, n, low, high FROM quantity_tally WHERE system_id = :system "
-        "AND n > 0 AND (:kind IS NULL OR kind = :kind) AND (:counted IS NULL OR counted = :counted) "
-        "AND (:country IS NULL OR country = :country) ORDER BY country, year, kind, counted"
-    ).bindparams(*(sa.bindparam(name, type_=sa.String) for name in ("kind", "counted", "country")))
-    rows = session.execute(statement, {"system": system.id, "kind": kind.value if kind else None,
-                                       "counted": counted, "country": country})  # fmt: skip
-    return [{"country": country, "year": year, "kind": ClaimKind(k), "counted": Counted(c) if c else None,
-             "claims": n, "low": low, "high": high} for country, year, k, c, n, low, high in rows]  # fmt: skip

@@ -88,7 +88,7 @@ def charts(rows: list[dict[str, Any]], system_name: str) -> list[dict[str, Any]]
     """A chart per country, the most claimed first (at most 8), each with its rows as a table."""
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_country[row["country"]].append(row)
+        by_country[row["country"] or row["party"]].append(row)
     ranked = sorted(by_country.items(), key=lambda item: (-sum(r["claims"] for r in item[1]), item[0]))
     return [{"country": country, "rows": found,
              "svg": chart(country, found, title=f"{system_name} in {country}: quantities claimed per year")}

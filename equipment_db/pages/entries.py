@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from equipment_db.analysis import queries as analysis_queries
+from equipment_db.analysis import totals as analysis_totals
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.citations.entities import render_source, render_system
 from equipment_db.citations.jsonld import source_jsonld, system_jsonld
@@ -34,7 +35,7 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
     system = catalog_queries.get_system(session, key, field="key")
     shown, versions_shown = versions(request, session, settings, EntityType.system, system.id, system.slug, version)  # type: ignore[arg-type]
     base_url = settings.public_url.rstrip("/")
-    quantities = analysis_queries.quantities(session, system) if version is None else []
+    quantities = analysis_totals.quantities(session, system) if version is None else []
     return page(
         request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
         summary=analysis_queries.system_summary(session, system), charts=charts(quantities, system.name),

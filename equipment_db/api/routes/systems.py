@@ -12,6 +12,7 @@ from equipment_db import permalinks
 from equipment_db.analysis import compare as analysis_compare
 from equipment_db.analysis import queries as analysis_queries
 from equipment_db.analysis import timeline as analysis_timeline
+from equipment_db.analysis import totals as analysis_totals
 from equipment_db.analysis.models import (
     ComparePublic,
     CountryPublic,
@@ -194,7 +195,7 @@ def get_timeline(
     result = TimelinePublic.model_validate(found)
     if html:
         system = catalog_queries.get_system(session, result.system.slug, field="system")
-        rows = analysis_queries.quantities(session, system, country=result.country) if result.country else []
+        rows = analysis_totals.quantities(session, system, country=result.country) if result.country else []
         return entry_pages.timeline_page(request, result.model_dump(), rows)
     return result
 
@@ -213,7 +214,7 @@ QUANTITIES_JSON = TypeAdapter(QuantitiesJSON)
 
 
 @router.get("/v1/systems/{key}/quantities", tags=["systems"], response_model=QuantitiesPublic,
-            summary="A system's quantity claims by country and year: how many, lowest and highest figure")  # fmt: skip
+            summary="A system's quantity claims by party and year: flows added up, stocks as a range")  # fmt: skip
 def get_quantities(
     request: Request,
     session: SessionDep,
@@ -225,8 +226,8 @@ def get_quantities(
     if kind is not None and kind not in QUANTITY_KINDS:
         raise InvalidValue("kind", kind.value, f"is not a quantity kind ({', '.join(sorted(QUANTITY_KINDS))})")
     code = country_code(country, field="country") if country else None
-    rows = analysis_queries.quantities(session, system, kind=kind, counted=counted.value if counted else None,
-                                       country=code)  # fmt: skip
+    rows = analysis_totals.quantities(session, system, kind=kind, counted=counted.value if counted else None,
+                                      country=code)  # fmt: skip
     # Serialized straight from the rows by the schema of QuantitiesPublic (in Rust): the most
     # claimed system of the benchmark's M scale has 21,762 rows, and a model object per row
     # held ~40 MB per request (8 at once: the API's peak memory).
