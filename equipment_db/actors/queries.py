@@ -6,6 +6,7 @@ One reader per shape, for every adapter: `actor_rows` (a list's rows: the API's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from sqlalchemy import func
@@ -25,6 +26,14 @@ from equipment_db.vocab import ActorKind
 
 def find_actor(session: Session, name: str) -> Actor | None:
     return session.exec(select(Actor).where(Actor.name_key == name_key(name))).first()
+
+
+def actor_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    """Each actor's name by id, in one query (none for no ids)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {a.id: a.name for a in session.exec(select(Actor).where(col(Actor.id).in_(wanted)))}  # type: ignore[misc]
 
 
 def get_actor(session: Session, name: str, *, field: str = "actor") -> Actor:

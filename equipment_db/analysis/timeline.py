@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import Actor
 from equipment_db.analysis import consistency
 from equipment_db.analysis.consistency import STOCK_SCOPES
@@ -143,8 +144,7 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
 
 def _counterparties(session: Session, claims: Sequence[Claim]) -> dict[int, str]:
     """Each claim's counterparty (a transfer's supplier) by name."""
-    wanted = [c.counterparty_actor_id for c in claims if c.counterparty_actor_id is not None]
-    actors = {a.id: a.name for a in session.exec(select(Actor).where(col(Actor.id).in_(wanted)))} if wanted else {}
+    actors = actor_queries.actor_names(session, (c.counterparty_actor_id for c in claims))
     named = {c.id: party_name(c.counterparty_country, actors.get(c.counterparty_actor_id), c.counterparty_unknown)
              for c in claims}  # fmt: skip
     return {k: v for k, v in named.items() if v}  # type: ignore[misc]

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from equipment_db.actors.models import Actor
+from equipment_db.actors import queries as actor_queries
 from equipment_db.analysis import consistency
 from equipment_db.analysis.queries import sources_by_claim, with_quantity
 from equipment_db.analysis.timeline import when
@@ -51,7 +51,7 @@ def quantities(session: Session, system: System, *, kind: ClaimKind | None = Non
     groups = consistency.same_as_groups(ids, [(a, b) for a, b, k in links if k is LinkKind.same_as])
     undated = [c.id for c in claims if not c.about_edtf and not c.stated_edtf]
     published = sources_by_claim(session, undated) if undated else {}  # type: ignore[arg-type]
-    actors = _actor_names(session, claims)
+    actors = actor_queries.actor_names(session, (c.party_actor_id for c in claims))
     rows: dict[tuple[Any, ...], list[Claim]] = defaultdict(list)
     seen: set[int] = set()
     for claim in sorted(claims, key=lambda c: c.id):  # type: ignore[arg-type,return-value]
@@ -85,10 +85,3 @@ def _row(key: tuple[Any, ...], claims: list[Claim]) -> dict[str, Any]:
             "measure": "stock" if stock else "flow", "claims": len(claims),
             "claim_ids": [c.public_id for c in claims], "low": low, "high": high,
             "estimate": any(c.qualifier not in (None, Qualifier.exact) for c in claims)}  # fmt: skip
-
-
-def _actor_names(session: Session, claims: list[Claim]) -> dict[int, str]:
-    wanted = {c.party_actor_id for c in claims if c.party_actor_id is not None}
-    if not wanted:
-        return {}
-    return {a.id: a.name for a in session.exec(select(Actor).where(col(Actor.id).in_(wanted)))}  # type: ignore[misc]

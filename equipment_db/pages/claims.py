@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from equipment_db.citations.cited import cited_version
+from equipment_db.citations.cited import cite_revision
 from equipment_db.citations.jsonld import claim_jsonld
 from equipment_db.citations.render import render
 from equipment_db.citations.text import claim_sentence
@@ -63,7 +63,7 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
     public_id = claim.public_id
     shown, versions_shown = versions(request, session, settings, EntityType.claim, claim.id, public_id, version)  # type: ignore[arg-type]
     snapshot = shown.snapshot
-    cited = cited_version(session, claim, shown.version, settings.public_url)
+    cited = cite_revision(session, claim, shown, settings.public_url)
     detail = claim_queries.claim_detail(session, public_id)
     related = _related(request, session, public_id, detail["links"])
     citation_key = (str(session.get_bind().url), "claim", public_id, shown.version, shown.created_at, cited.base_url)

@@ -174,8 +174,11 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT value $$
 """
 
 
-def _pg_refresh_function(doc_type: str) -> str:
-    select = _documents("postgresql")[doc_type].format(where=f"{ALIAS[doc_type]}.id = ANY(ids) AND")
+def _pg_refresh_function(doc_type: str, document: str | None = None) -> str:
+    """The function that rebuilds documents of `doc_type` by id; `document` (a query with a
+    `{where}`) replaces this revision's, as later revisions do with CREATE OR REPLACE."""
+    query = document or _documents("postgresql")[doc_type]
+    select = query.format(where=f"{ALIAS[doc_type]}.id = ANY(ids) AND")
     return f"""
 CREATE FUNCTION search_refresh_{doc_type}(ids integer[]) RETURNS void LANGUAGE plpgsql
 SET plan_cache_mode = force_custom_plan  -- plans for the table sizes of now, not of the first call

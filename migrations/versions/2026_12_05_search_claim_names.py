@@ -132,20 +132,8 @@ def _sqlite(document: str, columns: str, *, names: bool) -> None:
 
 
 def _pg_refresh_claim(document: str) -> str:
-    select = document.format(where="c.id = ANY(ids) AND")
-    return f"""
-CREATE OR REPLACE FUNCTION search_refresh_claim(ids integer[]) RETURNS void LANGUAGE plpgsql
-SET plan_cache_mode = force_custom_plan
-AS $$
-BEGIN
-    DELETE FROM search_document WHERE doc_type = 'claim' AND doc_id = ANY(ids);
-    INSERT INTO search_document (doc_type, doc_id, doc_key, title, body, document)
-    SELECT 'claim', d.doc_id, d.doc_key, d.title, d.body,
-           setweight(to_tsvector('simple', search_fold(d.title)), 'A')
-           || setweight(to_tsvector('simple', search_fold(d.body)), 'B')
-    FROM ({select}) AS d;
-END $$
-"""
+    """Revision 0002's search_refresh_claim, over `document`."""
+    return _fts()._pg_refresh_function("claim", document).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 
 
 def _pg_claims_function(name: str, ids: str) -> str:
