@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import sqlalchemy.exc
@@ -13,13 +14,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli.output import emit
 from cli.state import edit, interactive, reading, state
 from equipment_db.database import session_scope
-from equipment_db.errors import DatabaseFull, InvalidValue
+from equipment_db.errors import DatabaseFull, InvalidValue, MissingValue
 from equipment_db.exchange.exporter import export_records, write_claims_csv, write_jsonl
-from equipment_db.exchange.importer import ImportFailed, ImportReport, import_records
+from equipment_db.exchange.importer import (
+    UPDATE_HINT,
+    ImportFailed,
+    ImportOptions,
+    ImportReport,
+    failed,
+    import_records,
+)
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
 
 FORMATS = ("jsonl", "csv")
+PROGRESS_RECORDS = 10_000
+PROGRESS_SECONDS = 10.0
 
 
 class _Rollback(Exception):
@@ -49,6 +59,13 @@ def import_(
     rejects: Path | None = typer.Option(
         None, "--rejects", help="With --skip-invalid: write skipped records here."
     ),
+    update: bool = typer.Option(
+        False, "--update", help="Apply records that differ from existing entries as new versions (needs --reason)."
+    ),
+    retract_missing: bool = typer.Option(
+        False, "--retract-missing",
+        help="Retract the claims of the file's sources and id schemes that it no longer has (needs --reason).",
+    ),
     reason: str | None = typer.Option(
         None, "--reason", help="Recorded on every revision (default: the file)."
     ),
@@ -62,13 +79,19 @@ def import_(
     row. Everything is validated first and written in one transaction: any invalid record
     means nothing is written and every error is listed with its line number, unless
     --skip-invalid. Entries that exist already are left alone when identical, so importing
-    the same file twice adds nothing.
+    the same file twice adds nothing. A record that differs from the entry it names (by
+    slug, name, id, URL, or a claim's external id) is a conflict, listed field by field and
+    written only with --update. The report counts created, updated, unchanged,
+    conflicting and missing records; --dry-run reports them without writing.
 
-    Example: equipment-db import claims.jsonl --dry-run
+    Example: equipment-db import register-2026.jsonl --update --retract-missing --reason "2026 release"
     """
     _check_format(fmt)
     if rejects is not None and not skip_invalid:
         raise InvalidValue("rejects", str(rejects), "only goes with --skip-invalid")
+    for given, option in ((update, "--update"), (retract_missing, "--retract-missing")):
+        if given and not dry_run and not (reason and reason.strip()):
+            raise MissingValue("reason", f"with {option}: say why the entries change (--reason \"2026 release\")")
     fmt = detect_format(path, fmt)
     engine = state(ctx).ready_engine()
     report: ImportReport | None = None
@@ -84,18 +107,21 @@ def import_(
                 csv_text = _text(handle.read())
             raws = read_jsonl(handle) if csv_text is None else read_claims_csv(csv_text)
             tasks: dict[str, int] = {}
+            lines = _ProgressLines(path.name)
 
             def tick(phase: str, done: int, total: int) -> None:
                 if phase not in tasks:
                     tasks[phase] = bar.add_task(phase, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
+                lines.tick(phase, done, total)
 
             report = import_records(session, raws, edit=edit(ctx, reason or f"import {path.name}"),
-                                    skip_invalid=skip_invalid, progress=tick, expected=expected)  # fmt: skip
+                                    skip_invalid=skip_invalid, update=update, retract_missing=retract_missing,
+                                    dry_run=dry_run, progress=tick, expected=expected)  # fmt: skip
             if dry_run or (interactive() and not yes and not _confirm(report)):
                 raise _Rollback
-    except ImportFailed as failed:
-        for issue in failed.issues:
+    except ImportFailed as refused:
+        for issue in sorted([*refused.issues, *refused.conflicts], key=lambda one: one.line):
             typer.echo(f"{path.name}: {issue}", err=True)
         raise
     except _Rollback:
@@ -105,13 +131,43 @@ def import_(
             raise DatabaseFull(engine.url.database or str(engine.url), str(exc.orig).strip()) from None
         raise
     assert report is not None
-    for issue in report.issues:
-        typer.echo(f"{path.name}: {issue} (skipped)", err=True)
+    skipped = "" if dry_run else " (skipped)"
+    for issue in sorted([*report.issues, *report.conflicts], key=lambda one: one.line):
+        typer.echo(f"{path.name}: {issue}{skipped}", err=True)
+    if report.missing:
+        done = "retracted" if report.retracted["claim"] and not dry_run else "not in the file"
+        typer.echo(f"{path.name}: {len(report.missing)} claim(s) {done}: {', '.join(report.missing[:20])}"
+                   f"{' …' if len(report.missing) > 20 else ''}", err=True)  # fmt: skip
     if rejects is not None:
         rejects.write_text(
             rejects_text(report.rejected, csv_text), encoding="utf-8", errors="surrogateescape"
         )
     _print_report(report, as_json=as_json, written=not dry_run)
+    if dry_run and failed(report, ImportOptions(skip_invalid=skip_invalid)):
+        typer.echo(f"The import would fail: {UPDATE_HINT if report.conflicts else 'fix the invalid records'}.",
+                   err=True)  # fmt: skip
+        raise typer.Exit(1)
+
+
+class _ProgressLines:
+    """Progress as plain lines on stderr when it is not a terminal (a log, a CI job): one
+    every PROGRESS_RECORDS records or PROGRESS_SECONDS seconds, whichever comes first."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.on = name, not sys.stderr.isatty()
+        self.started = self.last_time = time.monotonic()
+        self.last_done: dict[str, int] = {}
+
+    def tick(self, phase: str, done: int, total: int) -> None:
+        if not self.on:
+            return
+        now = time.monotonic()
+        last = self.last_done.get(phase, 0)
+        if done // PROGRESS_RECORDS == last // PROGRESS_RECORDS and now - self.last_time < PROGRESS_SECONDS:
+            return
+        self.last_done[phase], self.last_time = done, now
+        of = f" of {total:,}" if total and total >= done else ""
+        typer.echo(f"{self.name}: {phase}: {done:,}{of} after {now - self.started:.0f} s", err=True)
 
 
 def _text(data: bytes) -> str:
@@ -131,19 +187,22 @@ def _confirm(report: ImportReport) -> bool:
     return typer.confirm("Commit this import?", default=True, err=True)
 
 
+_COUNTS = ("created", "updated", "unchanged", "conflicting", "retracted")
+
+
 def _print_report(report: ImportReport, *, as_json: bool, written: bool) -> None:
-    rows = [{"type": t, "created": report.created[t], "updated": report.updated[t],
-             "unchanged": report.unchanged[t]} for t in RECORD_TYPES]  # fmt: skip
+    rows = [{"type": t} | {count: getattr(report, count)[t] for count in _COUNTS} for t in RECORD_TYPES]
+    rejected = len({issue.line for issue in report.issues})
     if as_json:
-        typer.echo(json.dumps({"written": written, "records": rows, "rejected": len(report.issues),
-                               "seconds": round(report.seconds, 3),
+        typer.echo(json.dumps({"written": written, "records": rows, "rejected": rejected,
+                               "missing": report.missing, "seconds": round(report.seconds, 3),
                                "claims_per_second": round(report.claims_per_second)}))  # fmt: skip
         return
-    emit(rows, columns=["type", "created", "updated", "unchanged"], as_json=False,
+    emit(rows, columns=["type", *_COUNTS], as_json=False,
          title="Import" if written else "Import (dry run: nothing written)")  # fmt: skip
-    typer.echo(f"{sum(report.created.values())} created, {sum(report.updated.values())} updated, "
-               f"{sum(report.unchanged.values())} unchanged, {len(report.issues)} rejected in "
-               f"{report.seconds:.1f} s ({report.claims_per_second:,.0f} claims/s)", err=True)  # fmt: skip
+    counts = ", ".join(f"{sum(getattr(report, count).values())} {count}" for count in _COUNTS)
+    typer.echo(f"{counts}, {len(report.missing)} missing, {rejected} rejected in {report.seconds:.1f} s "
+               f"({report.claims_per_second:,.0f} claims/s)", err=True)  # fmt: skip
 
 
 def export(

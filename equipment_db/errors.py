@@ -23,6 +23,31 @@ class EquipmentDBError(Exception):
         return self.message
 
 
+class Several(EquipmentDBError):
+    """Everything wrong with one input at once (each field's error in `errors`), so that an
+    editor fixes a record in one pass; the message gives them all on one line."""
+
+    code = "invalid_value"
+    status = 422
+
+    def __init__(self, errors: list[EquipmentDBError]) -> None:
+        super().__init__("; ".join(e.message for e in errors), field=errors[0].field, value=errors[0].value)
+        self.errors = errors
+
+    @staticmethod
+    def raise_any(errors: list[EquipmentDBError]) -> None:
+        """Raise the one error, or all of them together; nothing when there are none."""
+        if len(errors) == 1:
+            raise errors[0]
+        if errors:
+            raise Several(errors)
+
+
+def each_error(error: EquipmentDBError) -> list[EquipmentDBError]:
+    """The errors `error` stands for: its parts if it is `Several`, else itself."""
+    return error.errors if isinstance(error, Several) else [error]
+
+
 class InvalidValue(EquipmentDBError):
     """A field holds a value the rules refuse."""
 

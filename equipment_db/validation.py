@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from equipment_db.errors import InvalidValue, MissingValue, TooLong
+from equipment_db.errors import EquipmentDBError, InvalidValue, MissingValue, Several, TooLong
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -17,7 +17,14 @@ description. The one limit for editor commands, seed data and imports alike."""
 
 
 def first_error(exc: ValidationError, prefix: str = "") -> InvalidValue | MissingValue | TooLong:
-    error = exc.errors()[0]
+    return _error(exc.errors()[0], prefix)
+
+
+def every_error(exc: ValidationError, prefix: str = "") -> list[EquipmentDBError]:
+    return [_error(error, prefix) for error in exc.errors()]
+
+
+def _error(error: Any, prefix: str) -> InvalidValue | MissingValue | TooLong:
     field = ".".join(str(part) for part in error["loc"]) or "record"
     if prefix:
         field = f"{prefix}.{field}"
@@ -36,11 +43,14 @@ def first_error(exc: ValidationError, prefix: str = "") -> InvalidValue | Missin
     return InvalidValue(field, error.get("input"), message)
 
 
-def parse_model(model: type[M], data: dict[str, Any], *, prefix: str = "") -> M:
-    """`model.model_validate(data)`, raising InvalidValue/MissingValue on failure."""
+def parse_model(model: type[M], data: dict[str, Any], *, prefix: str = "", every: bool = False) -> M:
+    """`model.model_validate(data)`, raising InvalidValue/MissingValue on failure (`every`:
+    each failing field's error, together as `Several` when there are more than one)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        if every:
+            Several.raise_any(every_error(exc, prefix))
         raise first_error(exc, prefix) from None
 
 

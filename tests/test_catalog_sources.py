@@ -9,11 +9,19 @@ from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
-from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate
+from equipment_db.catalog.models import Alias, AliasCreate, SystemCreate, SystemUpdate
 from equipment_db.database import session_scope
-from equipment_db.errors import AlreadyExists, Ambiguous, EquipmentDBError, InvalidValue, MissingValue
+from equipment_db.errors import (
+    AlreadyExists,
+    Ambiguous,
+    Conflict,
+    EquipmentDBError,
+    InvalidValue,
+    MissingValue,
+)
 from equipment_db.history import queries as history_queries
 from equipment_db.history.service import Edit
+from equipment_db.normalize.names import name_key
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate, SourceUpdate
@@ -31,10 +39,16 @@ def test_system_is_found_by_slug_name_or_alias_ignoring_case_and_punctuation(
         assert catalog_queries.get_system(session, key).slug == "test-system-1"
 
 
-def test_an_alias_shared_by_two_systems_is_ambiguous(engine: sa.Engine) -> None:
+def test_an_alias_another_system_answers_to_is_refused_and_an_old_shared_one_is_ambiguous(engine: sa.Engine) -> None:
     populate(engine)
-    with session_scope(engine, write=True) as session:
+    with (
+        pytest.raises(Conflict, match="alias: TS-1 Tester already names system test-system-1"),
+        session_scope(engine, write=True) as session,
+    ):
         catalog_service.add_alias(session, "test-system-2", AliasCreate(name="TS-1 Tester"), edit=EDIT)
+    with session_scope(engine, write=True) as session:  # a database from before the rule may hold one
+        system = catalog_queries.get_system(session, "test-system-2")
+        session.add(Alias(system_id=system.id, name="TS-1 Tester", name_key=name_key("TS-1 Tester"), kind="designation"))
     with (
         pytest.raises(Ambiguous, match="matches test-system-1, test-system-2"),
         session_scope(engine) as session,

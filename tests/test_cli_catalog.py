@@ -252,13 +252,18 @@ def test_a_retracted_system_cannot_be_edited_aliased_or_retracted_again(dbs: Dat
     ])  # fmt: skip
 
 
-def test_an_alias_shared_by_two_systems_makes_the_lookup_an_error_naming_both(dbs: DatabaseFactory) -> None:
+def test_a_name_another_system_answers_to_is_refused_so_no_lookup_becomes_ambiguous(dbs: DatabaseFactory) -> None:
     url = dbs.seeded()
     ok(url, *ADD_TEST_SYSTEM_9)
-    ok(url, "system", "alias", "add", "test-system-9", "SA-24")
-    assert_refused(url, "system", "show", "sa-24",
-                   message="system 'sa-24' is ambiguous: matches igla-s, test-system-9")  # fmt: skip
-    assert read_json(url, "system", "show", "igla-s")["slug"] == "igla-s"  # the slug still resolves
+    taken = ("already names system igla-s (9K338 Igla-S): a second system with it would make the name ambiguous; "
+             "to add to that system, name it by its slug igla-s")
+    assert_refused(url, "system", "alias", "add", "test-system-9", "SA-24", message=f"alias: SA-24 {taken}")
+    assert_refused(url, "system", "alias", "add", "test-system-9", "sa 24", message=f"alias: sa 24 {taken}")
+    assert_refused(url, "system", "edit", "test-system-9", "--name", "Igla-S", "--reason", "x",
+                   message=f"name: Igla-S {taken}")  # fmt: skip
+    assert_refused(url, "system", "add", "test-system-10", "--name", "9K338 Igla-S", "--category", "manpads",
+                   message=f"name: 9K338 Igla-S {taken}")  # fmt: skip
+    assert read_json(url, "system", "show", "sa-24")["slug"] == "igla-s"  # the name still names one system
 
 
 # --- system errors ------------------------------------------------------------------------------

@@ -179,7 +179,7 @@ def test_sources_in_one_file_may_cite_each_other_and_urls_stay_unique(engine: sa
          "url": "https://EXAMPLE.org/b#top"},
         {"type": "source", "kind": "news_article", "title": "Test B, retitled", "url": "https://example.org/b"},
     ]  # fmt: skip
-    report = _run(engine, _raws(records), skip_invalid=True)
+    report = _run(engine, _raws(records), skip_invalid=True, update=True)
     assert (report.created["source"], report.updated["source"]) == (2, 1)  # no id, a known URL: an update
     assert [(i.line, "https://example.org/b" in i.message) for i in report.issues] == [(3, True)]
     with session_scope(engine) as session:

@@ -70,6 +70,15 @@ def same_rows(state: dict[str, list], before: dict[str, list]) -> bool:
     return True
 
 
+def as_below(state: dict[str, list], revision: str) -> dict[str, list]:
+    """`state` as a revision below 0018 holds it: an external id's part in its value."""
+    if int(revision) >= 18 or not state.get("external_id"):
+        return state
+    folded = [row | {"value": f"{row['value']}#part={row['part']}"} if row.get("part") else row
+              for row in state["external_id"]]  # fmt: skip
+    return state | {"external_id": folded}
+
+
 def _claims(engine: sa.Engine) -> list[Any]:
     with engine.connect() as connection:
         return connection.execute(sa.text(
@@ -144,13 +153,13 @@ def test_every_revision_steps_down_and_up_again_keeping_the_seed_data(dbs: Datab
         found_here = search_results(engine) if {"search_index", "search_document"} & _tables(engine) else None
         migrate.downgrade(engine, below)  # head-1, then up to head, then down again, ...
         assert migrate.current(engine) == below
-        assert same_rows(db_state(engine), before), f"rows changed going down to {below}"
+        assert same_rows(db_state(engine), as_below(before, below)), f"rows changed going down to {below}"
         migrate.upgrade(engine, revision)
-        assert same_rows(db_state(engine), before), f"rows changed going up again to {revision}"
+        assert same_rows(db_state(engine), as_below(before, revision)), f"rows changed going up again to {revision}"
         assert_derived_objects_match_the_rows(engine, found_here)
         migrate.downgrade(engine, below)
         stepped.append(revision)
-    assert migrate.current(engine) == REVISIONS[0] and same_rows(db_state(engine), before)
+    assert migrate.current(engine) == REVISIONS[0] and same_rows(db_state(engine), as_below(before, REVISIONS[0]))
     assert {"claim", "citation", "claim_link", "revision", "source", "system"} <= set(db_state(engine))
     assert stepped == REVISIONS[:0:-1]
 

@@ -119,6 +119,7 @@ class ExternalId(SQLModel, table=True):
     entity_id: int
     scheme: IdScheme = enum_field(IdScheme, "scheme")
     value: str = Field(min_length=1, max_length=200)
+    part: str | None = Field(default=None, max_length=50)  # of the record: a register row's delivery year
     created_at: datetime = datetime_field(default_factory=utcnow)
     retracted_at: datetime | None = datetime_field(default=None)
 
@@ -126,3 +127,4 @@ class ExternalId(SQLModel, table=True):
 class ExternalIdCreate(SQLModel):
     scheme: IdScheme
     value: str = Field(min_length=1, max_length=200)
+    part: str | None = Field(default=None, max_length=50)

@@ -15,7 +15,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
-from equipment_db.catalog.records import system_record
+from equipment_db.catalog.records import external_id_record, system_record
 from equipment_db.claims.conditions import active, capable_systems
 from equipment_db.claims.models import Claim
 from equipment_db.errors import Ambiguous, NotFound
@@ -93,7 +93,7 @@ def external_ids(session: Session, entity_type: EntityType, entity_id: int) -> S
             ExternalId.entity_id == entity_id,
             col(ExternalId.retracted_at).is_(None),
         )
-        .order_by(ExternalId.scheme, ExternalId.value)
+        .order_by(ExternalId.scheme, ExternalId.value, ExternalId.part)
     )
     return session.exec(statement).all()
 
@@ -103,7 +103,7 @@ def system_view(session: Session, system: System) -> dict[str, Any]:
     parent = session.get(System, system.parent_id) if system.parent_id else None
     detail = system_record(system, parent.slug if parent else None)
     detail["aliases"] = [{"name": a.name, "kind": a.kind.value} for a in aliases(session, system.id)]  # type: ignore[arg-type]
-    detail["external_ids"] = [{"scheme": x.scheme.value, "value": x.value}
+    detail["external_ids"] = [external_id_record(x.scheme, x.value, x.part)
                               for x in external_ids(session, EntityType.system, system.id)]  # type: ignore[arg-type]  # fmt: skip
     return detail | version_fields(system)
 

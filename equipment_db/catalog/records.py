@@ -27,5 +27,13 @@ def system_record(system: System, parent_slug: str | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def external_id_record(scheme: Any, value: str, part: str | None) -> dict[str, str]:
+    """An external id as records, snapshots and exports show it: `part` only when it has one."""
+    record = {"scheme": getattr(scheme, "value", scheme), "value": value}
+    if part is not None:
+        record["part"] = part
+    return record
+
+
 def alias_record(alias: Alias, system_slug: str) -> dict[str, Any]:
     return {"type": "alias", "system": system_slug, "name": alias.name, "kind": alias.kind.value}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from equipment_db.base import utcnow
 from equipment_db.catalog import queries
@@ -22,7 +22,8 @@ from equipment_db.catalog.models import (
     TargetTypeCreate,
     TargetTypeUpdate,
 )
-from equipment_db.errors import AlreadyExists, InvalidValue
+from equipment_db.catalog.records import external_id_record
+from equipment_db.errors import AlreadyExists, Conflict, InvalidValue
 from equipment_db.history import service as history
 from equipment_db.history.service import Edit
 from equipment_db.normalize.countries import country_code
@@ -44,10 +45,8 @@ def system_snapshot(session: Session, system: System) -> dict[str, Any]:
 
 
 def external_id_snapshot(session: Session, entity_type: EntityType, entity_id: int) -> list[dict[str, str]]:
-    return [
-        {"scheme": xid.scheme.value, "value": xid.value}
-        for xid in queries.external_ids(session, entity_type, entity_id)
-    ]
+    return [external_id_record(xid.scheme, xid.value, xid.part)
+            for xid in queries.external_ids(session, entity_type, entity_id)]  # fmt: skip
 
 
 def _record_system(session: Session, system: System, action: RevisionAction, edit: Edit) -> None:
@@ -77,6 +76,30 @@ def _system_values(session: Session, data: dict[str, Any], *, current: System | 
     return values
 
 
+def _name_holder(session: Session, name: str, system_id: int | None) -> System | None:
+    """The other system (not `system_id`) that `name` already names, by slug, name or active
+    alias, compared as `find_system` compares them: giving it to a second system would
+    make the name ambiguous."""
+    key = name_key(name)
+    if not key:
+        return None
+    by_alias = select(Alias.system_id).where(Alias.name_key == key, col(Alias.retracted_at).is_(None))
+    found = session.exec(select(System).where(col(System.id).in_(by_alias), System.id != system_id)).first()
+    if found is not None:
+        return found
+    return next((s for s in session.exec(select(System).where(System.id != system_id))
+                 if key in (name_key(s.slug), name_key(s.name))), None)  # fmt: skip
+
+
+def check_name_free(session: Session, field: str, name: str, system_id: int | None) -> None:
+    """Refuse a slug, name or alias that another system already answers to."""
+    holder = _name_holder(session, name, system_id)
+    if holder is not None:
+        raise Conflict(field, name, f"already names system {holder.slug} ({holder.name}): a second system "
+                       f"with it would make the name ambiguous; to add to that system, name it by its slug "
+                       f"{holder.slug}")  # fmt: skip
+
+
 def create_system(session: Session, data: SystemCreate, *, edit: Edit) -> System:
     fields = data.model_dump(exclude={"aliases"})
     fields["slug"] = (fields.get("slug") or "").strip().lower()
@@ -84,6 +107,10 @@ def create_system(session: Session, data: SystemCreate, *, edit: Edit) -> System
     check_model(SystemBase, values)
     if session.exec(select(System).where(System.slug == values["slug"])).first():
         raise AlreadyExists("system", "slug", values["slug"])
+    check_name_free(session, "slug", values["slug"], None)
+    check_name_free(session, "name", values["name"], None)
+    for alias in data.aliases:
+        check_name_free(session, "alias", alias.name, None)
     system = System(**values)
     session.add(system)
     session.flush()
@@ -100,6 +127,7 @@ def _insert_alias(session: Session, system: System, data: AliasCreate) -> Alias:
     existing = session.exec(select(Alias).where(Alias.system_id == system.id, Alias.name_key == key)).first()
     if existing is not None:
         raise AlreadyExists("alias", "name", data.name)
+    check_name_free(session, "alias", data.name, system.id)
     alias = Alias(system_id=system.id, name=data.name, name_key=key, kind=data.kind)  # type: ignore[arg-type]
     session.add(alias)
     session.flush()
@@ -144,6 +172,7 @@ def insert_external_id(
     session: Session, entity_type: EntityType, entity_id: int, data: ExternalIdCreate
 ) -> ExternalId:
     value = data.value.strip()
+    part = data.part.strip() if data.part and data.part.strip() else None
     existing = session.exec(
         select(ExternalId).where(
             ExternalId.entity_type == entity_type,
@@ -154,7 +183,7 @@ def insert_external_id(
     ).first()
     if existing is not None:
         raise AlreadyExists("external id", data.scheme.value, value)
-    xid = ExternalId(entity_type=entity_type, entity_id=entity_id, scheme=data.scheme, value=value)
+    xid = ExternalId(entity_type=entity_type, entity_id=entity_id, scheme=data.scheme, value=value, part=part)
     session.add(xid)
     return xid
 
@@ -163,6 +192,8 @@ def update_system(session: Session, key: str, data: SystemUpdate, *, edit: Edit)
     edit.require_reason()
     system = _editable_system(session, key)
     changes = _system_values(session, data.model_dump(exclude_unset=True), current=system)
+    if changes.get("name") and changes["name"] != system.name:
+        check_name_free(session, "name", changes["name"], system.id)
     merged = system.model_dump() | changes
     check_model(SystemBase, merged)
     if history.apply_changes(system, changes):

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
 from equipment_db.catalog.models import ExternalId, System, TargetType
+from equipment_db.catalog.records import external_id_record
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.text import party_record
 from equipment_db.normalize.units import from_canonical
@@ -111,9 +112,9 @@ def claim_refs(session: Session, claim: Claim) -> dict[str, Any]:
 
 def claim_external_ids(session: Session, claim_id: int) -> list[dict[str, str]]:
     rows = session.exec(
-        select(ExternalId.scheme, ExternalId.value)
+        select(ExternalId.scheme, ExternalId.value, ExternalId.part)
         .where(ExternalId.entity_type == EntityType.claim, ExternalId.entity_id == claim_id,
                col(ExternalId.retracted_at).is_(None))
-        .order_by(ExternalId.scheme, ExternalId.value)
+        .order_by(ExternalId.scheme, ExternalId.value, ExternalId.part)
     ).all()  # fmt: skip
-    return [{"scheme": _value(scheme), "value": value} for scheme, value in rows]
+    return [external_id_record(scheme, value, part) for scheme, value, part in rows]

@@ -19,7 +19,15 @@ from sqlmodel import Session
 from equipment_db.actors import queries as actor_queries
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims.models import CitationBase, CitationCreate, Claim, ClaimBase, ClaimCreate
-from equipment_db.errors import AlreadyExists, InvalidValue, MissingValue, NotFound
+from equipment_db.errors import (
+    AlreadyExists,
+    EquipmentDBError,
+    InvalidValue,
+    MissingValue,
+    NotFound,
+    Several,
+    each_error,
+)
 from equipment_db.normalize import dates
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.units import convert
@@ -106,10 +114,23 @@ def new_claim(
     """The checked column values of a new claim and the sources it cites: the one check that
     `claim add`, seed data and bulk import all pass through. `given`: the input as typed."""
     fields = data.model_dump()
-    values = normalise(None, fields, resolver)  # type: ignore[arg-type]
-    cited = cited_sources(data.citations, resolver)
+    errors: list[EquipmentDBError] = []
+    values: dict[str, Any] = {}
+    cited: list[tuple[int, CitationCreate]] = []
+    try:
+        values = normalise(None, fields, resolver)  # type: ignore[arg-type]
+    except EquipmentDBError as exc:
+        errors += each_error(exc)
+    try:
+        cited = cited_sources(data.citations, resolver)
+    except EquipmentDBError as exc:
+        errors += each_error(exc)
     language = wording_language(resolver.source_language(source_id) for source_id, _ in cited)
-    values |= value_columns(fields, None, language=language)
+    try:
+        values |= value_columns(fields, None, language=language)
+    except EquipmentDBError as exc:
+        errors += each_error(exc)
+    Several.raise_any(errors)  # every field's error at once; the rules across fields need them all
     values = check(values, citation_count=len(data.citations), given=given or fields)
     return values, cited
 
@@ -133,17 +154,23 @@ def cited_sources(citations: list[CitationCreate], resolver: Resolver) -> list[t
     quote or locator (`citation_key`)."""
     resolved = []
     seen: set[tuple[Any, ...]] = set()
+    errors: list[EquipmentDBError] = []
     for index, citation in enumerate(citations):
         field = f"citations[{index}].source"
-        if not citation.source or not citation.source.strip():
-            raise MissingValue(field, "(a source id or URL)")
-        check_model(CitationBase, {"quote": citation.quote, "locator": citation.locator})
-        source_id = resolver.source(citation.source, field)
-        said = citation_key(source_id, citation.role.value, citation.quote, citation.locator)
-        if repeats(said, seen):
-            raise AlreadyExists("citation", field, f"{citation.source} (the same role, quote and locator again)")
+        try:
+            if not citation.source or not citation.source.strip():
+                raise MissingValue(field, "(a source id or URL)")
+            check_model(CitationBase, {"quote": citation.quote, "locator": citation.locator})
+            source_id = resolver.source(citation.source, field)
+            said = citation_key(source_id, citation.role.value, citation.quote, citation.locator)
+            if repeats(said, seen):
+                raise AlreadyExists("citation", field, f"{citation.source} (the same role, quote and locator again)")
+        except EquipmentDBError as exc:
+            errors.append(exc)
+            continue
         seen.add(said)
         resolved.append((source_id, citation))
+    Several.raise_any(errors)
     return resolved
 
 
@@ -157,40 +184,50 @@ def normalise(session: Session, fields: dict[str, Any], resolver: Resolver | Non
     """Column values for the given non-value input fields (value fields: `place_value`)."""
     resolve = resolver or DatabaseResolver(session)
     values: dict[str, Any] = {}
+    errors: list[EquipmentDBError] = []
     for field, raw in fields.items():
         if field in VALUE_FIELDS or field in ("citations", "external_ids", "public_id"):
             continue
-        value = clean_text(raw) if isinstance(raw, str) else raw
-        if field in ("system", "related_system"):
-            values[f"{field}_id"] = resolve.system(value, field) if value else None
-        elif field == "target_type":
-            values["target_type_id"] = resolve.target_type(value) if value else None
-        elif field in ("country", "counterparty_country"):
-            side = "party" if field == "country" else "counterparty"
-            if value is None and fields.get(side) is not None:
-                continue  # the side is given as a party (resolved below)
-            values |= _party_columns(side, country_code(value, field=field), None, False)
-        elif field == "stance":
-            if value is not None:  # none given: a claim affirms
-                values["stance"] = value
-        elif field in ("party", "counterparty"):
-            other = "country" if field == "party" else "counterparty_country"
-            if fields.get(other) is not None:
-                if value is None:
-                    continue  # the side is given as a country
-                raise InvalidValue(field, value, f"given together with {other}: give one or the other")
-            values |= resolve_party(value, field, resolve)
-        elif field == "claimant":
-            if fields.get("claimants") is None:
-                values |= {"claimant_id": resolve.actor(value) if value else None, "claimant_ids": None}
-        elif field == "claimants":
-            if value is not None:
-                values |= claimant_columns(value, fields.get("claimant"), resolve)
-        elif field in ("stated", "about"):
-            values |= date_columns(field, value)
-        else:
-            values[field] = value
+        try:
+            _normalise_field(field, raw, fields, resolve, values)
+        except EquipmentDBError as exc:
+            errors.append(exc)
+    Several.raise_any(errors)  # each field's error, not only the first
     return values
+
+
+def _normalise_field(field: str, raw: Any, fields: dict[str, Any], resolve: Resolver, values: dict[str, Any]) -> None:
+    """Add one input field's column values to `values`."""
+    value = clean_text(raw) if isinstance(raw, str) else raw
+    if field in ("system", "related_system"):
+        values[f"{field}_id"] = resolve.system(value, field) if value else None
+    elif field == "target_type":
+        values["target_type_id"] = resolve.target_type(value) if value else None
+    elif field in ("country", "counterparty_country"):
+        side = "party" if field == "country" else "counterparty"
+        if value is None and fields.get(side) is not None:
+            return  # the side is given as a party (resolved below)
+        values |= _party_columns(side, country_code(value, field=field), None, False)
+    elif field == "stance":
+        if value is not None:  # none given: a claim affirms
+            values["stance"] = value
+    elif field in ("party", "counterparty"):
+        other = "country" if field == "party" else "counterparty_country"
+        if fields.get(other) is not None:
+            if value is None:
+                return  # the side is given as a country
+            raise InvalidValue(field, value, f"given together with {other}: give one or the other")
+        values |= resolve_party(value, field, resolve)
+    elif field == "claimant":
+        if fields.get("claimants") is None:
+            values |= {"claimant_id": resolve.actor(value) if value else None, "claimant_ids": None}
+    elif field == "claimants":
+        if value is not None:
+            values |= claimant_columns(value, fields.get("claimant"), resolve)
+    elif field in ("stated", "about"):
+        values |= date_columns(field, value)
+    else:
+        values[field] = value
 
 
 UNKNOWN_PARTY = "unknown"

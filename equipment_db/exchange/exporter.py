@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from equipment_db.actors.models import Actor
 from equipment_db.actors.records import actor_record
 from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
-from equipment_db.catalog.records import alias_record, system_record, target_type_record
+from equipment_db.catalog.records import alias_record, external_id_record, system_record, target_type_record
 from equipment_db.claims.models import Citation, Claim, ClaimLink
 from equipment_db.claims.records import CLAIM_FIELDS, citation_record, claim_record, link_record
 from equipment_db.database import is_sqlite
@@ -96,12 +96,12 @@ def _claims(
     session: Session, slugs: dict, targets: dict, names: dict, public: dict
 ) -> Iterator[dict[str, Any]]:
     xids: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for entity_id, scheme, value in session.exec(
-        select(ExternalId.entity_id, ExternalId.scheme, ExternalId.value)
+    for entity_id, scheme, value, part in session.exec(
+        select(ExternalId.entity_id, ExternalId.scheme, ExternalId.value, ExternalId.part)
         .where(ExternalId.entity_type == EntityType.claim, col(ExternalId.retracted_at).is_(None))
-        .order_by(ExternalId.scheme, ExternalId.value)
+        .order_by(ExternalId.scheme, ExternalId.value, ExternalId.part)
     ):
-        xids[entity_id].append({"scheme": getattr(scheme, "value", scheme), "value": value})
+        xids[entity_id].append(external_id_record(scheme, value, part))
     claims = session.exec(
         select(Claim).where(col(Claim.retracted_at).is_(None)).order_by(Claim.public_id)
         .execution_options(yield_per=BATCH)

@@ -4,8 +4,16 @@ Small record types (target types, systems, aliases, actors, sources, links) go t
 the services one by one, each in a savepoint so that one bad record does not spoil the
 others. New claims, the bulk of any import, are validated in memory against maps loaded
 once (`BulkResolver`) and written with SQLAlchemy Core in batches: claims, citations,
-external ids and their revisions. Claims that exist already are updated through the
-services only where they differ, so importing the same file twice adds nothing.
+external ids and their revisions.
+
+Nothing changes silently. A record is an existing entry when it names it: by slug, name,
+public id, URL, or for a claim by an external id (scheme, value and part: a register's
+deal and delivery year). If it says the same, it is unchanged; if it says something else,
+it is a *conflict*, listed field by field and not written unless `update` (then the entry
+gets a new version). A claim with neither id matches only a claim that says exactly the
+same, citations, note and external ids included. `missing`: the claims of the sources
+and id schemes of the file that the file no longer has; `retract_missing` retracts them.
+A dry run checks and counts everything but writes no new claim, which is most of the work.
 """
 
 from __future__ import annotations
@@ -24,23 +32,26 @@ from sqlmodel import Session, col, select
 
 from equipment_db.base import utcnow
 from equipment_db.catalog.models import ExternalId, ExternalIdCreate
+from equipment_db.catalog.records import external_id_record
 from equipment_db.claims import rules
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import Citation, Claim, ClaimCreate
-from equipment_db.errors import AlreadyExists, EquipmentDBError, NotFound
+from equipment_db.errors import AlreadyExists, Ambiguous, EquipmentDBError, InvalidValue, NotFound, each_error
 from equipment_db.exchange import bulk, upsert
 from equipment_db.exchange.reader import RawRecord
 from equipment_db.exchange.resolver import BulkResolver
+from equipment_db.history import queries as history_queries
 from equipment_db.history import service as history
 from equipment_db.history.models import Revision
 from equipment_db.history.service import Edit
 from equipment_db.normalize.urls import normalise_url
 from equipment_db.publicid import draw_public_ids, looks_like_public_id, normalise_public_id
 from equipment_db.search import documents as search_documents
+from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source, SourceCreate
 from equipment_db.validation import parse_model
-from equipment_db.vocab import EntityType, RevisionAction
+from equipment_db.vocab import EntityType, IdScheme, RevisionAction
 
 BATCH = 2000
 IMPORT_CACHE_KIB = 65536
@@ -57,12 +68,39 @@ class ImportIssue:
         return f"line {self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class ImportConflict:
+    """One field of an existing entry that an incoming record would change."""
+
+    line: int
+    entry: str  # "system igla-s", "claim C-4TG7K2QX"
+    field: str
+    existing: Any
+    incoming: Any
+
+    def __str__(self) -> str:
+        return (f"line {self.line}: conflict: {self.entry}: {self.field} is {_shown(self.existing)} in the "
+                f"database and {_shown(self.incoming)} in the file")  # fmt: skip
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+UPDATE_HINT = "to apply them as new versions, import again with --update --reason \"...\""
+
+
 @dataclass
 class ImportReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    conflicting: Counter[str] = field(default_factory=Counter)
+    retracted: Counter[str] = field(default_factory=Counter)
     issues: list[ImportIssue] = field(default_factory=list)
+    conflicts: list[ImportConflict] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # public ids of claims the file no longer has
     rejected: list[RawRecord] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -72,15 +110,21 @@ class ImportReport:
 
 
 class ImportFailed(EquipmentDBError):
-    """Strict mode found invalid records: nothing was written."""
+    """Strict mode found invalid or conflicting records: nothing was written."""
 
     code = "import_invalid"
 
-    def __init__(self, issues: list[ImportIssue]) -> None:
-        first = issues[0]
-        super().__init__(f"{len(issues)} invalid record(s), nothing written; first: {first}",
-                         field="line", value=first.line)  # fmt: skip
+    def __init__(self, issues: list[ImportIssue], conflicts: list[ImportConflict] | None = None) -> None:
+        conflicts = conflicts or []
+        lines = {issue.line for issue in issues}
+        entries = {(c.line, c.entry) for c in conflicts}
+        first = min([*issues, *conflicts], key=lambda one: one.line)
+        parts = [f"{len(lines)} invalid record(s)"] if issues else []
+        parts += [f"{len(entries)} record(s) in conflict with the database ({UPDATE_HINT})"] if conflicts else []
+        super().__init__(f"{' and '.join(parts)}, nothing written; first: {first}", field="line",
+                         value=first.line)  # fmt: skip
         self.issues = issues
+        self.conflicts = conflicts
 
 
 @dataclass
@@ -92,25 +136,44 @@ class _NewClaim:
     external_ids: list[ExternalIdCreate]
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    skip_invalid: bool = False  # write the valid records and report the others
+    update: bool = False  # apply conflicting records as new versions
+    retract_missing: bool = False  # retract the claims the file no longer has (`missing`)
+    dry_run: bool = False  # check and count; write no new claim (the caller rolls back the rest)
+
+
 def import_records(session: Session, raws: Iterable[RawRecord], *, edit: Edit, skip_invalid: bool = False,
+                   update: bool = False, retract_missing: bool = False, dry_run: bool = False,
                    progress: Progress | None = None, expected: int | None = None) -> ImportReport:  # fmt: skip
     """Validate and write `raws`, streaming: claims are taken in windows of BATCH, so memory
-    does not grow with the file. Strict: any invalid record raises ImportFailed and the
-    caller rolls back, so nothing is written. `skip_invalid`: invalid records are reported
-    and left out. `expected`: the number of records, for progress."""
+    does not grow with the file. Strict: any invalid or conflicting record raises
+    ImportFailed and the caller rolls back, so nothing is written. With `skip_invalid` they
+    are reported and left out. A dry run raises nothing: its report says what would happen.
+    `expected`: the number of records, for progress. The options: `ImportOptions`."""
+    options = ImportOptions(skip_invalid, update, retract_missing, dry_run)
+    if (options.update or options.retract_missing) and not options.dry_run:
+        edit.require_reason()
     started = time.perf_counter()
     with _page_cache(session):
-        run = _Run(session, edit, progress or (lambda phase, done, total: None), expected)
+        run = _Run(session, edit, progress or (lambda phase, done, total: None), expected, options)
         for raw in raws:
             run.feed(raw)
         run.finish()
     report = run.report
     report.seconds = time.perf_counter() - started
     report.issues.sort(key=lambda issue: issue.line)
+    report.conflicts.sort(key=lambda conflict: conflict.line)
     report.rejected.sort(key=lambda raw: raw.line)
-    if report.issues and not skip_invalid:
-        raise ImportFailed(report.issues)
+    if failed(report, options) and not options.dry_run:
+        raise ImportFailed(report.issues, report.conflicts)
     return report
+
+
+def failed(report: ImportReport, options: ImportOptions) -> bool:
+    """Whether the import writes nothing: an invalid or conflicting record, in strict mode."""
+    return bool(report.issues or report.conflicts) and not options.skip_invalid
 
 
 @contextlib.contextmanager
@@ -126,6 +189,11 @@ def _page_cache(session: Session) -> Iterator[None]:
         yield
     finally:
         session.execute(sa.text(f"PRAGMA cache_size = {int(before)}"))
+
+
+def _reject_all(report: ImportReport, raw: RawRecord, error: EquipmentDBError) -> None:
+    for one in each_error(error):
+        _reject(report, raw, one.message)
 
 
 def _reject(report: ImportReport, raw: RawRecord, message: str) -> None:
@@ -150,9 +218,16 @@ class _Run:
     BATCH, citation records join their claim while it is in the window; the others
     (citations of claims outside the window, links) are applied at the end."""
 
-    def __init__(self, session: Session, edit: Edit, tick: Progress, expected: int | None) -> None:
+    def __init__(self, session: Session, edit: Edit, tick: Progress, expected: int | None,
+                 options: ImportOptions) -> None:  # fmt: skip
         self.session, self.edit, self.tick, self.expected = session, edit, tick, expected
+        self.options = options
         self.report = ImportReport()
+        self.matched: set[int] = set()  # existing claims the file names (for `missing`)
+        self.planned: set[str] = set()  # public ids of claims a dry run would create
+        self.schemes: set[str] = set()  # external id schemes the file's claims carry
+        self.cited: set[str] = set()  # sources the file's claims cite, as the file names them
+        self.xid_lines: dict[XidKey, int] = {}  # each external id's line in the file
         self.small: dict[str, list[RawRecord]] = {t: [] for t in _SMALL_TYPES}
         self.window: list[RawRecord] = []
         self.window_ids: dict[str, RawRecord] = {}
@@ -195,8 +270,24 @@ class _Run:
         self._flush()
         self._apply_small(final=True)
         for done, raw in enumerate(self.later, start=1):
-            _upsert_one(self.session, raw.data["type"], raw, self.edit, self.report)  # type: ignore[index]
+            if self._planned(raw):
+                self.report.created[raw.data["type"]] += 1  # type: ignore[index]
+            else:
+                _upsert_one(self, raw.data["type"], raw)  # type: ignore[index]
             self.tick("citations and links", done, len(self.later))
+        _missing(self)
+
+    def note_scope(self, data: dict[str, Any], keys: set[XidKey]) -> None:
+        """What `missing` looks at: the id schemes and sources of the file's claims."""
+        self.schemes |= {scheme for scheme, _, _ in keys}
+        self.cited |= {str(c["source"]).strip() for c in data.get("citations") or []
+                       if isinstance(c, dict) and c.get("source")}  # fmt: skip
+
+    def _planned(self, raw: RawRecord) -> bool:
+        """In a dry run: a citation or link naming a claim the run would create."""
+        data = raw.data or {}
+        named = (data.get("claim"), data.get("from_claim"), data.get("to_claim"))
+        return bool(self.planned) and any(_key(name) in self.planned for name in named if name)
 
     def _flush(self) -> None:
         self._apply_small(final=False)
@@ -232,11 +323,48 @@ class _Run:
                 waiting = _import_sources(self, _cited_first(rows), final=final)
                 continue
             for done, raw in enumerate(rows, start=1):
-                _upsert_one(self.session, record_type, raw, self.edit, self.report)
+                _upsert_one(self, record_type, raw)
                 self.tick(record_type, done, len(rows))
         self.small = {t: [] for t in _SMALL_TYPES}
         self.small["source"] = waiting
         self.resolver = None  # new names to know
+
+
+def _missing(run: _Run) -> None:
+    """The active claims that carry an external id of a scheme the file's claims use and cite
+    a source they cite, but that the file does not name: a release that no longer has them.
+    Listed; retracted with `retract_missing`, and then only if every record was read, so
+    that a rejected line is not taken for a removed one."""
+    session, report = run.session, run.report
+    sources = {found.id for key in run.cited if (found := source_queries.find_source(session, key)) is not None}
+    if not run.schemes or not sources:
+        return
+    xid, citation, claim = ExternalId.__table__, Citation.__table__, Claim.__table__  # type: ignore[attr-defined]
+    schemes = [scheme for scheme in run.schemes if scheme in IdScheme.__members__]
+    rows = session.execute(
+        sa.select(claim.c.id, claim.c.public_id).distinct()
+        .join(xid, sa.and_(xid.c.entity_id == claim.c.id, xid.c.entity_type == EntityType.claim))
+        .join(citation, citation.c.claim_id == claim.c.id)
+        .where(claim.c.retracted_at.is_(None), xid.c.retracted_at.is_(None), citation.c.retracted_at.is_(None),
+               xid.c.scheme.in_(schemes), citation.c.source_id.in_(sources), claim.c.id <= run.first_new_id)
+    ).all()  # fmt: skip
+    report.missing = sorted(public_id for claim_id, public_id in rows if claim_id not in run.matched)
+    if not run.options.retract_missing or not report.missing:
+        return
+    if report.issues or report.conflicts:
+        if run.options.skip_invalid or run.options.dry_run:
+            raise InvalidValue("retract_missing", len(report.missing), (
+                f"claims would be retracted, but {len(report.rejected)} record(s) of the file were rejected "
+                "or in conflict: a claim missing from the file cannot be told from one the import "
+                "skipped; fix those records first"))  # fmt: skip
+        return  # strict: the import fails and nothing is retracted
+    if run.options.dry_run:
+        report.retracted["claim"] = len(report.missing)
+        return
+    for done, public_id in enumerate(report.missing, start=1):
+        claim_service.retract_claim(session, public_id, edit=run.edit)
+        report.retracted["claim"] += 1
+        run.tick("retracting missing claims", done, len(report.missing))
 
 
 def _cited_first(rows: list[RawRecord]) -> list[RawRecord]:
@@ -290,7 +418,7 @@ def _import_sources(run: _Run, rows: list[RawRecord], *, final: bool) -> list[Ra
                     fresh, new_ids, new_urls = [], set(), set()
                     exists = public_id in ids if public_id else url in urls
                 if exists:
-                    _upsert_one(session, "source", raw, run.edit, report)
+                    _upsert_one(run, "source", raw)
                     continue
                 if public_id in new_ids:
                     raise AlreadyExists("source", "id", public_id)
@@ -305,7 +433,7 @@ def _import_sources(run: _Run, rows: list[RawRecord], *, final: bool) -> list[Ra
                 if values.get("url") and (values["url"] in urls or values["url"] in new_urls):
                     raise AlreadyExists("source", "url", values["url"])
             except EquipmentDBError as exc:
-                _reject(report, raw, exc.message)
+                _reject_all(report, raw, exc)
                 continue
             values["public_id"] = public_id
             if public_id:
@@ -376,18 +504,46 @@ def _write_sources(session: Session, fresh: list[tuple[RawRecord, dict[str, Any]
     search_documents.build(session, "source", list(ids.values()))
 
 
-def _upsert_one(session: Session, record_type: str, raw: RawRecord, edit: Edit, report: ImportReport) -> None:
+class _Conflicting(Exception):
+    def __init__(self, conflicts: list[ImportConflict]) -> None:
+        self.conflicts = conflicts
+
+
+def _upsert_one(run: _Run, record_type: str, raw: RawRecord) -> upsert.Outcome | None:
+    """Create or update one entry in a savepoint. An update that changes the entry is a
+    conflict, undone and listed field by field, unless the run updates."""
+    session, report = run.session, run.report
     try:
         with session.begin_nested():
-            outcome = upsert.UPSERTS[record_type](session, dict(raw.data), edit)  # type: ignore[arg-type]
+            outcome = upsert.UPSERTS[record_type](session, dict(raw.data), run.edit)  # type: ignore[arg-type]
+            if outcome.result == "updated" and not run.options.update:
+                raise _Conflicting(_conflicts(session, raw, record_type, outcome))
     except EquipmentDBError as exc:
-        _reject(report, raw, exc.message)
-        return
-    getattr(report, outcome)[record_type] += 1
+        for error in each_error(exc):
+            _reject(report, raw, error.message)
+        return None
+    except _Conflicting as conflicting:
+        report.conflicts += conflicting.conflicts
+        report.conflicting[record_type] += 1
+        report.rejected.append(raw)
+        return None
+    getattr(report, outcome.result)[record_type] += 1
+    return outcome
+
+
+def _conflicts(session: Session, raw: RawRecord, record_type: str, outcome: upsert.Outcome) -> list[ImportConflict]:
+    """What the update changed, from the entry's snapshots before and after."""
+    revisions = history_queries.revisions(session, outcome.entity_type, outcome.entity_id)  # type: ignore[arg-type]
+    before = next(r.snapshot for r in revisions if r.version == outcome.before)
+    entry = f"{record_type.replace('_', ' ')} {outcome.key}"
+    changed = history_queries.changed_fields(before, revisions[-1].snapshot)
+    return [ImportConflict(raw.line, entry, name, old, new) for name, old, new in changed]
 
 
 def _import_claims(run: _Run, raws: list[RawRecord], resolver: BulkResolver) -> None:
-    """Validate one window of claims and write the new ones in one batch."""
+    """Validate one window of claims. A claim naming an existing one (by its public id or an
+    external id) goes through the services; the new ones are written in one batch (none in
+    a dry run)."""
     session, report = run.session, run.report
     resolver.prefetch_sources(
         str(c.get("source") or "") for raw in raws for c in raw.data["citations"] if isinstance(c, dict)  # type: ignore[index]
@@ -398,24 +554,37 @@ def _import_claims(run: _Run, raws: list[RawRecord], resolver: BulkResolver) -> 
             try:
                 given[index] = normalise_public_id(str(raw.data["id"]), "claim", field="id")  # type: ignore[index]
             except EquipmentDBError as exc:
-                _reject(report, raw, exc.message)
+                _reject_all(report, raw, exc)
     stored = _claim_ids(session, set(given.values()))
+    named = _claims_by_external_id(session, {key for raw in raws for key in _xid_keys(raw.data)})
     fresh: list[_NewClaim] = []
     in_window: set[str] = set()
     for index, raw in enumerate(raws):
         public_id = given.get(index)
         if raw.data.get("id") and public_id is None:  # type: ignore[union-attr]
             continue  # a malformed id, reported above
+        keys = _xid_keys(raw.data)
+        run.note_scope(raw.data, keys)  # type: ignore[arg-type]
         try:
-            if public_id is not None and (public_id in in_window or stored.get(public_id, 0) > run.first_new_id):
+            if public_id is None and keys:  # the external ids say which claim this is
+                _check_xids_once(run, raw, keys)
+                public_id = _identified(named, keys)
+                if public_id is not None:
+                    raw.data["id"] = public_id  # type: ignore[index]
+            if public_id is not None and (public_id in in_window or public_id in run.planned
+                                          or stored.get(public_id, 0) > run.first_new_id):  # fmt: skip
                 raise AlreadyExists("claim", "id", public_id)
             if public_id is not None:
                 in_window.add(public_id)
-            if public_id is not None and public_id in stored:
-                _upsert_one(session, "claim", raw, run.edit, report)
+            existing = stored.get(public_id) if public_id is not None else None
+            if existing is None and public_id in named:
+                existing = named[public_id][0]
+            if existing is not None:
+                run.matched.add(existing)
+                _upsert_one(run, "claim", raw)
                 continue
             new = _validate_claim(raw, resolver, public_id)
-            if public_id is None:
+            if public_id is None and not keys:
                 if run.fingerprints is None:
                     run.fingerprints = _existing_fingerprints(session)
                 print_ = _fingerprint(new)
@@ -424,12 +593,69 @@ def _import_claims(run: _Run, raws: list[RawRecord], resolver: BulkResolver) -> 
                     continue
                 run.fingerprints.add(print_)
         except EquipmentDBError as exc:
-            _reject(report, raw, exc.message)
+            _reject_all(report, raw, exc)
             continue
         fresh.append(new)
+    report.created["claim"] += len(fresh)
+    if run.options.dry_run:
+        run.planned |= {new.public_id for new in fresh if new.public_id is not None}
+        return
     _allocate_ids(session, [new for new in fresh if new.public_id is None], in_window)
     _write_claims(session, fresh, resolver, run.edit)
-    report.created["claim"] += len(fresh)
+
+
+XidKey = tuple[str, str, str | None]  # scheme, value, part
+
+
+def _xid_keys(data: dict[str, Any] | None) -> set[XidKey]:
+    """The external ids a claim record gives, as keys (a malformed one is left to validation)."""
+    keys: set[XidKey] = set()
+    for xid in (data or {}).get("external_ids") or []:
+        if isinstance(xid, dict) and isinstance(xid.get("scheme"), str) and isinstance(xid.get("value"), str):
+            part = xid.get("part")
+            part = part.strip() or None if isinstance(part, str) else None
+            keys.add((xid["scheme"].strip().lower(), xid["value"].strip(), part))
+    return keys
+
+
+def _xid_text(key: XidKey) -> str:
+    scheme, value, part = key
+    return f"{scheme}:{value}" + (f" part {part}" if part else "")
+
+
+def _check_xids_once(run: _Run, raw: RawRecord, keys: set[XidKey]) -> None:
+    """One external id names one claim: a file giving it twice is refused on its second line."""
+    for key in sorted(keys, key=repr):
+        first = run.xid_lines.setdefault(key, raw.line)
+        if first != raw.line:
+            raise AlreadyExists("claim", "external id", f"{_xid_text(key)} (line {first})")
+
+
+def _claims_by_external_id(session: Session, keys: set[XidKey]) -> dict[str, tuple[int, set[XidKey]]]:
+    """{public id: (claim id, its keys among `keys`)} of the active claims carrying any of `keys`."""
+    found: dict[str, tuple[int, set[XidKey]]] = {}
+    table, claims = ExternalId.__table__, Claim.__table__  # type: ignore[attr-defined]
+    values = sorted({value for _, value, _ in keys})
+    for start in range(0, len(values), 1000):
+        rows = session.execute(
+            sa.select(table.c.scheme, table.c.value, table.c.part, claims.c.id, claims.c.public_id)
+            .join(claims, claims.c.id == table.c.entity_id)
+            .where(table.c.entity_type == EntityType.claim, table.c.retracted_at.is_(None),
+                   claims.c.retracted_at.is_(None), table.c.value.in_(values[start : start + 1000]))
+        ).all()  # fmt: skip
+        for scheme, value, part, claim_id, public_id in rows:
+            key = (str(getattr(scheme, "value", scheme)), value, part)
+            if key in keys:
+                found.setdefault(public_id, (claim_id, set()))[1].add(key)
+    return found
+
+
+def _identified(named: dict[str, tuple[int, set[XidKey]]], keys: set[XidKey]) -> str | None:
+    """The public id of the one active claim that carries one of `keys`, or None."""
+    claims = sorted(public_id for public_id, (_, theirs) in named.items() if theirs & keys)
+    if len(claims) > 1:
+        raise Ambiguous("claim", ", ".join(_xid_text(k) for k in sorted(keys, key=repr)), claims)
+    return claims[0] if claims else None
 
 
 def _claim_ids(session: Session, public_ids: set[str]) -> dict[str, int]:
@@ -456,23 +682,28 @@ def _validate_claim(raw: RawRecord, resolver: BulkResolver, public_id: str | Non
     return _NewClaim(raw, values, public_id, citations, list(data.external_ids))
 
 
+# Everything a claim says, for "a claim without ids matches only a claim that says exactly
+# the same" (with its citations and external ids: `_digest`).
 _FINGERPRINT = ("kind", "system_id", "subject", "attribute", "target_type_id", "related_system_id", "country",
                 "counterparty_country", "location", "value_low", "value_high", "unit", "qualifier", "value_text",
                 "counted", "scope", "claimant_id", "claimant_ids", "stated_edtf", "about_edtf", "party_actor_id",
-                "party_unknown", "counterparty_actor_id", "counterparty_unknown", "stance")  # fmt: skip
+                "party_unknown", "counterparty_actor_id", "counterparty_unknown", "stance", "verification_status",
+                "verification_note", "rank", "reliability", "credibility", "assessment_rationale",
+                "note")  # fmt: skip
 _SCAN = 10_000
 
 
-def _digest(values: tuple, cited: frozenset) -> bytes:  # type: ignore[type-arg]
+def _digest(values: tuple, cited: frozenset, xids: frozenset) -> bytes:  # type: ignore[type-arg]
     """A 128-bit digest of what a claim says: a million of them fit in a set."""
-    return hashlib.blake2b(repr((values, sorted(cited, key=repr))).encode(), digest_size=16).digest()
+    return hashlib.blake2b(repr((values, sorted(cited, key=repr), sorted(xids, key=repr))).encode(),
+                           digest_size=16).digest()  # fmt: skip
 
 
 def _fingerprint(new: _NewClaim) -> bytes:
     values = tuple(getattr(new.values.get(k), "value", new.values.get(k)) for k in _FINGERPRINT)
-    return _digest(values, frozenset(
-        (source_id, c.role.value, (c.quote or "").strip() or None) for source_id, c in new.citations
-    ))  # fmt: skip
+    cited = frozenset(rules.citation_key(source_id, c.role.value, c.quote, c.locator) for source_id, c in new.citations)
+    xids = frozenset((x.scheme.value, x.value.strip(), (x.part or "").strip() or None) for x in new.external_ids)
+    return _digest(values, cited, xids)
 
 
 def _existing_fingerprints(session: Session) -> set[bytes]:
@@ -489,17 +720,26 @@ def _existing_fingerprints(session: Session) -> set[bytes]:
         ).all()  # fmt: skip
         if not rows:
             return prints
-        cited: dict[int, set[tuple[int, str, str | None]]] = {}
-        for claim_id, source_id, role, quote in session.exec(
-            select(Citation.claim_id, Citation.source_id, Citation.role, Citation.quote).where(
+        cited: dict[int, set[tuple[Any, ...]]] = {}
+        for claim_id, source_id, role, quote, locator in session.exec(
+            select(Citation.claim_id, Citation.source_id, Citation.role, Citation.quote, Citation.locator).where(
                 col(Citation.retracted_at).is_(None), col(Citation.claim_id) > after,
                 col(Citation.claim_id) <= rows[-1][0],
             )
         ):  # fmt: skip
-            cited.setdefault(claim_id, set()).add((source_id, getattr(role, "value", role), quote))
+            cited.setdefault(claim_id, set()).add(rules.citation_key(source_id, getattr(role, "value", role),
+                                                                     quote, locator))  # fmt: skip
+        xids: dict[int, set[tuple[Any, ...]]] = {}
+        for claim_id, scheme, value, part in session.exec(
+            select(ExternalId.entity_id, ExternalId.scheme, ExternalId.value, ExternalId.part).where(
+                ExternalId.entity_type == EntityType.claim, col(ExternalId.retracted_at).is_(None),
+                col(ExternalId.entity_id) > after, col(ExternalId.entity_id) <= rows[-1][0],
+            )
+        ):  # fmt: skip
+            xids.setdefault(claim_id, set()).add((getattr(scheme, "value", scheme), value, part))
         for row in rows:
             values = tuple(getattr(v, "value", v) for v in row[1:])
-            prints.add(_digest(values, frozenset(cited.get(row[0], set()))))
+            prints.add(_digest(values, frozenset(cited.get(row[0], set())), frozenset(xids.get(row[0], set()))))
         after = rows[-1][0]
 
 
@@ -527,9 +767,10 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
     for new, claim_id, row in zip(batch, inserted, rows, strict=True):
         for source_id, citation in new.citations:
             citation_rows.append(rules.citation_row(claim_id, source_id, citation) | {"created_at": now})
-        xids = [{"scheme": x.scheme.value, "value": x.value.strip()} for x in new.external_ids]
+        xids = [external_id_record(x.scheme, x.value.strip(), (x.part or "").strip() or None)
+                for x in new.external_ids]  # fmt: skip
         xid_rows += [{"entity_type": EntityType.claim, "entity_id": claim_id, "scheme": x["scheme"],
-                      "value": x["value"], "created_at": now} for x in xids]  # fmt: skip
+                      "value": x["value"], "part": x.get("part"), "created_at": now} for x in xids]  # fmt: skip
         row = row | {"id": claim_id}
         names = {
             "system": resolver.system_info.get(row.get("system_id"), (None, None)),
@@ -554,5 +795,5 @@ def _write_claim_children(session: Session, batch: list[_NewClaim], inserted: li
     bulk.insert_rows(session, Revision.__table__, revision_rows)  # type: ignore[attr-defined]
 
 
-def _xid_order(xid: dict[str, str]) -> tuple[str, str]:
-    return xid["scheme"], xid["value"]
+def _xid_order(xid: dict[str, str]) -> tuple[str, str, str]:
+    return xid["scheme"], xid["value"], xid.get("part") or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,13 @@ def read_jsonl(text: str | Iterable[str | bytes]) -> Iterator[RawRecord]:
         except json.JSONDecodeError as exc:
             yield RawRecord(number, line, None, f"not valid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except RecursionError:
+            yield RawRecord(number, line, None, "not readable: arrays or objects nested deeper than any record")
+            continue
+        surrogate = _lone_surrogate(line, data)
+        if surrogate is not None:
+            yield RawRecord(number, line, None, surrogate)
+            continue
         if not isinstance(data, dict):
             yield RawRecord(number, line, None, "a record must be a JSON object")
             continue
@@ -68,6 +76,20 @@ def read_jsonl(text: str | Iterable[str | bytes]) -> Iterator[RawRecord]:
             )
             continue
         yield _checked(RawRecord(number, line, data))
+
+
+def _lone_surrogate(line: str, data: Any) -> str | None:
+    """Why a record is refused if its JSON escapes a lone surrogate ("\\ud800"): half of a
+    UTF-16 pair is no character, and no database can store it. A pair ("\\ud83d\\ude00")
+    reads as its one character and is fine."""
+    if "\\u" not in line or not re.search(r"\\u[dD][89a-fA-F]", line):
+        return None  # the only way a decoded line holds one is as an escape
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (f"holds a lone surrogate (\\u{ord(exc.object[exc.start]):04x}), half of a UTF-16 pair and no "
+                f"character: write the character itself, or both halves of its pair")  # fmt: skip
+    return None
 
 
 def _checked(raw: RawRecord) -> RawRecord:
@@ -151,10 +173,9 @@ def _csv_record(number: int, fieldnames: list[str], row: dict[str, Any]) -> RawR
     if None in row:
         return RawRecord(number, raw, None, "row has more cells than the header")
     given = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
-    for name, value in given.items():
-        problem = _cell_problem(name, value)
-        if problem is not None:
-            return RawRecord(number, raw, None, problem)
+    problems = [problem for name, value in given.items() if (problem := _cell_problem(name, value)) is not None]
+    if problems:
+        return RawRecord(number, raw, None, "; ".join(problems))
     cells = {k: unneutralise(v) for k, v in given.items()}
     claim: dict[str, Any] = {k: v for k, v in cells.items() if k not in CSV_CITATION_FIELDS}
     for name in _CSV_LISTS:

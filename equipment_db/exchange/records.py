@@ -41,7 +41,7 @@ from equipment_db.claims.models import (
     ClaimLinkCreate,
 )
 from equipment_db.claims.records import CLAIM_FIELDS as CLAIM_FIELDS  # the claims CSV's columns
-from equipment_db.errors import InvalidValue, TooLong
+from equipment_db.errors import EquipmentDBError, InvalidValue, Several, TooLong, each_error
 from equipment_db.sources.models import Source, SourceCreate
 
 RECORD_TYPES = ("target_type", "system", "alias", "actor", "source", "claim", "citation", "claim_link")
@@ -86,14 +86,20 @@ def check_record(data: dict[str, Any]) -> None:
 
 def _check_fields(data: dict[str, Any], model: type[BaseModel], table: type[SQLModel],
                   *, prefix: str, record_type: str) -> None:  # fmt: skip
+    """Each field's error, all of them together (`Several`)."""
+    errors: list[EquipmentDBError] = []
     for name, value in data.items():
         if name == "type" and not prefix:
             continue
         plan = _plan(model, table, record_type, name)
-        if isinstance(plan, str):
-            raise InvalidValue(f"{prefix}{name}", value, plan)
-        if value is not None:
-            _check_value(f"{prefix}{name}", value, plan, record_type)
+        try:
+            if isinstance(plan, str):
+                raise InvalidValue(f"{prefix}{name}", value, plan)
+            if value is not None:
+                _check_value(f"{prefix}{name}", value, plan, record_type)
+        except EquipmentDBError as exc:
+            errors += each_error(exc)
+    Several.raise_any(errors)
 
 
 class _Plan(typing.NamedTuple):

@@ -51,3 +51,18 @@ def count_revisions(session: Session) -> int:
     from sqlalchemy import func
 
     return session.exec(select(func.count()).select_from(Revision)).one()
+
+
+# Bookkeeping that changes with every version, and row ids the snapshot also gives by name:
+# not "what changed".
+QUIET = frozenset({"version", "updated_at", "created_at", "id", "system_id", "related_system_id", "target_type_id",
+                   "claimant_id", "claimant_ids", "party_actor_id", "counterparty_actor_id", "parent_id",
+                   "cites_source_id"})  # fmt: skip
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field whose value differs between two snapshots."""
+    names = [k for k in after if k not in QUIET and before.get(k) != after.get(k)]
+    names += [k for k in before if k not in after and k not in QUIET]
+    return [(name, before.get(name), after.get(name)) for name in names]
+

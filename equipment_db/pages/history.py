@@ -15,9 +15,6 @@ from equipment_db.history import queries as history_queries
 from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType
 
-# Bookkeeping that changes with every version; not "what changed".
-_QUIET = {"version", "updated_at", "created_at", "id", "system_id", "related_system_id", "target_type_id",
-          "claimant_id", "parent_id", "cites_source_id"}  # fmt: skip
 _SHOWN = 90
 
 
@@ -36,10 +33,8 @@ def _text(value: Any) -> str:
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
     """Fields whose value differs between two snapshots, as `field: old → new`."""
-    names = [k for k in after if k not in _QUIET and before.get(k) != after.get(k)]
-    names += [k for k in before if k not in after and k not in _QUIET]
-    return [{"field": name.replace("_", " "), "before": _text(before.get(name)), "after": _text(after.get(name))}
-            for name in names]  # fmt: skip
+    return [{"field": name.replace("_", " "), "before": _text(old), "after": _text(new)}
+            for name, old, new in history_queries.changed_fields(before, after)]  # fmt: skip
 
 
 def history(revisions: Sequence[Revision], version_url: Any, *, private_editors: bool) -> list[dict[str, Any]]:

@@ -83,7 +83,7 @@ def load(session: Session, seed_dir: Path, *, editor: str = SEED_EDITOR) -> Seed
             outcome = _LOADERS[record.section](session, dict(record.data), edit)
         except EquipmentDBError as exc:
             raise SeedError(record.location, exc) from None
-        report.note(record.section, outcome)
+        report.note(record.section, outcome.result)
     return report
 
 
