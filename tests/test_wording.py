@@ -8,6 +8,7 @@ import pytest
 
 from cli.claims import value_options
 from equipment_db.claims.rules import value_columns, wording_language
+from equipment_db.claims.text import counted_words
 from equipment_db.normalize.wording import WordingNotRead
 from equipment_db.vocab import ClaimKind, Counted
 from equipment_db.vocab import Qualifier as Q
@@ -80,3 +81,14 @@ def test_words_with_the_qualifier_unspecified_are_kept_without_a_number() -> Non
     columns = value_columns(fields | {"kind": ClaimKind.inventory, "counted": Counted.missiles}, None)
     assert (columns["value_low"], columns["value_high"], columns["qualifier"], columns["value_text"]) == (
         None, None, Q.unspecified, "a large number of")  # fmt: skip
+
+
+@pytest.mark.parametrize(("counted", "low", "high", "expected"), [
+    ("missiles", 1, 1, "missile"), ("missiles", 1, None, "missile"), ("missiles", 2, 2, "missiles"),
+    ("firing_units", 1, 1, "firing unit"), ("firing_units", 3, 3, "firing units"), ("aircraft", 1, 1, "aircraft"),
+    ("personnel", 1, 1, "personnel"), ("launchers", 1, 5, "launchers"), (None, 1, 1, None),
+])  # fmt: skip
+def test_a_count_names_what_it_counts_in_words_and_one_of_them_in_the_singular(
+    counted: str | None, low: float | None, high: float | None, expected: str | None
+) -> None:
+    assert counted_words(counted, low, high) == expected

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from equipment_db.claims.text import UNKNOWN_PARTY, describe_quantity, party_name
+from equipment_db.claims.text import UNKNOWN_PARTY, counted_words, describe_quantity, party_name
 from equipment_db.normalize.dates import claim_edtf, edtf_sentence, format_date
 
 _ATTRIBUTES = {
@@ -98,7 +98,7 @@ def _counted_object(snapshot: Mapping[str, Any]) -> str:
     """What the counting kinds count: `at least 5,000 missiles of 9K338 Igla-S`, `12 of
     Test System 1`, `an unspecified number of militia members (in the source's words: ...)`."""
     quantity = describe_quantity(snapshot)
-    counted = words(field(snapshot, "counted"))
+    counted = counted_words(field(snapshot, "counted"), field(snapshot, "value_low"), field(snapshot, "value_high"))
     system = field(snapshot, "system_name") or field(snapshot, "system")
     subject = field(snapshot, "subject")
     noun = (f"{counted} of {system}" if counted else system) if system else (subject or counted)

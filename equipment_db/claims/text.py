@@ -231,9 +231,23 @@ def party_name(country: Any, actor_name: Any, unknown: Any) -> str | None:
     return UNKNOWN_PARTY if unknown else None
 
 
+_ONE = {"missiles": "missile", "launchers": "launcher", "firing_units": "firing unit", "systems": "system",
+        "vehicles": "vehicle", "vessels": "vessel", "strikes": "strike", "units": "unit"}  # fmt: skip
+
+
+def counted_words(counted: Any, low: Any, high: Any) -> str | None:
+    """What a count counts, in words: `firing units`, and `missile` when the number is one."""
+    name = _text(counted)
+    if not name:
+        return None
+    one = {_float(low), _float(high)} - {None} == {1.0}
+    return _ONE.get(name, name) if one else name.replace("_", " ")
+
+
 def describe_value(claim: Claim) -> str:
     """`at least 5,000 missiles`, `up to 6 km`, `500 to 6,000 m`, or the source's words."""
-    counted = f" {claim.counted.value}" if claim.counted else ""
+    noun = counted_words(claim.counted, claim.value_low, claim.value_high)
+    counted = f" {noun}" if noun else ""
     quantity = quantity_words(
         claim.value_low, claim.value_high, qualifier=claim.qualifier, unit=claim.unit,
         original_unit=claim.original_unit, attribute=claim.attribute,
