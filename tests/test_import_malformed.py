@@ -222,7 +222,7 @@ def write_jsonl(path: Path, good: int, bad: int) -> MixedFile:
     return mixed
 
 
-CSV_COLUMNS = [*records.CLAIM_FIELDS, "source", "quote", "locator", "role", "external_ids",
+CSV_COLUMNS = [*records.CLAIM_FIELDS, "source", "quote", "locator", "role",
                "version", "created_at", "frobnicate"]  # fmt: skip
 CsvMaker = Callable[[random.Random, dict[str, str], dict[str, str]], tuple[dict[str, str], str]]
 

@@ -4,6 +4,7 @@ error. Through the CLI, on both engines."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -270,3 +271,17 @@ def test_a_dry_run_reports_conflicts_and_fails_without_writing(dbs: DatabaseFact
     assert "c.jsonl: line 1: conflict: system igla-s: name is '9K338 Igla-S'" in result.stderr
     assert "0 created, 0 updated, 0 unchanged, 1 conflicting, 0 retracted, 0 missing, 0 rejected" in result.stderr
     assert state(url) == before
+
+
+def test_the_claims_csv_carries_external_ids_with_their_parts_and_reimports_unchanged(
+    dbs: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = dbs.migrated()
+    _report(url, _write(tmp_path / "r1.jsonl", [*CATALOGUE, _row("1001", "2020", 10), _row("1001", "2021", 4)]))
+    path = tmp_path / "claims.csv"
+    ok(url, "export", "--format", "csv", "--output", str(path))
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert sorted(json.loads(r["external_ids"])[0]["part"] for r in rows) == ["2020", "2021"]
+    assert _report(url, path)["unchanged"] == {"claim": 2}
+    listed = read_json(url, "claim", "list", "--external-id", "sipri_deal:1001")
+    assert len(listed) == 2  # the deal's id finds every delivery year

@@ -25,7 +25,7 @@ CLAIM_FIELDS = (
     "id", "kind", "system", "subject", "attribute", "target_type", "related_system", "country",
     "counterparty_country", "party", "counterparty", "location", "value_low", "value_high", "unit", "qualifier",
     "value_text", "counted", "scope", "stance", "claimant", "claimants", "stated", "about", "verification_status",
-    "verification_note", "rank", "reliability", "credibility", "assessment_rationale", "note",
+    "verification_note", "rank", "reliability", "credibility", "assessment_rationale", "note", "external_ids",
 )  # fmt: skip
 
 
