@@ -285,3 +285,18 @@ def test_the_claims_csv_carries_external_ids_with_their_parts_and_reimports_unch
     assert _report(url, path)["unchanged"] == {"claim": 2}
     listed = read_json(url, "claim", "list", "--external-id", "sipri_deal:1001")
     assert len(listed) == 2  # the deal's id finds every delivery year
+
+
+def test_a_revised_release_updates_what_the_register_says_and_keeps_what_an_editor_added(
+    dbs: DatabaseFactory, tmp_path: Path
+) -> None:
+    url = dbs.migrated()
+    _report(url, _write(tmp_path / "r1.jsonl", [*CATALOGUE, _row("1001", "2020", 10)]))
+    claim_id = read_json(url, "claim", "list", "--external-id", "sipri_deal:1001")[0]["id"]
+    ok(url, "claim", "verify", claim_id, "disputed", "--note", "A test note: the number is disputed.")
+    report = _report(url, _write(tmp_path / "r2.jsonl", [*CATALOGUE, _row("1001", "2020", 12)]),
+                     "--update", "--reason", "release 2")  # fmt: skip
+    assert report["updated"] == {"claim": 1}
+    shown = read_json(url, "claim", "show", claim_id)
+    assert (shown["value_low"], shown["verification_status"]) == (12, "disputed")
+    assert shown["verification_note"] == "A test note: the number is disputed."

@@ -27,6 +27,7 @@ from equipment_db.catalog.models import (
     TargetTypeUpdate,
 )
 from equipment_db.claims import queries as claim_queries
+from equipment_db.claims import rules
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
 from equipment_db.errors import InvalidValue
@@ -133,7 +134,10 @@ def source(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
 
 
 def claim(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
-    """Create, or restate every field of an existing claim (a field left out is cleared)."""
+    """Create, or restate the fields an existing claim's record gives: a field given as null
+    is cleared, a field left out stays as it is (a register's row does not say what an editor
+    added: a verification, a rank, a note). The value is one thing: a record giving any of
+    its fields restates them all."""
     public_id = data.get("id")
     existing = claim_queries.find_claim(session, public_id) if public_id else None
     if existing is None:
@@ -142,9 +146,13 @@ def claim(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
         return CREATED
     before = existing.version
     citations = [parse_model(CitationCreate, c, prefix="citations") for c in data.get("citations") or []]
-    fields = {name: data.get(name) for name in ClaimUpdate.model_fields}
+    given = {name for name in ClaimUpdate.model_fields if name in data}
+    if given & set(rules.VALUE_FIELDS):
+        given |= set(rules.VALUE_FIELDS)
+    fields = {name: data.get(name) for name in given}
     for name, default in _CLAIM_DEFAULTS.items():
-        fields[name] = fields[name] or default
+        if name in fields:
+            fields[name] = fields[name] or default
     claim_service.update_claim(session, existing.public_id, parse_model(ClaimUpdate, fields), edit=edit)
     for one in citations:
         _cite_if_missing(session, existing.public_id, one, edit)
