@@ -24,6 +24,7 @@ from equipment_db.exchange.importer import (
     failed,
     import_records,
 )
+from equipment_db.exchange.mapping import MappedRead, load_mapping, read_mapped_csv
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
 
@@ -52,6 +53,11 @@ def import_(
         ..., exists=True, dir_okay=False, readable=True, help="JSON Lines or CSV file."
     ),
     fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: from the file name)."),
+    mapping_name: str | None = typer.Option(
+        None, "--mapping",
+        help="Read a register's own CSV export through a mapping file (docs/IMPORT.md), or 'sipri' for the "
+             "SIPRI trade register.",
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate every record and report; write nothing."),
     skip_invalid: bool = typer.Option(
         False, "--skip-invalid", help="Write the valid records, skip the others."
@@ -93,6 +99,10 @@ def import_(
         if given and not dry_run and not (reason and reason.strip()):
             raise MissingValue("reason", f"with {option}: say why the entries change (--reason \"2026 release\")")
     fmt = detect_format(path, fmt)
+    mapping = load_mapping(mapping_name) if mapping_name is not None else None
+    if mapping is not None and fmt != "csv":
+        raise InvalidValue("format", fmt, "does not go with --mapping, which reads CSV")
+    mapped = MappedRead()
     engine = state(ctx).ready_engine()
     report: ImportReport | None = None
     csv_text: str | None = None
@@ -103,9 +113,12 @@ def import_(
             _progress() as bar,
         ):
             expected = _count_lines(path) if fmt == "jsonl" else None
-            if fmt == "csv":
+            if fmt == "csv" and mapping is None:
                 csv_text = _text(handle.read())
-            raws = read_jsonl(handle) if csv_text is None else read_claims_csv(csv_text)
+            if mapping is not None:
+                raws = read_mapped_csv(handle.read(), mapping, session, mapped)
+            else:
+                raws = read_jsonl(handle) if csv_text is None else read_claims_csv(csv_text)
             tasks: dict[str, int] = {}
             lines = _ProgressLines(path.name)
 
@@ -134,6 +147,11 @@ def import_(
     skipped = "" if dry_run else " (skipped)"
     for issue in sorted([*report.issues, *report.conflicts], key=lambda one: one.line):
         typer.echo(f"{path.name}: {issue}{skipped}", err=True)
+    if mapped.skipped:
+        assert mapping is not None
+        blank = " or ".join(mapping.skip_without)
+        typer.echo(f"{path.name}: {len(mapped.skipped)} row(s) skipped, blank in {blank} "
+                   f"(csv.skip_without of mapping {mapping.name})", err=True)  # fmt: skip
     if report.missing:
         done = "retracted" if report.retracted["claim"] and not dry_run else "not in the file"
         typer.echo(f"{path.name}: {len(report.missing)} claim(s) {done}: {', '.join(report.missing[:20])}"

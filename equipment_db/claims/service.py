@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
+from equipment_db.base import utcnow
 from equipment_db.catalog import service as catalog_service
 from equipment_db.catalog.models import System, TargetType
 from equipment_db.claims import links as link_rules
@@ -29,6 +30,7 @@ from equipment_db.publicid import allocate_public_id
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import Source
+from equipment_db.validation import clean_text
 from equipment_db.vocab import (
     CitationRole,
     ClaimKind,
@@ -228,7 +230,11 @@ def _demote_other_preferred(session: Session, claim: Claim, edit: Edit) -> None:
         )  # type: ignore[union-attr]
 
 
-def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit) -> Citation:
+def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit,
+                 replace_at_locator: bool = False) -> Citation:  # fmt: skip
+    """Cite a source for a claim. `replace_at_locator` (a register's next release): a citation
+    of the same source, role and locator with another quote is retracted in the same version,
+    as the row it quoted says something else now."""
     claim = _editable(session, key)
     ((source_id, citation),) = rules.cited_sources([data], rules.DatabaseResolver(session))
     active = session.exec(
@@ -243,6 +249,12 @@ def add_citation(session: Session, key: str, data: CitationCreate, *, edit: Edit
     if rules.repeats(said, [rules.citation_key(c.source_id, c.role.value, c.quote, c.locator) for c in active]):
         public_id = session.get(Source, source_id).public_id  # type: ignore[union-attr]
         raise AlreadyExists("citation", "source", f"{public_id} ({data.role.value})")
+    locator, quote = clean_text(data.locator), clean_text(data.quote)
+    if replace_at_locator and locator:
+        now = utcnow()
+        for old in active:
+            if old.locator == locator and old.quote != quote:
+                old.retracted_at = now
     row = _insert_citation(session, claim, source_id, citation)
     history.touch(claim)
     _record(session, claim, RevisionAction.update, edit)

@@ -75,7 +75,7 @@ def read_jsonl(text: str | Iterable[str | bytes]) -> Iterator[RawRecord]:
                 f"type: {data.get('type')!r} is not one of {', '.join(records.RECORD_TYPES)}",
             )
             continue
-        yield _checked(RawRecord(number, line, data))
+        yield checked(RawRecord(number, line, data))
 
 
 def _lone_surrogate(line: str, data: Any) -> str | None:
@@ -92,7 +92,7 @@ def _lone_surrogate(line: str, data: Any) -> str | None:
     return None
 
 
-def _checked(raw: RawRecord) -> RawRecord:
+def checked(raw: RawRecord) -> RawRecord:
     """`raw`, or an invalid record if its fields break the record shape (`check_record`)."""
     try:
         records.check_record(raw.data)  # type: ignore[arg-type]
@@ -185,7 +185,7 @@ def _csv_record(number: int, fieldnames: list[str], row: dict[str, Any]) -> RawR
             except json.JSONDecodeError:
                 return RawRecord(number, raw, None, f"{name}: {claim[name]!r} is not a JSON list")
     citation = {k: cells[k] for k in CSV_CITATION_FIELDS if k in cells}
-    return _checked(RawRecord(number, raw, {"type": "claim", **claim, "citations": [citation]}))
+    return checked(RawRecord(number, raw, {"type": "claim", **claim, "citations": [citation]}))
 
 
 def _cell_problem(name: str, value: str) -> str | None:

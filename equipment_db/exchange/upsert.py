@@ -155,7 +155,7 @@ def claim(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
             fields[name] = fields[name] or default
     claim_service.update_claim(session, existing.public_id, parse_model(ClaimUpdate, fields), edit=edit)
     for one in citations:
-        _cite_if_missing(session, existing.public_id, one, edit)
+        _cite_if_missing(session, existing.public_id, one, edit, replace_at_locator=True)
     return _outcome(EntityType.claim, existing, existing.public_id, before)
 
 
@@ -171,7 +171,8 @@ def _blank(text: str | None) -> str | None:
     return text.strip() or None if text else None
 
 
-def _cite_if_missing(session: Session, claim_key: str, data: CitationCreate, edit: Edit) -> bool:
+def _cite_if_missing(session: Session, claim_key: str, data: CitationCreate, edit: Edit, *,
+                     replace_at_locator: bool = False) -> bool:  # fmt: skip
     """Cite the source unless the claim cites it already in this role with this quote and
     locator: another quote or locator is another citation, not the same one."""
     found = claim_queries.get_claim(session, claim_key, field="claim")
@@ -180,7 +181,7 @@ def _cite_if_missing(session: Session, claim_key: str, data: CitationCreate, edi
                for c, s in claim_queries.citations(session, found.id)}  # type: ignore[arg-type]  # fmt: skip
     if (cited.id, data.role, _blank(data.quote), _blank(data.locator)) in present:
         return False
-    claim_service.add_citation(session, found.public_id, data, edit=edit)
+    claim_service.add_citation(session, found.public_id, data, edit=edit, replace_at_locator=replace_at_locator)
     return True
 
 
