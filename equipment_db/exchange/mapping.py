@@ -413,7 +413,10 @@ class _Rows:
         return slug, [checked(RawRecord(number, raw, record))]
 
     def _find_system(self, cell: Cell, name: str) -> str | Exception:
-        """The slug of the one system the cell's names name, or the exception saying why none."""
+        """The slug of the one system the cell's names name, or the exception saying why none
+        (no session, for the documentation's worked example: none)."""
+        if self.session is None:
+            return LookupError(name)
         names = [name] + ([part.strip() for part in name.split(cell.split) if part.strip()] if cell.split else [])
         found: set[str] = set()
         for one in names:
@@ -437,3 +440,43 @@ class _Rows:
                     created = [checked(RawRecord(number, raw, {"type": "actor", "name": actor, "kind": kind}))]
                 return f"actor:{actor}", created
         return name, []
+
+
+EXAMPLE_ROWS = (
+    "Trade Register;",
+    "Information generated: 05 December 2026;",
+    ";",
+    "SIPRI AT Database ID;Supplier;Recipient;Designation;Description;Armament category;Order date;"
+    "Order date is estimate;Numbers delivered;Numbers delivered is estimate;Delivery year;"
+    "Delivery year is estimate;Status;SIPRI estimate;TIV deal unit;TIV delivery values;Local production;",
+    "90001;Germany;Test Movement*;Test System 1;Portable SAM;Missiles;2021;No;40;Yes;2022;No;New;;0.1;4;No;",
+    "90001;Germany;Test Movement*;Test System 1;Portable SAM;Missiles;2021;No;60;No;2023;Yes;New;;0.1;6;No;",
+    "90002;unknown supplier(s);Kosovo;Test System 1;Portable SAM;Missiles;2022;No;;No;;No;New;;0.1;;No;",
+)
+
+
+def mapping_reference_markdown() -> str:
+    """docs/IMPORT.md's section on mapped CSV: every key, the shipped SIPRI mapping, and the
+    records its worked example (synthetic rows in the export's format) becomes."""
+    import json  # only for the documentation
+
+    lines = ["## Mapped CSV: a register's own export", "",
+             "`equipment-db import FILE.csv --mapping MAP.toml` reads a CSV through a mapping file; "
+             "`--mapping sipri` uses the shipped mapping for the SIPRI Arms Transfers Database trade "
+             "register. Each row becomes the records above and goes through the same import, with "
+             "its checks, conflicts and report. The row's text is its citation's quote.", "",
+             "| key | meaning |", "|---|---|"]  # fmt: skip
+    lines += ["| `" + key + "` | " + text.replace("|", "\\|") + " |" for key, text in MAPPING_KEYS]
+    lines += ["", "### The SIPRI trade-register mapping (`--mapping sipri`)", "", "```toml",
+              shipped_mapping_text("sipri").rstrip(), "```", "",
+              "### Worked example", "",
+              "These synthetic rows, in the export's format:", "", "```text", *EXAMPLE_ROWS, "```", "",
+              "become these records (in a database where no system is named `Test System 1`, "
+              "so the mapping creates it; the third row has no delivery and is skipped):", "", "```json"]  # fmt: skip
+    seen = MappedRead()
+    data = ("\n".join(EXAMPLE_ROWS) + "\n").encode("utf-8")
+    for raw in read_mapped_csv(data, load_mapping("sipri"), None, seen):  # type: ignore[arg-type]
+        lines.append(json.dumps(raw.data, ensure_ascii=False))
+    lines += ["```", "", f"Skipped rows (lines): {', '.join(map(str, seen.skipped))}.", ""]
+    return "\n".join(lines)
+
