@@ -133,8 +133,11 @@ class Client:
     def system(self, key: str) -> dict[str, Any]:
         return self._json(path("system", key=key))
 
-    def compare(self, *systems: str) -> dict[str, Any]:
-        return self._json(permalinks.COMPARE, {"systems": ",".join(systems)})
+    def compare(self, *systems: str, include_deprecated: bool = False) -> dict[str, Any]:
+        params: dict[str, Any] = {"systems": ",".join(systems)}
+        if include_deprecated:
+            params["include_deprecated"] = "true"
+        return self._json(permalinks.COMPARE, params)
 
     def timeline(self, system: str, country: str) -> dict[str, Any]:
         return self._json(permalinks.TIMELINE, {"system": system, "country": country})

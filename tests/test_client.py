@@ -154,11 +154,13 @@ def test_system_compare_and_timeline_pass_the_json_through() -> None:
             db.system("SA-24 Grinch"),
             db.compare("igla-s", "fim-92-stinger"),
             db.timeline("igla-s", "VE"),
+            db.compare("igla-s", "fim-92-stinger", include_deprecated=True),
         ]
     assert seen == [
         "https://db.example.org/v1/systems/SA-24%20Grinch",
         "https://db.example.org/v1/compare?systems=igla-s%2Cfim-92-stinger",
         "https://db.example.org/v1/timeline?system=igla-s&country=VE",
+        "https://db.example.org/v1/compare?systems=igla-s%2Cfim-92-stinger&include_deprecated=true",
     ]
     assert answers[1] == {"path": "/v1/compare"}
 

@@ -115,12 +115,48 @@ class SystemRefPublic(SQLModel):
     url: str
 
 
+class CompareValuePublic(ValuePublic):
+    """One sourced value in a comparison, worded in its row's unit with the source's beside it."""
+
+    unit_converted: bool = Field(
+        description="Whether the value is in its row's `unit`. False when its unit does not convert to it (another "
+        "dimension, another currency, a unit where the row has none or none where it has one): it is then "
+        "worded as given, never converted, and `unit_note` says why. True when there is no number."
+    )
+    unit_note: str | None = Field(default=None, description="Why the value is not in the row's unit.",
+                                  schema_extra={"examples": ["given in EUR: no exchange rate is applied"]})  # fmt: skip
+    value_words: str | None = Field(
+        default=None,
+        description="The value in the row's unit, each number rounded to the significant figures the source gave "
+        "(at least 3): `value_low` and `value_high` keep the exact conversion. As given when not converted; "
+        "null when there is no number (`value_text` has the source's words).",
+        schema_extra={"examples": ["up to 5,150 m"]},
+    )
+    given_words: str | None = Field(
+        default=None,
+        description="The value as the source gave it, when its unit is not the row's; null otherwise.",
+        schema_extra={"examples": ["up to 3.2 mi"]},
+    )
+
+
 class AttributeRowPublic(SQLModel):
-    """One attribute across the compared systems: every competing value of each."""
+    """One attribute across the compared systems: every competing value of each, in one unit."""
 
     attribute: Attribute
-    systems: dict[str, list[ValuePublic]] = Field(
-        description="System slug -> its values, the preferred one first; [] when none is known."
+    unit: str | None = Field(
+        default=None,
+        description="The canonical unit of the attribute's dimension, which every value is worded in; null for "
+        "plain numbers and words.",
+        schema_extra={"examples": ["m"]},
+    )
+    systems: dict[str, list[CompareValuePublic]] = Field(
+        description="System slug -> its values, the preferred one first, then (with `include_deprecated`) those "
+        "ranked deprecated; [] when none is known."
+    )
+    deprecated_hidden: dict[str, int] = Field(
+        description="System slug -> how many of its values ranked deprecated are not shown: all of them unless "
+        "`include_deprecated`, then those beyond the first 5 (0 for none).",
+        schema_extra={"examples": [{"igla-s": 1, "fim-92-stinger": 0}]},
     )
 
 
@@ -139,6 +175,12 @@ class ComparisonClaimPublic(SQLModel):
 class ComparePublic(SQLModel):
     systems: list[SystemRefPublic]
     attributes: list[AttributeRowPublic]
+    include_deprecated: bool = Field(description="Whether values ranked deprecated are shown.")
+    deprecated_hidden: int = Field(description="How many values ranked deprecated are not shown, in all rows.")
+    show_deprecated_url: str | None = Field(
+        default=None, description="The same comparison with the deprecated values shown; null when none is hidden "
+        "or they are shown already."
+    )
     target_types: dict[str, dict[str, list[str]]] = Field(
         description="Target type slug -> system slug -> capability claim ids ([] when no claim says so)."
     )

@@ -87,29 +87,51 @@ _VALUE_COLUMNS = (Claim.id, Claim.system_id, Claim.attribute, Claim.public_id, C
                   Claim.value_text, Claim.rank)  # fmt: skip
 
 
-def _value_ids(session: Session, counts: dict[int, dict[Attribute, int]]) -> set[int]:
+def _value_ids(
+    session: Session, counts: dict[int, dict[Attribute, int]], deprecated: dict[int, dict[Attribute, int]]
+) -> set[int]:
     """The ids of the values shown: per (system, attribute) the first SPEC_VALUES_SHOWN by id
-    (each read from the (system_id, kind, attribute, id) index and stopped there), and the
+    (each read from the (system_id, kind, attribute, id) index and stopped there), the
     preferred ones (the partial index on preferred claims; `+kind`, a literal rank and no
-    parameters there, so that the planner takes it). One statement, as text: built per call
-    as SQLAlchemy expressions it cost more than running it."""
-    firsts = [(system_id, attribute) for system_id, found in counts.items() for attribute in found]
+    parameters there, so that the planner takes it), and per (system, attribute) in
+    `deprecated` the first SPEC_VALUES_SHOWN ranked deprecated. One statement, as text: built
+    per call as SQLAlchemy expressions it cost more than running it."""
+    firsts = [(system_id, attribute, "<>") for system_id, found in counts.items() for attribute in found]
+    firsts += [(system_id, attribute, "=") for system_id, found in deprecated.items() for attribute in found]
     if not firsts:
         return set()
-    active_sql = "retracted_at IS NULL AND rank <> 'deprecated'"
     parts = [
         f"SELECT id FROM (SELECT id FROM claim WHERE system_id = :s{n} AND kind = 'specification' "
-        f"AND attribute = :a{n} AND {active_sql} ORDER BY id LIMIT {SPEC_VALUES_SHOWN}) AS first{n}"
-        for n in range(len(firsts))
+        f"AND attribute = :a{n} AND retracted_at IS NULL AND rank {rank} 'deprecated' "
+        f"ORDER BY id LIMIT {SPEC_VALUES_SHOWN}) AS first{n}"
+        for n, (_, _, rank) in enumerate(firsts)
     ]
     systems = ", ".join(str(int(system_id)) for system_id in counts)
     kind = "+kind" if session.get_bind().dialect.name == "sqlite" else "kind"  # `+`: SQLite's "no index"
     parts.append(f"SELECT id FROM claim WHERE system_id IN ({systems}) AND {kind} = 'specification' "
                  "AND rank = 'preferred' AND retracted_at IS NULL")  # fmt: skip
     params = {}
-    for n, (system_id, attribute) in enumerate(firsts):
+    for n, (system_id, attribute, _) in enumerate(firsts):
         params[f"s{n}"], params[f"a{n}"] = system_id, attribute.value
     return set(session.execute(sa.text(" UNION ".join(parts)), params).scalars())
+
+
+def deprecated_counts(session: Session, system_ids: Sequence[int]) -> dict[int, dict[Attribute, int]]:
+    """Specification values ranked deprecated (and not retracted) per system and attribute, in
+    one grouped statement; a system or attribute without any is absent."""
+    counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
+    if not system_ids:
+        return counts
+    rows = session.exec(
+        select(Claim.system_id, Claim.attribute, func.count())
+        .where(col(Claim.system_id).in_(list(system_ids)), Claim.kind == ClaimKind.specification,
+               Claim.rank == Rank.deprecated, col(Claim.retracted_at).is_(None))
+        .group_by(Claim.system_id, Claim.attribute)
+    ).all()  # fmt: skip
+    for system_id, attribute, n in rows:
+        if attribute is not None:
+            counts[system_id][attribute] = n  # type: ignore[index]
+    return counts
 
 
 def publishers_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -131,13 +153,19 @@ def publishers_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int,
 
 
 def specification_values(
-    session: Session, system_ids: Sequence[int], counts: dict[int, dict[Attribute, int]] | None = None
+    session: Session,
+    system_ids: Sequence[int],
+    counts: dict[int, dict[Attribute, int]] | None = None,
+    *,
+    deprecated: dict[int, dict[Attribute, int]] | None = None,
 ) -> dict[int, dict[Attribute, list[dict[str, Any]]]]:
     """Per system, per attribute (vocabulary order): the preferred value, then the first
-    active values in id order, at most SPEC_VALUES_SHOWN in all; one query for the ids,
-    one for the values, one for their sources, however many values a system has."""
+    active values in id order, at most SPEC_VALUES_SHOWN in all; with `deprecated`
+    (`deprecated_counts`), then the first SPEC_VALUES_SHOWN values ranked deprecated too. One
+    query for the ids, one for the values, one for their sources, however many values a
+    system has."""
     counts = counts if counts is not None else specification_counts(session, system_ids)
-    ids = _value_ids(session, counts)
+    ids = _value_ids(session, counts, deprecated or {})
     claims = session.execute(select(*_VALUE_COLUMNS).where(col(Claim.id).in_(ids)).order_by(Claim.id)).all() if ids else []
     cited = publishers_by_claim(session, [c.id for c in claims])
     grouped: dict[int, dict[Attribute, list[Any]]] = {system_id: defaultdict(list) for system_id in system_ids}
@@ -147,11 +175,12 @@ def specification_values(
     for system_id, by_attribute in grouped.items():
         result[system_id] = {}
         for attribute in sorted(by_attribute, key=ATTRIBUTE_ORDER.__getitem__):
-            values = by_attribute[attribute]
+            values = [c for c in by_attribute[attribute] if c.rank is not Rank.deprecated]
             chosen = next((c for c in values if c.rank is Rank.preferred), None)
-            if chosen is None and counts[system_id].get(attribute) == 1:
+            if chosen is None and values and counts[system_id].get(attribute) == 1:
                 chosen = values[0]
             ordered = sorted(values, key=lambda c: (c is not chosen, c.id))[:SPEC_VALUES_SHOWN]
+            ordered += [c for c in by_attribute[attribute] if c.rank is Rank.deprecated][:SPEC_VALUES_SHOWN]
             result[system_id][attribute] = [_value(c, cited[c.id], c is chosen) for c in ordered]
     return result
 

@@ -164,13 +164,16 @@ def compare_systems(
             description="The same, one per parameter (repeated).",
         ),
     ] = None,
+    include_deprecated: IncludeDeprecated = False,
 ) -> ComparePublic:
     keys, field = (
         (system, "system") if systems is None and system else ((systems or "").split(","), "systems")
     )
-    found = analysis_compare.compare_systems(session, keys, field=field)
+    found = analysis_compare.compare_systems(session, keys, field=field, include_deprecated=include_deprecated)
     for ref in found["systems"]:
         ref["url"] = _system_url(request, ref["slug"])
+    if found["deprecated_hidden"] and not include_deprecated:
+        found["show_deprecated_url"] = str(request.url.include_query_params(include_deprecated="true"))
     result = ComparePublic.model_validate(found)
     return entry_pages.compare_page(request, result.model_dump()) if html else result
 
