@@ -42,7 +42,7 @@ def test_claims_filter_by_alias_country_and_kind(dbs: DatabaseFactory) -> None:
     assert (first["value"], first["about"], first["url"]) == (
         "1,800 missiles",
         "2009",
-        "http://testserver/v1/claims/C-GEPDCDFB",
+        "https://db.example.org/v1/claims/C-GEPDCDFB",
     )
 
 

@@ -51,11 +51,11 @@ def test_comparing_igla_s_and_stinger_keeps_every_max_range_with_its_sources(dbs
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["systems"] == [
-        {"slug": "igla-s", "name": "9K338 Igla-S", "url": "http://testserver/v1/systems/igla-s"},
+        {"slug": "igla-s", "name": "9K338 Igla-S", "url": "https://db.example.org/v1/systems/igla-s"},
         {
             "slug": "fim-92-stinger",
             "name": "FIM-92 Stinger",
-            "url": "http://testserver/v1/systems/fim-92-stinger",
+            "url": "https://db.example.org/v1/systems/fim-92-stinger",
         },
     ]
     rows = {row["attribute"]: row for row in body["attributes"]}
@@ -165,7 +165,7 @@ def test_the_igla_s_venezuela_timeline_runs_from_2009_deliveries_to_the_2025_cla
     assert body["system"] == {
         "slug": "igla-s",
         "name": "9K338 Igla-S",
-        "url": "http://testserver/v1/systems/igla-s",
+        "url": "https://db.example.org/v1/systems/igla-s",
     }
     assert body["country"] == "VE"
     rows = [(e["claim"], e["kind"], e["date"], e["date_basis"], e["value_low"], e["value_high"], e["qualifier"],

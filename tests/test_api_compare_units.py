@@ -17,7 +17,7 @@ from tests.factories import claim_input, populate
 EDIT = Edit("test-editor", "test setup")
 BROWSER = {"accept": "text/html"}
 COMPARE = "/v1/compare?systems=test-system-1,test-system-2"
-SHOW_DEPRECATED = "http://testserver/v1/compare?systems=test-system-1%2Ctest-system-2&include_deprecated=true"
+SHOW_DEPRECATED = "https://db.example.org/v1/compare?systems=test-system-1%2Ctest-system-2&include_deprecated=true"
 
 
 def _specs(url: str, *claims: dict[str, Any]) -> list[str]:
@@ -194,4 +194,4 @@ def test_the_page_shows_one_unit_per_attribute_and_the_hidden_deprecated_values(
         "Values ranked deprecated are shown, marked (deprecated) . 2 more are not shown "
         "(at most 5 per system and attribute). Hide deprecated values"
     )
-    assert notice.find("a")["href"] == "http://testserver/v1/compare?systems=test-system-1%2Ctest-system-2"
+    assert notice.find("a")["href"] == "https://db.example.org/v1/compare?systems=test-system-1%2Ctest-system-2"

@@ -85,7 +85,7 @@ def test_version_permalinks_answer_the_snapshot_immutable(dbs: DatabaseFactory, 
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     body = response.json()
-    assert body["version"] == 1 and body["url"] == f"http://testserver{path}"
+    assert body["version"] == 1 and body["url"] == f"https://db.example.org{path}"
     assert body["snapshot"][key] in {"igla-s", "S-PJZ2YVHP"}
 
 

@@ -73,9 +73,9 @@ def test_anadolu_source_shows_its_chain_to_cnn_and_the_claims_it_carries(dbs: Da
         None,
     )
     assert maduro["quote"].startswith("“Any military force in the world knows the power of the Igla-S")
-    assert maduro["api_url"] == "http://testserver/v1/claims/C-YSESYR2E"
-    assert source["api_url"] == "http://testserver/v1/sources/S-PJZ2YVHP"
-    assert source["claims_url"] == "http://testserver/v1/claims?source=S-PJZ2YVHP&include_deprecated=true"
+    assert maduro["api_url"] == "https://db.example.org/v1/claims/C-YSESYR2E"
+    assert source["api_url"] == "https://db.example.org/v1/sources/S-PJZ2YVHP"
+    assert source["claims_url"] == "https://db.example.org/v1/claims?source=S-PJZ2YVHP&include_deprecated=true"
 
 
 def test_cnn_is_known_only_through_anadolu_and_is_cited_in_maduros_claim(dbs: DatabaseFactory) -> None:
@@ -88,7 +88,7 @@ def test_cnn_is_known_only_through_anadolu_and_is_cited_in_maduros_claim(dbs: Da
     assert cnn["claims"] == [{"id": "C-YSESYR2E", "kind": "deployment", "value_as_worded": "at least 5,000 missiles",
                               "role": "cited_in", "locator": None,
                               "quote": "Independent verification of Maduro’s missile claim was not available, CNN reported.",
-                              "api_url": "http://testserver/v1/claims/C-YSESYR2E"}]  # fmt: skip
+                              "api_url": "https://db.example.org/v1/claims/C-YSESYR2E"}]  # fmt: skip
     assert _ids(listed) == ["C-YSESYR2E"]
 
 
@@ -125,9 +125,9 @@ def test_a_source_row_names_what_it_cites_and_its_address(dbs: DatabaseFactory) 
         "id": "S-PJZ2YVHP", "kind": "news_article",
         "title": "Venezuela's president claims his country has 5,000 Russian missiles as Trump weighs military action",
         "publisher": "Anadolu Agency", "published": "2025-10-23", "url": None, "language": "en",
-        "cites": "S-SNXDBGDV", "retracted": False, "api_url": "http://testserver/v1/sources/S-PJZ2YVHP",
+        "cites": "S-SNXDBGDV", "retracted": False, "api_url": "https://db.example.org/v1/sources/S-PJZ2YVHP",
     }  # fmt: skip
-    assert page["limit"] == 2 and page["next"].startswith("http://testserver/v1/sources?limit=2&cursor=")
+    assert page["limit"] == 2 and page["next"].startswith("https://db.example.org/v1/sources?limit=2&cursor=")
 
 
 def test_paging_sources_to_the_end_has_no_gaps_or_duplicates(dbs: DatabaseFactory) -> None:
@@ -182,12 +182,12 @@ def test_actor_by_name_in_any_case_shows_the_claims_they_made(dbs: DatabaseFacto
         ("C-QGQNTTSX", "2025-10-22"), ("C-NMEBRWCC", "2025-10-23"), ("C-MC5MGQVX", None)]  # fmt: skip
     assert maduro["claims"][0] == {"id": "C-YSESYR2E", "kind": "deployment", "value_as_worded": "at least 5,000 missiles",
                                    "stated": "2025-10-22", "status": "unverified",
-                                   "api_url": "http://testserver/v1/claims/C-YSESYR2E"}  # fmt: skip
+                                   "api_url": "https://db.example.org/v1/claims/C-YSESYR2E"}  # fmt: skip
     assert maduro["claims_total"] == 6
-    assert maduro["api_url"] == "http://testserver/v1/actors/Nicol%C3%A1s%20Maduro"
+    assert maduro["api_url"] == "https://db.example.org/v1/actors/Nicol%C3%A1s%20Maduro"
     assert (
         maduro["claims_url"]
-        == "http://testserver/v1/claims?claimant=Nicol%C3%A1s+Maduro&include_deprecated=true"
+        == "https://db.example.org/v1/claims?claimant=Nicol%C3%A1s+Maduro&include_deprecated=true"
     )
     assert [(c["id"], c["kind"], c["value_as_worded"]) for c in sipri["claims"]] == [
         ("C-GEPDCDFB", "transfer", "1,800 missiles"), ("C-6MP0SGJ6", "transfer", "about 200 missiles"),
@@ -202,7 +202,7 @@ def test_an_actor_whose_name_holds_a_slash_is_reachable_at_its_own_address(dbs: 
     with api(url) as client:
         row = client.get("/v1/actors").json()["items"][0]
         actor = client.get(row["api_url"])
-    assert row["api_url"] == "http://testserver/v1/actors/Test%20Press%20%2F%20Wire"
+    assert row["api_url"] == "https://db.example.org/v1/actors/Test%20Press%20%2F%20Wire"
     assert (actor.status_code, actor.json()["name"], actor.json()["claims"]) == (200, "Test Press / Wire", [])
 
 

@@ -57,10 +57,10 @@ def test_a_system_row_has_its_aliases_and_address(dbs: DatabaseFactory) -> None:
     assert body["items"] == [{
         "slug": "igla-s", "name": "9K338 Igla-S", "category": "manpads", "origin_country": "RU",
         "aliases": ["Igla-S", "9K338", "SA-24", "SA-24 Grinch"], "retracted": False,
-        "url": "http://testserver/v1/systems/igla-s",
+        "url": "https://db.example.org/v1/systems/igla-s",
     }]  # fmt: skip
     assert body["limit"] == 1
-    assert body["next"].startswith("http://testserver/v1/systems?limit=1&cursor=")
+    assert body["next"].startswith("https://db.example.org/v1/systems?limit=1&cursor=")
 
 
 @pytest.mark.parametrize(("params", "expected"), [
@@ -125,7 +125,7 @@ def test_an_alias_redirects_307_to_the_canonical_slug_keeping_the_query(
         response = client.get(f"/v1/systems/{key}", params={"pretty": "1"}, follow_redirects=False)
         followed = client.get(f"/v1/systems/{key}")
     assert response.status_code == 307
-    assert response.headers["location"] == "http://testserver/v1/systems/igla-s?pretty=1"
+    assert response.headers["location"] == "https://db.example.org/v1/systems/igla-s?pretty=1"
     assert followed.status_code == 200
     assert followed.json()["slug"] == "igla-s"
 
@@ -152,7 +152,7 @@ def test_a_system_gives_its_identity_aliases_target_types_and_claim_counts(dbs: 
     assert identity == {
         "slug": "igla-s", "name": "9K338 Igla-S", "category": "manpads", "origin_country": "RU",
         "manufacturer": None, "parent": None, "wikidata_qid": None, "description": None, "version": 1,
-        "retracted_at": None, "url": "http://testserver/v1/systems/igla-s",
+        "retracted_at": None, "url": "https://db.example.org/v1/systems/igla-s",
     }  # fmt: skip
     assert body["aliases"] == [
         {"name": "Igla-S", "kind": "common_name"},
@@ -243,7 +243,7 @@ def test_a_country_by_code_or_name_gives_claim_counts_and_systems(dbs: DatabaseF
         "claims_as_subject": {"deployment": 5, "inventory": 2, "transfer": 3},
         "claims_as_counterparty": {},
         "systems": [{"slug": "igla-s", "name": "9K338 Igla-S", "quantity_claims": 9,
-                     "url": "http://testserver/v1/systems/igla-s"}],
+                     "url": "https://db.example.org/v1/systems/igla-s"}],
     }  # fmt: skip
 
 

@@ -289,7 +289,12 @@ def test_pages_are_accessible_in_structure_and_readable_without_css(dbs: Databas
                 assert table.find("th", scope=True), path
             # without CSS the content is still there, in reading order: styles only in <head>
             assert not soup.body.find_all("style") and not soup.find_all(style=True), path
-            assert "@media print" in soup.head.style.get_text() and "size: A4" in soup.head.style.get_text()
+            assert not soup.head.find("style") and soup.head.find("link", rel="stylesheet")["href"] == "/assets/pages.css"
+            assert all(script.get("src") or script.get("type") == "application/ld+json"
+                       for script in soup.find_all("script")), path  # no inline script: the CSP allows none
+        sheet = client.get("/assets/pages.css")
+        assert sheet.headers["content-type"].startswith("text/css")
+        assert "@media print" in sheet.text and "size: A4" in sheet.text
 
 
 def test_rendered_citations_are_kept_per_version_and_bounded() -> None:

@@ -102,7 +102,7 @@ def test_search_finds_a_system_by_its_nato_reporting_name(dbs: DatabaseFactory) 
         "id": "igla-s",
         "title": "9K338 Igla-S",
         "snippet": hit["snippet"],
-        "url": "http://testserver/v1/systems/igla-s",
+        "url": "https://db.example.org/v1/systems/igla-s",
     }
     assert "«Grinch»" in hit["snippet"], hit
     assert isinstance(hit["score"], float) and hit["score"] > 0
@@ -123,7 +123,7 @@ def test_search_finds_a_claim_by_its_wording(dbs: DatabaseFactory) -> None:
     assert [(i["type"], i["id"], i["title"]) for i in body["items"]] == [
         ("claim", "C-MC5MGQVX", "“millions” of militia members")
     ]
-    assert body["items"][0]["url"] == "http://testserver/v1/claims/C-MC5MGQVX"
+    assert body["items"][0]["url"] == "https://db.example.org/v1/claims/C-MC5MGQVX"
 
 
 def test_search_finds_a_source_by_its_publisher(dbs: DatabaseFactory) -> None:
@@ -131,7 +131,7 @@ def test_search_finds_a_source_by_its_publisher(dbs: DatabaseFactory) -> None:
     assert "S-PJZ2YVHP" in [i["id"] for i in items]
     assert {i["type"] for i in items} == {"source"}
     assert (
-        next(i for i in items if i["id"] == "S-PJZ2YVHP")["url"] == "http://testserver/v1/sources/S-PJZ2YVHP"
+        next(i for i in items if i["id"] == "S-PJZ2YVHP")["url"] == "https://db.example.org/v1/sources/S-PJZ2YVHP"
     )
 
 

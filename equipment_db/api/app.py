@@ -15,7 +15,8 @@ from equipment_db import __version__
 from equipment_db.api import problems
 from equipment_db.api.caching import CachingMiddleware
 from equipment_db.api.deps import install_query_limit, reject_nul_characters
-from equipment_db.api.routes import claims, exports, meta, search, sources, systems
+from equipment_db.api.public import PublicURLMiddleware
+from equipment_db.api.routes import assets, claims, exports, meta, search, sources, systems
 from equipment_db.config import Settings, get_settings
 from equipment_db.database import create_db_engine
 
@@ -51,14 +52,15 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
                   responses=problems.PROBLEM_RESPONSES, dependencies=[Depends(reject_nul_characters)],
-                  lifespan=lifespan)  # fmt: skip
+                  lifespan=lifespan, docs_url=None, redoc_url=None)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings)
     install_query_limit(app.state.engine)
     problems.install(app)
-    for module in (meta, systems, claims, sources, search, exports):
+    for module in (meta, systems, claims, sources, search, exports, assets):
         app.include_router(module.router)
     app.add_middleware(CachingMiddleware)
+    app.add_middleware(PublicURLMiddleware, public_url=settings.public_url)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],
                        allow_headers=["*"], expose_headers=["ETag"])  # fmt: skip
     return app
