@@ -597,7 +597,8 @@ def run_cli(url: str, *args: str) -> Run:
 
 
 def import_file(url: str, path: Path) -> dict[str, Any]:
-    run = run_cli(url, "import", str(path), "--yes", "--json", "--reason", f"benchmark {path.name}")
+    # --update: the revision pass restates existing entries on purpose (new versions, not conflicts)
+    run = run_cli(url, "import", str(path), "--yes", "--json", "--update", "--reason", f"benchmark {path.name}")
     report = json.loads(run.stdout.strip().splitlines()[-1])
     created = {row["type"]: row["created"] for row in report["records"] if row["created"]}
     updated = {row["type"]: row["updated"] for row in report["records"] if row["updated"]}
