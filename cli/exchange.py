@@ -13,11 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli.output import emit
 from cli.state import edit, interactive, reading, state
 from equipment_db.database import session_scope
-from equipment_db.errors import DatabaseFull, InvalidValue
+from equipment_db.errors import DatabaseFull, InvalidValue, MissingValue
 from equipment_db.exchange.exporter import export_records, write_claims_csv, write_jsonl
 from equipment_db.exchange.importer import ImportFailed, ImportReport, import_records
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
+from equipment_db.exchange.schema import import_json_schema
 
 FORMATS = ("jsonl", "csv")
 
@@ -38,8 +39,8 @@ def _check_format(fmt: str | None) -> None:
 
 def import_(
     ctx: typer.Context,
-    path: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="JSON Lines or CSV file."
+    path: Path | None = typer.Argument(
+        None, exists=True, dir_okay=False, readable=True, metavar="FILE", help="JSON Lines or CSV file."
     ),
     fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: from the file name)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate every record and report; write nothing."),
@@ -54,6 +55,7 @@ def import_(
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before committing at a terminal."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    schema: bool = typer.Option(False, "--schema", help="Print the import format as a JSON Schema; import nothing."),
 ) -> None:
     """Import records from a JSON Lines or CSV file, all or nothing.
 
@@ -62,10 +64,15 @@ def import_(
     row. Everything is validated first and written in one transaction: any invalid record
     means nothing is written and every error is listed with its line number, unless
     --skip-invalid. Entries that exist already are left alone when identical, so importing
-    the same file twice adds nothing.
+    the same file twice adds nothing. Every record type and field: docs/IMPORT.md.
 
     Example: equipment-db import claims.jsonl --dry-run
     """
+    if schema:
+        typer.echo(json.dumps(import_json_schema(), indent=2, ensure_ascii=False))
+        return
+    if path is None:
+        raise MissingValue("FILE", "(a JSON Lines or CSV file to import), unless --schema")
     _check_format(fmt)
     if rejects is not None and not skip_invalid:
         raise InvalidValue("rejects", str(rejects), "only goes with --skip-invalid")

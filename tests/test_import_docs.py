@@ -1,4 +1,4 @@
-"""docs/IMPORT.md and the import's JSON Schema are generated from the record models, name
+"""docs/IMPORT.md and `equipment-db import --schema` are generated from the record models, name
 every field, and hold for what export writes and refuse what the importer refuses.
 
 The venv has no `jsonschema` package, and none is added for this: `_problems` checks a record
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
+from cli.main import app
 from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate
 from equipment_db.claims import service as claim_service
@@ -28,6 +31,7 @@ from equipment_db.sources.models import SourceCreate
 from equipment_db.vocab import ActorKind, LinkKind, SourceKind
 from tests.factories import EDIT, add_claim, populate
 
+runner = CliRunner()
 _ASSERTIONS = {"$ref", "const", "enum", "type", "anyOf", "oneOf", "items", "properties", "required",
                "additionalProperties", "maxLength", "minLength", "pattern"}  # fmt: skip
 _ANNOTATIONS = {"$schema", "$defs", "title", "description", "default", "format", "examples"}
@@ -192,3 +196,16 @@ def test_a_kept_field_of_a_nested_citation_fails_the_schema_as_it_fails_the_impo
     assert _problems(record, built, built) == ["record: 0 of the oneOf branches hold"]
     assert _problems(record, built["$defs"]["claim"], built) == ["record.citations[0]: claim_id is not allowed"]
 
+
+def test_cli_import_schema_prints_the_json_schema(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'never.db'}", "import", "--schema"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == import_json_schema()
+    assert not (tmp_path / "never.db").exists()
+
+
+def test_cli_import_without_a_file_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["--db", f"sqlite:///{tmp_path / 'never.db'}", "import", "--dry-run"])
+    assert (result.exit_code, result.stdout) == (1, ""), result.output
+    assert result.stderr == "error: FILE: required (a JSON Lines or CSV file to import), unless --schema\n"
+    assert not (tmp_path / "never.db").exists()
