@@ -27,6 +27,7 @@ from equipment_db.exchange.importer import (
 from equipment_db.exchange.mapping import MappedRead, load_mapping, read_mapped_csv
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
+from equipment_db.exchange.schema import import_json_schema
 
 FORMATS = ("jsonl", "csv")
 PROGRESS_RECORDS = 10_000
@@ -49,8 +50,8 @@ def _check_format(fmt: str | None) -> None:
 
 def import_(
     ctx: typer.Context,
-    path: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="JSON Lines or CSV file."
+    path: Path | None = typer.Argument(
+        None, exists=True, dir_okay=False, readable=True, metavar="FILE", help="JSON Lines or CSV file."
     ),
     fmt: str | None = typer.Option(None, "--format", help="jsonl or csv (default: from the file name)."),
     mapping_name: str | None = typer.Option(
@@ -77,6 +78,7 @@ def import_(
     ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before committing at a terminal."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    schema: bool = typer.Option(False, "--schema", help="Print the import format as a JSON Schema; import nothing."),
 ) -> None:
     """Import records from a JSON Lines or CSV file, all or nothing.
 
@@ -88,10 +90,16 @@ def import_(
     the same file twice adds nothing. A record that differs from the entry it names (by
     slug, name, id, URL, or a claim's external id) is a conflict, listed field by field and
     written only with --update. The report counts created, updated, unchanged,
-    conflicting and missing records; --dry-run reports them without writing.
+    conflicting and missing records; --dry-run reports them without writing. Every record type and
+    field: docs/IMPORT.md.
 
     Example: equipment-db import register-2026.jsonl --update --retract-missing --reason "2026 release"
     """
+    if schema:
+        typer.echo(json.dumps(import_json_schema(), indent=2, ensure_ascii=False))
+        return
+    if path is None:
+        raise MissingValue("FILE", "(a JSON Lines or CSV file to import), unless --schema")
     _check_format(fmt)
     if rejects is not None and not skip_invalid:
         raise InvalidValue("rejects", str(rejects), "only goes with --skip-invalid")

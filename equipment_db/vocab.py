@@ -57,15 +57,15 @@ class SourceKind(StrEnum):
 
 
 class ClaimKind(StrEnum):
-    specification = "specification"
-    capability = "capability"
-    comparison = "comparison"
-    inventory = "inventory"
-    deployment = "deployment"
-    transfer = "transfer"
-    production = "production"
-    use = "use"
-    loss = "loss"
+    specification = "specification"  # a property of the system: a range, a weight, its guidance
+    capability = "capability"  # what the system can engage (a target type)
+    comparison = "comparison"  # the system set beside another (the related system)
+    inventory = "inventory"  # how many the party holds
+    deployment = "deployment"  # how many the party has fielded, or where
+    transfer = "transfer"  # what the counterparty supplies to the party
+    production = "production"  # how many were made or ordered
+    use = "use"  # how many were fired, launched, expended
+    loss = "loss"  # how many the party lost
 
 
 class Qualifier(StrEnum):
@@ -101,7 +101,7 @@ class Counted(StrEnum):
 
 
 class Scope(StrEnum):
-    """Which state the counted things are in; each meaning is in docs/CLI.md ("Scopes")."""
+    """Which state the counted things are in; each meaning is in docs/VOCABULARY.md ("Scopes")."""
 
     pledged = "pledged"  # promised publicly by the supplier; nothing binding yet
     approved = "approved"  # authorised by the supplier's government or legislature (a licence, a notification)
@@ -185,15 +185,15 @@ class InformationCredibility(StrEnum):
 class CitationRole(StrEnum):
     reports = "reports"  # we read the claim in this source
     cited_in = "cited_in"  # the source attributes it to another outlet we did not read
-    corroborates = "corroborates"
-    disputes = "disputes"
+    corroborates = "corroborates"  # the source supports the claim (`claim verify` cites it so)
+    disputes = "disputes"  # the source disputes the claim
 
 
 class LinkKind(StrEnum):
-    corroborates = "corroborates"
-    contradicts = "contradicts"
-    supersedes = "supersedes"
-    same_as = "same_as"
+    corroborates = "corroborates"  # FROM's value agrees with TO's
+    contradicts = "contradicts"  # FROM's value disagrees with TO's
+    supersedes = "supersedes"  # FROM, newer or corrected, replaces TO
+    same_as = "same_as"  # one statement reported twice (by two outlets)
 
 
 class IdScheme(StrEnum):

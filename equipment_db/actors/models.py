@@ -29,12 +29,15 @@ class Actor(ActorBase, Versioned, table=True):
 
 
 class ActorCreate(SQLModel):
-    name: str
-    kind: ActorKind
-    country: str | None = None
-    role: str | None = None
-    wikidata_qid: str | None = None
-    description: str | None = None
+    name: str = Field(description="The actor's name, which claims name it by (as claimant or party); one actor "
+                                  "per name, compared ignoring case and punctuation.")  # fmt: skip
+    kind: ActorKind = Field(description="What sort of actor it is.")
+    country: str | None = Field(default=None, description="The actor's country: an ISO 3166 code or a country "
+                                "name, stored as the code.")  # fmt: skip
+    role: str | None = Field(default=None, description="The actor's position or function (`President of "
+                             "Venezuela`).")  # fmt: skip
+    wikidata_qid: str | None = Field(default=None, description="Its Wikidata item: `Q` and digits.")
+    description: str | None = Field(default=None, description="Who the actor is, as free text.")
 
 
 class ActorUpdate(SQLModel):

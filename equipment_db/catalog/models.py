@@ -35,15 +35,19 @@ class System(SystemBase, Versioned, table=True):
 class SystemCreate(SQLModel):
     """Input: the origin country may be a name or a code; the parent a slug or alias."""
 
-    slug: str
-    name: str
-    category: SystemCategory
-    origin_country: str | None = None
-    manufacturer: str | None = None
-    parent: str | None = None
-    wikidata_qid: str | None = None
-    description: str | None = None
-    aliases: list[AliasCreate] = []
+    slug: str = Field(description="The system's key, which records name it by (or by an alias): lower-case "
+                                  "letters, digits and single hyphens (`igla-s`); stored lower-cased.")  # fmt: skip
+    name: str = Field(description="Its usual name (`Igla-S`).")
+    category: SystemCategory = Field(description="What sort of system it is.")
+    origin_country: str | None = Field(default=None, description="The country that developed it: an ISO 3166 "
+                                       "code or a country name (`RU`, `Russia`), stored as the code.")  # fmt: skip
+    manufacturer: str | None = Field(default=None, description="Who makes it, as free text.")
+    parent: str | None = Field(default=None, description="The system it is a variant of: a slug or alias of a "
+                               "system in the database or earlier in the file.")  # fmt: skip
+    wikidata_qid: str | None = Field(default=None, description="Its Wikidata item: `Q` and digits.")
+    description: str | None = Field(default=None, description="What the system is, as free text.")
+    aliases: list[AliasCreate] = Field(default=[], description="Other names of the system. When the system "
+                                       "exists, the names it lacks are added; none is removed.")  # fmt: skip
 
 
 class SystemUpdate(SQLModel):
@@ -71,8 +75,9 @@ class Alias(SQLModel, table=True):
 
 
 class AliasCreate(SQLModel):
-    name: str = Field(min_length=1, max_length=200)
-    kind: AliasKind = AliasKind.common_name
+    name: str = Field(min_length=1, max_length=200, description="Another name of the system (`SA-24`, "
+                      "`9K338`); a system has each name once, compared ignoring case and punctuation.")  # fmt: skip
+    kind: AliasKind = Field(default=AliasKind.common_name, description="What sort of name it is.")
 
     @field_validator("name")
     @classmethod
@@ -84,9 +89,11 @@ SystemCreate.model_rebuild()
 
 
 class TargetTypeBase(SQLModel):
-    slug: str = Field(max_length=100, schema_extra={"pattern": SLUG_PATTERN})
-    name: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(default=None, sa_type=sa.Text)
+    slug: str = Field(max_length=100, schema_extra={"pattern": SLUG_PATTERN},
+                      description="The target type's key, which a capability claim names it by: lower-case "
+                                  "letters, digits and single hyphens (`helicopter`).")  # fmt: skip
+    name: str = Field(min_length=1, max_length=200, description="Its name as shown (`Helicopter`).")
+    description: str | None = Field(default=None, sa_type=sa.Text, description="What it covers, as free text.")
 
 
 class TargetType(TargetTypeBase, Versioned, table=True):
@@ -125,6 +132,8 @@ class ExternalId(SQLModel, table=True):
 
 
 class ExternalIdCreate(SQLModel):
-    scheme: IdScheme
-    value: str = Field(min_length=1, max_length=200)
-    part: str | None = Field(default=None, max_length=50)
+    scheme: IdScheme = Field(description="The other database.")
+    value: str = Field(min_length=1, max_length=200, description="The entry's identifier in that database "
+                       "(a Wikidata item, a SIPRI deal, an Oryx entry).")  # fmt: skip
+    part: str | None = Field(default=None, max_length=50, description="Which part of that entry, when it has "
+                             "several: a register row's delivery year, for a deal with one row per year.")  # fmt: skip

@@ -133,47 +133,88 @@ class Claim(ClaimBase, Versioned, table=True):
 class CitationCreate(SQLModel):
     """`source` is a source public id (S-...) or its URL."""
 
-    source: str
-    quote: str | None = None
-    locator: str | None = None
-    role: CitationRole = CitationRole.reports
+    source: str = Field(description="The source cited: its id (`S-7K3Q9XZ2`) or its URL.")
+    quote: str | None = Field(default=None, description="The source's words that carry the claim, exactly.")
+    locator: str | None = Field(default=None, description="Where in the source: a paragraph, a page, a "
+                                "timestamp (`para 2`).")  # fmt: skip
+    role: CitationRole = Field(default=CitationRole.reports, description="How the source carries the claim.")
+
+
+_KIND = ("What sort of statement it is. A specification needs `system`, `attribute` and a value (in "
+         "`value_text` for an attribute that takes words); a capability `system` and `target_type`; a comparison "
+         "`system` and `related_system`. A quantity kind (inventory, deployment, transfer, production, use, loss) "
+         "with a number needs `counted`; an inventory, a deployment and a transfer need their party, a transfer "
+         "its counterparty too (docs/CLI.md, `claim add`).")
+_PARTY = ("The party (a holder, a transfer's recipient, a loser) in any form: `country:NAME`, `actor:NAME`, "
+          "`unknown`, or a name that is exactly one country or one actor (docs/VOCABULARY.md, Parties).")
+_VALUE = ("The value: one number, which the qualifier places (`at_least` 5000 is value_low 5000, `up_to` 6 is "
+          "value_high 6), or the source's words (`no less than 5,000`, `7.5-8 km`), read whole into the bounds, "
+          "`unit` and `qualifier` or refused (docs/WORDING.md). Not with `value_low`/`value_high`.")
+_RANK = "As in Wikidata, among claims about the same thing: `preferred`, `normal`, or `deprecated` (shown on request)."
 
 
 class ClaimUpdate(SQLModel):
     """A claim's input fields as editors give them, every one optional: only the fields set
     are changed (`model_fields_set`). `ClaimCreate` is the same fields with its defaults."""
 
-    kind: ClaimKind | None = None
-    system: str | None = None
-    subject: str | None = None
-    attribute: Attribute | None = None
-    target_type: str | None = None
-    related_system: str | None = None
-    country: str | None = None
-    counterparty_country: str | None = None
-    party: str | None = None  # a country, an actor ("actor:NAME") or "unknown" (rules.resolve_party)
-    counterparty: str | None = None
-    location: str | None = None
-    value: float | str | None = None  # a number, or the source's words ("no less than 5,000")
-    value_low: float | None = None
-    value_high: float | None = None
-    unit: str | None = None
-    qualifier: Qualifier | None = None
-    value_text: str | None = None
-    counted: Counted | None = None
-    scope: Scope | None = None
-    stance: Stance | None = None
-    claimant: str | None = None
-    claimants: list[str] | None = None  # several, in the source's order (`claimant` is one)
-    stated: str | None = None
-    about: str | None = None
-    verification_status: VerificationStatus | None = None
-    verification_note: str | None = None
-    rank: Rank | None = None
-    reliability: SourceReliability | None = None
-    credibility: InformationCredibility | None = None
-    assessment_rationale: str | None = None
-    note: str | None = None
+    kind: ClaimKind | None = Field(default=None, description=_KIND)
+    system: str | None = Field(default=None, description="The system the claim is about: its slug or an alias. "
+                               "A claim needs a system or a subject.")  # fmt: skip
+    subject: str | None = Field(default=None, description="What the claim is about, as free text, when no "
+                                "system fits (`militia members`).")  # fmt: skip
+    attribute: Attribute | None = Field(default=None, description="For a specification, and only there: what "
+                                        "is specified.")  # fmt: skip
+    target_type: str | None = Field(default=None, description="For a capability: what the system can engage, "
+                                    "a target type's slug.")  # fmt: skip
+    related_system: str | None = Field(default=None, description="For a comparison: the system it is compared "
+                                       "to, its slug or an alias.")  # fmt: skip
+    country: str | None = Field(default=None, description="The party (a holder, a transfer's recipient) when it is "
+                                "a country: an ISO 3166 code or a country name, stored as the code. Give it or "
+                                "`party`, not both.")  # fmt: skip
+    counterparty_country: str | None = Field(default=None, description="The counterparty when it is a country, "
+                                             "as `country`. Give it or `counterparty`, not both.")  # fmt: skip
+    party: str | None = Field(default=None, description=_PARTY)  # rules.resolve_party
+    counterparty: str | None = Field(default=None, description="The counterparty (a transfer's supplier, a "
+                                     "capture's captor), given as `party` is.")  # fmt: skip
+    location: str | None = Field(default=None, description="Where, in the source's words.")
+    value: float | str | None = Field(default=None, description=_VALUE)
+    value_low: float | None = Field(default=None, description="The lower bound, in `unit` (with `value_high` for "
+                                    "a range). Not with `value`.")  # fmt: skip
+    value_high: float | None = Field(default=None, description="The upper bound, in `unit`. Not with `value`.")
+    unit: str | None = Field(default=None, description="The value's unit as the source gave it (`km`, `mi`, "
+                             "`kg`, `m/s`, `USD`): stored converted to the canonical unit, the source's numbers "
+                             "and unit kept. A count has none.")  # fmt: skip
+    qualifier: Qualifier | None = Field(default=None, description="How the source qualified its number "
+                                        "(docs/WORDING.md). Left out: read from the wording of `value`, else "
+                                        "exact for one number, range for two bounds, at_least for a lower bound "
+                                        "alone and at_most for an upper bound alone.")  # fmt: skip
+    value_text: str | None = Field(default=None, description="The source's words for the value (`no less than "
+                                   "5,000`), shown as given; the value itself for an attribute that takes words "
+                                   "(guidance, manufacturer). Left out: the words of `value`, if any.")  # fmt: skip
+    counted: Counted | None = Field(default=None, description="For a quantity claim: what it counts (5,000 "
+                                    "missiles and 5,000 launchers are different claims).")  # fmt: skip
+    scope: Scope | None = Field(default=None, description="For a quantity claim: the state the counted things "
+                                "are in (docs/VOCABULARY.md). Left out: the kind's default; a transfer has none "
+                                "and must say.")  # fmt: skip
+    stance: Stance | None = Field(default=None, description="Whether the claimant affirms or denies what the "
+                                  "claim states. Left out: affirms.")  # fmt: skip
+    claimant: str | None = Field(default=None, description="Who made the claim: an actor's name.")
+    claimants: list[str] | None = Field(default=None, description="Several claimants, in the source's order: "
+                                        "actors' names, the first being the claimant.")  # fmt: skip
+    stated: str | None = Field(default=None, description="When it was stated: one EDTF date (`2025-10-22`, "
+                               "`2025-10~`, `198X`) or its words (`22 October 2025`); docs/CLI.md, Dates.")  # fmt: skip
+    about: str | None = Field(default=None, description="The time it is about: an EDTF date or interval "
+                              "(`2009/2012`, `1997/..`) or its words (`since 1997`); docs/CLI.md, Dates.")  # fmt: skip
+    verification_status: VerificationStatus | None = Field(default=None, description="How far it is verified.")
+    verification_note: str | None = Field(default=None, description="Why it has that verification status.")
+    rank: Rank | None = Field(default=None, description=_RANK)
+    reliability: SourceReliability | None = Field(default=None, description="Admiralty code: the source's "
+                                                  "reliability, A to F.")  # fmt: skip
+    credibility: InformationCredibility | None = Field(default=None, description="Admiralty code: the "
+                                                       "information's credibility, 1 to 6.")  # fmt: skip
+    assessment_rationale: str | None = Field(default=None, description="Why that reliability and credibility.")
+    note: str | None = Field(default=None, description="A public note on the claim, part of the entry (caveats "
+                             "such as a variant or a date in doubt).")  # fmt: skip
 
 
 class ClaimCreate(ClaimUpdate):
@@ -188,11 +229,15 @@ class ClaimCreate(ClaimUpdate):
     as given is kept in `original_unit` and the source's words in `value_text`).
     """
 
-    kind: ClaimKind
-    verification_status: VerificationStatus = VerificationStatus.unverified
-    rank: Rank = Rank.normal
-    citations: list[CitationCreate] = []
-    external_ids: list[ExternalIdCreate] = []
+    kind: ClaimKind = Field(description=_KIND)
+    verification_status: VerificationStatus = Field(default=VerificationStatus.unverified,
+                                                    description="How far it is verified.")  # fmt: skip
+    rank: Rank = Field(default=Rank.normal, description=_RANK)
+    citations: list[CitationCreate] = Field(default=[], description="The sources that carry the claim: every "
+                                            "claim cites at least one, here or in `citation` records following "
+                                            "it. When the claim exists, the citations it lacks are added.")  # fmt: skip
+    external_ids: list[ExternalIdCreate] = Field(default=[], description="The claim's entries in other "
+                                                 "databases. Taken when the claim is created.")  # fmt: skip
     public_id: str | None = None  # kept on import; new ids are generated otherwise
 
 
@@ -234,10 +279,10 @@ class ClaimLink(Versioned, table=True):
 class ClaimLinkCreate(SQLModel):
     """`from_claim` and `to_claim` are claim public ids."""
 
-    from_claim: str
-    to_claim: str
-    kind: LinkKind
-    note: str | None = None
+    from_claim: str = Field(description="The claim the link is from: its id (`C-7K3Q9XZ2`).")
+    to_claim: str = Field(description="The claim the link is to: its id. `A supersedes B` is from A to B.")
+    kind: LinkKind = Field(description="How the two claims relate (docs/CLI.md, `claim link`).")
+    note: str | None = Field(default=None, description="Why they are linked.")
 
 
 class ClaimPublic(SQLModel):

@@ -15,8 +15,8 @@ from equipment_db.errors import EquipmentDBError
 from equipment_db.exchange import records
 
 CSV_CITATION_FIELDS = ("source", "quote", "locator", "role")
-_CSV_LISTS = ("external_ids", "claimants")  # JSON lists in a cell: ["A US official", "A senator"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_LISTS = ("external_ids", "claimants")  # JSON lists in a cell: ["A US official", "A senator"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -104,7 +104,7 @@ def checked(raw: RawRecord) -> RawRecord:
 def unneutralise(value: str) -> str:
     """Undo the apostrophe that export puts before a formula-like cell, or before a value that
     itself began with an apostrophe (so that "'=x" survives: exported as "''=x")."""
-    if len(value) > 1 and value[0] == "'" and (value[1] in _FORMULA_START or value[1] == "'"):
+    if len(value) > 1 and value[0] == "'" and (value[1] in FORMULA_START or value[1] == "'"):
         return value[1:]
     return value
 
@@ -178,7 +178,7 @@ def _csv_record(number: int, fieldnames: list[str], row: dict[str, Any]) -> RawR
         return RawRecord(number, raw, None, "; ".join(problems))
     cells = {k: unneutralise(v) for k, v in given.items()}
     claim: dict[str, Any] = {k: v for k, v in cells.items() if k not in CSV_CITATION_FIELDS}
-    for name in _CSV_LISTS:
+    for name in CSV_LISTS:
         if name in claim:
             try:
                 claim[name] = json.loads(claim[name])
@@ -195,7 +195,7 @@ def _cell_problem(name: str, value: str) -> str | None:
     if escaped is not None:
         byte = ord(value[escaped]) - 0xDC00
         return f"{name}: not valid UTF-8 (byte 0x{byte:02x} at character {escaped + 1} of the cell)"
-    if value.startswith(_FORMULA_START) and not _is_number(value):
+    if value.startswith(FORMULA_START) and not _is_number(value):
         return (f"{name}: {value!r} starts with {value[0]!r}, a formula in a spreadsheet: "
                 f"write it as {chr(39) + value!r} to import the text")  # fmt: skip
     return None

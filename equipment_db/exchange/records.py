@@ -50,20 +50,36 @@ RECORD_TYPES = ("target_type", "system", "alias", "actor", "source", "claim", "c
 TEXT_LIMIT = 10_000
 """Characters in any one text field of an imported record: a quote, a note, a description."""
 
+
+class Extra(typing.NamedTuple):
+    """A field of a record beyond its input model's: a natural key (docs/IMPORT.md)."""
+
+    annotation: Any
+    required: bool
+    description: str
+
+
 # (input model, table model, fields beyond the input model's) per record type.
-_SHAPES: dict[str, tuple[type[SQLModel], type[SQLModel], dict[str, Any]]] = {
+_SHAPES: dict[str, tuple[type[SQLModel], type[SQLModel], dict[str, Extra]]] = {
     "target_type": (TargetTypeCreate, TargetType, {}),
     "system": (SystemCreate, System, {}),
-    "alias": (AliasCreate, Alias, {"system": str}),
+    "alias": (AliasCreate, Alias, {"system": Extra(str, True, "The system it is a name of: its slug or an alias.")}),
     "actor": (ActorCreate, Actor, {}),
-    "source": (SourceCreate, Source, {"id": str}),
-    "claim": (ClaimCreate, Claim, {"id": str}),
-    "citation": (CitationCreate, Citation, {"claim": str}),
+    "source": (SourceCreate, Source, {"id": Extra(str, False, (
+        "The source's public id (`S-7K3Q9XZ2`). Given: the source with that id is updated, or a new one "
+        "keeps it. Left out: the source with the same `url`, if any, is updated; otherwise a new one is made "
+        "with a new id."))}),
+    "claim": (ClaimCreate, Claim, {"id": Extra(str, False, (
+        "The claim's public id (`C-7K3Q9XZ2`). Given: the claim with that id is restated by the record, or a "
+        "new one keeps it. Left out: a new claim gets a new id, unless an active claim says exactly the "
+        "same (the same fields and citations): then nothing changes."))}),
+    "citation": (CitationCreate, Citation, {"claim": Extra(str, True, "The claim it cites a source for: its id.")}),
     "claim_link": (ClaimLinkCreate, ClaimLink, {}),
 }
 _TABLES: dict[type[BaseModel], type[SQLModel]] = {CitationCreate: Citation, AliasCreate: Alias,
                                                   ExternalIdCreate: ExternalId}  # fmt: skip
 _KEPT = ("public_id", "version", "created_at", "updated_at", "retracted_at", "retraction_reason")
+KEPT = "is kept by the database: an import cannot set it"
 # Text stored as given in a column shorter than TEXT_LIMIT (the services check the others).
 _COLUMN_LIMITS = {Claim: ("subject", "location", "value_text", "unit"), Citation: ("locator",)}
 
@@ -75,6 +91,35 @@ def _column_limit(table: type[SQLModel], name: str) -> int:
 _LIMITS = {(table, name): _column_limit(table, name)
            for table, names in _COLUMN_LIMITS.items() for name in names}  # fmt: skip
 _JSON_NAMES = {str: "a string", float: "a number", list: "an array", dict: "an object"}
+
+
+def shape(record_type: str) -> tuple[type[SQLModel], type[SQLModel], dict[str, Extra]]:
+    """A record type's input model, its table and its extra fields (docs/IMPORT.md)."""
+    return _SHAPES[record_type]
+
+
+def nested_models() -> list[type[BaseModel]]:
+    """The models of the objects nested in records (a claim's citations, a system's aliases)."""
+    return list(_TABLES)
+
+
+def nested_table(model: type[BaseModel]) -> type[SQLModel]:
+    """The table of a nested object's model."""
+    return _TABLES[model]
+
+
+def text_limit(table: type[SQLModel], name: str) -> int:
+    """Characters a text field (or each text of a list) may hold in an imported record."""
+    return _LIMITS.get((table, name), TEXT_LIMIT)
+
+
+def kept_fields(record_type: str, model: type[BaseModel] | None = None) -> list[str]:
+    """The fields a record of `record_type` (or one of its nested objects, of `model`) may not
+    give because the database keeps them."""
+    model = model or _SHAPES[record_type][0]
+    table = _SHAPES[record_type][1] if model is _SHAPES[record_type][0] else _TABLES[model]
+    names = {*_KEPT, *table.model_fields}
+    return sorted(name for name in names if _plan(model, table, record_type, name) == KEPT)
 
 
 def check_record(data: dict[str, Any]) -> None:
@@ -117,14 +162,14 @@ def _plan(model: type[BaseModel], table: type[SQLModel], record_type: str, name:
     """The field's plan, or why the field may not be given at all."""
     extra = _SHAPES[record_type][2] if model is _SHAPES[record_type][0] else {}
     if name in extra:
-        annotation = extra[name]
+        annotation = extra[name].annotation
     elif name in model.model_fields and name != "public_id":
         annotation = model.model_fields[name].annotation
     elif name in _KEPT or name in table.model_fields:
-        return "is kept by the database: an import cannot set it"
+        return KEPT
     else:
         return f"is not a field of a {record_type} record"
-    return _annotation_plan(annotation, _LIMITS.get((table, name), TEXT_LIMIT))
+    return _annotation_plan(annotation, text_limit(table, name))
 
 
 def _annotation_plan(annotation: Any, limit: int) -> _Plan:

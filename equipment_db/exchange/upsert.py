@@ -66,6 +66,7 @@ def _fields(data: dict[str, Any], *drop: str) -> dict[str, Any]:
 
 
 def target_type(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """By slug: a new one is created; a known one is updated where its name or description differ."""
     existing = catalog_queries.find_target_type(session, data.get("slug") or "")
     if existing is None or existing.slug != data.get("slug"):
         catalog_service.create_target_type(session, parse_model(TargetTypeCreate, _fields(data)), edit=edit)
@@ -77,6 +78,8 @@ def target_type(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
 
 
 def system(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """By slug: a new one is created; a known one is updated where the fields given differ (a field left
+    out is left alone) and gains the aliases it lacks."""
     slug = (data.get("slug") or "").strip().lower()
     existing = catalog_queries.system_by_slug(session, slug) if slug else None
     if existing is None:
@@ -92,6 +95,7 @@ def system(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
 
 
 def alias(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """Added to its system unless the system has that name already."""
     key = data.get("system")
     if not key:
         raise InvalidValue("system", key, "is required on an alias record (the system's slug)")
@@ -109,6 +113,7 @@ def _add_alias_if_missing(session: Session, system_key: str, data: AliasCreate, 
 
 
 def actor(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """By name: a new one is created; a known one is updated where the fields given differ."""
     existing = actor_queries.find_actor(session, data.get("name") or "")
     if existing is None:
         actor_service.create_actor(session, parse_model(ActorCreate, _fields(data)), edit=edit)
@@ -119,6 +124,7 @@ def actor(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
 
 
 def source(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """By id, else by URL: a new one is created; a known one is updated where the fields given differ."""
     public_id = data.get("id")
     existing = source_queries.find_source(session, public_id) if public_id else None
     if existing is None and not public_id and data.get("url"):
@@ -160,6 +166,7 @@ def claim(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
 
 
 def citation(session: Session, data: dict[str, Any], edit: Edit) -> Outcome:
+    """Added to its claim unless the claim cites that source in that role, quote and locator already."""
     key = data.get("claim")
     if not key:
         raise InvalidValue("claim", key, "is required on a citation record (the claim's id)")

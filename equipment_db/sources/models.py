@@ -40,19 +40,27 @@ class Source(SourceBase, Versioned, table=True):
 class SourceCreate(SQLModel):
     """Input: dates as YYYY, YYYY-MM or YYYY-MM-DD; `cites` a source id or URL."""
 
-    kind: SourceKind
-    title: str | None = None
-    publisher: str | None = None
-    authors: list[str] = []
-    url: str | None = None
-    published: str | None = None
-    accessed: str | None = None
-    archive_url: str | None = None
-    language: str | None = None
-    fetched_at: datetime | None = None
-    content_sha256: str | None = None
-    note: str | None = None
-    cites: str | None = None
+    kind: SourceKind = Field(description="What sort of source it is.")
+    title: str | None = Field(default=None, description="Its title. A source needs a title or a publisher.")
+    publisher: str | None = Field(default=None, description="Who published it: an outlet, an agency, a "
+                                  "ministry. A source needs a title or a publisher.")  # fmt: skip
+    authors: list[str] = Field(default=[], description="Its authors' names, in the source's order.")
+    url: str | None = Field(default=None, description="Where it is published; stored normalised, one source per "
+                            "URL. Citations and `cites` may name the source by it.")  # fmt: skip
+    published: str | None = Field(default=None, description="When it was published, as precisely as known: "
+                                  "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`.")  # fmt: skip
+    accessed: str | None = Field(default=None, description="When it was read: a full date, `YYYY-MM-DD`.")
+    archive_url: str | None = Field(default=None, description="Where an archived copy of it is.")
+    language: str | None = Field(default=None, description="Its language: an ISO 639 code, with a region if "
+                                 "need be (`en`, `de-AT`). The wording of its claims' values is read in it "
+                                 "(docs/WORDING.md).")  # fmt: skip
+    fetched_at: datetime | None = Field(default=None, description="When `source fetch` read it: an ISO 8601 "
+                                        "date and time with its offset.")  # fmt: skip
+    content_sha256: str | None = Field(default=None, description="The SHA-256 digest of the content read, "
+                                       "64 hexadecimal digits.")  # fmt: skip
+    note: str | None = Field(default=None, description="A public note on the source, part of the entry.")
+    cites: str | None = Field(default=None, description="The source this one reports from (an outlet it "
+                              "credits): that source's id or URL, in the database or in the file.")  # fmt: skip
     public_id: str | None = None  # kept on import; new ids are generated otherwise
 
 
