@@ -26,9 +26,10 @@ def serve(
     import uvicorn
 
     from equipment_db.api.app import create_app
+    from equipment_db.api.server import server_config
 
     app_state = state(ctx)
-    engine = app_state.ready_engine()
+    app_state.ready_engine()  # the first run, if this is one; the API opens its own pool
     settings = published(app_state.settings, host, port)
     typer.echo(f"Serving {app_state.settings.database_url} on http://{host}:{port} (docs: /docs)", err=True)
     typer.echo(f"Links and citations use {settings.public_url}"
@@ -38,7 +39,7 @@ def serve(
         typer.echo(f"warning: citations will carry {settings.public_url}, a loopback address that readers "
                    "elsewhere cannot open; set EQUIPMENT_DB_PUBLIC_URL to publish the database", err=True)  # fmt: skip
     if workers == 1:
-        uvicorn.run(create_app(settings, engine), host=host, port=port, log_level="info")
+        uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
     else:
         raise typer.BadParameter("more than one worker needs an import string; run uvicorn "
                                  "'equipment_db.api.asgi:app' --workers N", param_hint="--workers")  # fmt: skip

@@ -68,6 +68,50 @@ class Settings(BaseSettings):
         description="Worker threads (and so database connections) one API process uses at once; "
         "more only add memory under the GIL.",
     )
+    search_workers: int = Field(
+        default=2,
+        ge=1,
+        le=50,
+        description="Searches the API runs at once, in threads of their own (each may merge a "
+        "common word's matches in memory).",
+    )
+    search_queue: int = Field(
+        default=8,
+        ge=0,
+        le=1000,
+        description="Searches that may wait for a free search worker; one more is answered "
+        "503 at once.",
+    )
+    export_streams: int = Field(
+        default=2,
+        ge=1,
+        le=50,
+        description="Full exports (/v1/export) streamed at once, each on a connection of its "
+        "own; one more is answered 503 at once.",
+    )
+    max_connections: int = Field(
+        default=1000,
+        ge=1,
+        description="Open client connections one `serve` process accepts; beyond them it "
+        "answers 503.",
+    )
+    request_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="A request must arrive whole within this many seconds of its first byte "
+        "(or of the connection, if it sends nothing); otherwise 408 and the connection closes.",
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request line and headers `serve` reads; larger is answered 431.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=0,
+        description="Largest request body `serve` reads (the API is read-only); larger is "
+        "answered 413.",
+    )
     public_url: str = Field(
         default="http://localhost:8000",
         description="Base URL where this database's API is published; permalinks in citations "
@@ -77,6 +121,12 @@ class Settings(BaseSettings):
     @property
     def is_embedded_default(self) -> bool:
         return self.url is None
+
+    @property
+    def api_connections(self) -> int:
+        """The API's database connections: one per worker thread, per search worker and per
+        export stream, so that none of them ever waits for the pool."""
+        return self.api_threads + self.search_workers + self.export_streams
 
     @property
     def database_url(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -33,12 +34,17 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_db_engine(settings: Settings) -> sa.Engine:
+def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> sa.Engine:
+    """The engine for `settings`' database. `pool_size` fixes its pool (no overflow): the API
+    sizes it to its threads, so that a thread never waits for a connection."""
     url = settings.database_url
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, echo=settings.echo_sql, future=True)
+    pool: dict[str, Any] = {}
+    if pool_size is not None and (path is not None or make_url(url).get_backend_name() != "sqlite"):
+        pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": settings.query_timeout_ms / 1000}
+    engine = sa.create_engine(url, echo=settings.echo_sql, future=True, **pool)
     if is_sqlite(engine):
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     return engine

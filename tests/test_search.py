@@ -4,6 +4,7 @@ person types can break it. Every database test runs on SQLite (FTS5) and Postgre
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -335,16 +336,18 @@ def test_every_watched_table_has_its_search_triggers_at_head(engine: sa.Engine) 
     assert found == expected | names
 
 
-def test_searches_beyond_two_at_once_wait_then_answer_503(dbs: DatabaseFactory) -> None:
-    from equipment_db.api.routes import search as search_route
-
-    with api(dbs.seeded(), query_timeout_ms=50) as client:
-        assert search_route._SEARCHES.acquire(blocking=False) and search_route._SEARCHES.acquire(blocking=False)
-        try:
-            busy = client.get("/v1/search", params={"q": "Igla"})
-        finally:
-            search_route._SEARCHES.release()
-            search_route._SEARCHES.release()
+def test_searches_beyond_their_lane_answer_503_at_once_and_others_still_answer(dbs: DatabaseFactory) -> None:
+    with api(dbs.seeded(), search_workers=1, search_queue=2) as client:
+        searches = client.app.state.lanes["searches"]
+        searches.pending = 3  # one running and two waiting: the lane is full
+        started = time.monotonic()
+        busy = client.get("/v1/search", params={"q": "Igla"})
+        waited = time.monotonic() - started
+        lookup = client.get("/v1/systems/igla-s")
+        searches.pending = 0
         fine = client.get("/v1/search", params={"q": "Igla"})
     assert busy.status_code == 503 and busy.json()["code"] == "busy" and busy.json()["parameter"] == "q"
+    assert busy.headers["retry-after"] == "1" and "1 running, 2 waiting" in busy.json()["detail"]
+    assert waited < 1.0  # refused at once, not after the time limit
+    assert lookup.status_code == 200
     assert fine.status_code == 200 and fine.json()["items"]

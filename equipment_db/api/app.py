@@ -15,6 +15,7 @@ from equipment_db import __version__
 from equipment_db.api import problems
 from equipment_db.api.caching import CachingMiddleware
 from equipment_db.api.deps import install_query_limit, reject_nul_characters
+from equipment_db.api.lanes import app_lanes
 from equipment_db.api.public import PublicURLMiddleware
 from equipment_db.api.routes import assets, claims, exports, meta, search, sources, systems
 from equipment_db.config import Settings, get_settings
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
                   responses=problems.PROBLEM_RESPONSES, dependencies=[Depends(reject_nul_characters)],
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # fmt: skip
     app.state.settings = settings
-    app.state.engine = engine or create_db_engine(settings)
+    app.state.engine = engine or create_db_engine(settings, pool_size=settings.api_connections)
+    app.state.lanes = app_lanes(settings.search_workers, settings.search_queue, settings.export_streams)
     install_query_limit(app.state.engine)
     problems.install(app)
     for module in (meta, systems, claims, sources, search, exports, assets):

@@ -12,12 +12,14 @@ to what the request has left).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Annotated, Any
 
+import anyio
 import sqlalchemy as sa
 from fastapi import Depends, Path, Request
 from fastapi.exceptions import RequestValidationError
@@ -101,14 +103,43 @@ def query_time_limit(timeout_ms: int) -> Iterator[None]:
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A read-only session whose queries stop after `settings.query_timeout_ms`; its
-    transaction never commits. No `reset` of the limit: the request's context ends here."""
+    transaction never commits. No `reset` of the limit: the request's context ends here.
+
+    A request waits here, in the event loop, for one of `api_threads` sessions, and holds it
+    until its answer is built. A request that holds a connection may still need a worker
+    thread (its answer is validated in the pool); were the threads free to wait for the pool
+    instead, 15 greedy requests deadlocked the API until the pool's timeout. So threads never
+    wait for a connection: there are no more sessions than the pool holds for them."""
     state = request.app.state
-    _start_limit(int(state.settings.query_timeout_ms))
-    session = Session(bind=state.engine, expire_on_commit=False)
-    try:
-        yield session
-    finally:
-        session.close()
+    async with _sessions(state):
+        _start_limit(int(state.settings.query_timeout_ms))
+        session = Session(bind=state.engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+@contextmanager
+def read_session(state: Any) -> Iterator[Session]:
+    """A read-only session for work that runs outside the request's own (a lane's thread),
+    under the same time limit, counted from now; closed at the end of the block."""
+    with query_time_limit(int(state.settings.query_timeout_ms)):
+        session = Session(bind=state.engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+def _sessions(state: Any) -> anyio.Semaphore:
+    """The app's semaphore of sessions, made in the running event loop (a test client may
+    run each request in a loop of its own)."""
+    loop = asyncio.get_running_loop()
+    held = getattr(state, "sessions", None)
+    if held is None or held[0] is not loop:
+        held = state.sessions = (loop, anyio.Semaphore(int(state.settings.api_threads)))
+    return held[1]
 
 
 async def reject_nul_characters(request: Request) -> None:
@@ -123,7 +154,9 @@ async def reject_nul_characters(request: Request) -> None:
                                            "msg": "must not contain a NUL character"}])  # fmt: skip
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed when the endpoint's answer is built, before a byte of it is sent: a client that
+# reads slowly (or never) holds a socket, not one of the pool's connections.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from equipment_db.errors import EquipmentDBError, driver_error
+from equipment_db.errors import Busy, EquipmentDBError, driver_error
 from equipment_db.pages.negotiate import prefers_html
 from equipment_db.pages.render import error_page
 
@@ -67,7 +67,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(EquipmentDBError)
     async def _domain(request: Request, exc: EquipmentDBError) -> Response:
         status = 400 if exc.status == 422 and exc.code == "invalid_value" else exc.status
-        return problem(request, status, exc.code, exc.message, parameter=exc.field, value=exc.value)
+        headers = {"Retry-After": "1"} if isinstance(exc, Busy) else None
+        return problem(request, status, exc.code, exc.message, parameter=exc.field, value=exc.value,
+                       headers=headers)  # fmt: skip
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

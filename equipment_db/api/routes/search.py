@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from equipment_db.api.deps import SessionDep, SettingsDep
-from equipment_db.errors import Busy
+from equipment_db.api.deps import read_session
+from equipment_db.api.lanes import lane
 from equipment_db.search import queries as search_queries
 from equipment_db.search.queries import MAX_LIMIT, MAX_QUERY_LENGTH
 
@@ -47,23 +46,24 @@ Types = Annotated[str, Query(max_length=50, pattern=TYPES_PATTERN, examples=["sy
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} results.")]
 
 
-_SEARCHES = threading.BoundedSemaphore(2)
-
-
 @router.get("", summary="Search systems, claims and sources by words, best match first",
             response_model=SearchResultsPublic)  # fmt: skip
-def search(request: Request, session: SessionDep, settings: SettingsDep, q: Words,
-           types: Types = "system,claim,source", limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
+async def search(request: Request, q: Words, types: Types = "system,claim,source",
+                 limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
+    # Searches run in a lane of their own (equipment_db/api/lanes.py): a common word's matches
+    # are merged in memory (~30 MB for a million documents), so a few at a time keep the
+    # process small, and a flood of them is answered 503 at once instead of taking the
+    # threads and connections that other requests need.
     wanted = search_queries.parse_types(types)
-    # A common word's matches are merged in memory (~30 MB for a million documents): two
-    # searches at a time keep the process small; the others wait, up to the time limit.
-    if not _SEARCHES.acquire(timeout=settings.query_timeout_ms / 1000):
-        raise Busy("too many searches at once; try again in a moment", field="q", value=q)
-    try:
-        hits = search_queries.search(session, q, types=wanted, limit=limit)
-    finally:
-        _SEARCHES.release()
+    hits = await lane(request, "searches").run(_search, request, q, wanted, limit, field="q", value=q)
     base = str(request.base_url)
     items = [SearchHitPublic(type=h.type, id=h.key, title=h.title, snippet=h.snippet, score=h.score,  # type: ignore[arg-type]
                              url=base + PATHS[h.type].format(h.key)) for h in hits]  # fmt: skip
     return SearchResultsPublic(query=q, types=list(wanted), limit=limit, items=items)  # type: ignore[arg-type]
+
+
+def _search(request: Request, q: str, wanted: tuple[str, ...], limit: int) -> list[search_queries.SearchHit]:
+    """In a search worker's thread: a read-only session of its own, under the request's time
+    limit, closed before the answer is sent."""
+    with read_session(request.app.state) as session:
+        return search_queries.search(session, q, types=wanted, limit=limit)
