@@ -309,12 +309,12 @@ def free_port() -> int:
 
 
 def uvicorn_options() -> list[str]:
-    """The same for the API and the bare app; uvloop and httptools only when installed."""
-    options = ["--workers", "1", "--no-access-log", "--log-level", "warning"]
+    """The same for the API and the bare app; uvloop only when installed. The protocol is the
+    one `serve` runs (httptools with the limits of equipment_db/api/server.py), for both."""
+    options = ["--workers", "1", "--no-access-log", "--log-level", "warning",
+               "--http", "equipment_db.api.server:GuardedHttpTools", "--limit-concurrency", "1000"]  # fmt: skip
     if importlib.util.find_spec("uvloop"):
         options += ["--loop", "uvloop"]
-    if importlib.util.find_spec("httptools"):
-        options += ["--http", "httptools"]
     return options
 
 
@@ -410,7 +410,10 @@ class Server:
 
 def api_server(url: str) -> Server:
     return Server("api", [sys.executable, "-m", "uvicorn", "equipment_db.api.asgi:app", "--host", "127.0.0.1",
-                          "--port", "{port}", *uvicorn_options()], "/health", {"EQUIPMENT_DB_URL": url})  # fmt: skip
+                          "--port", "{port}", *uvicorn_options()], "/health",
+                  # a search queue deeper than the load's concurrency (16): the figures are of
+                  # searches answered, not of the lane refusing a flood (503, as it should)
+                  {"EQUIPMENT_DB_URL": url, "EQUIPMENT_DB_SEARCH_QUEUE": "64"})  # fmt: skip
 
 
 def bare_server() -> Server:
