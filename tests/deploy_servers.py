@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import suppress
 from pathlib import Path
@@ -131,8 +132,7 @@ class Clusters:
         self.root = os.geteuid() == 0
         if self.root and not shutil.which("runuser"):
             missing("running as root without runuser: PostgreSQL cannot be started", True)
-        self.dir = Path(os.environ.get("TMPDIR", "/tmp")) / f"equipment-db-deploy-{os.getpid()}-{free_port()}"
-        self.dir.mkdir(mode=0o700)
+        self.dir = Path(tempfile.mkdtemp(prefix="equipment-db-deploy-"))  # as root: /tmp, which postgres can enter
         if self.root:
             owner = pwd.getpwnam("postgres")
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -62,6 +63,7 @@ class Deployment:
     standby: str
     api: str  # base URLs
     api_log: Path
+    standby_log_from: int  # where the standby's server log stood when the API started
 
 
 def cli(url: str, *args: str) -> str:
@@ -106,6 +108,7 @@ def deployment() -> Iterator[Deployment]:
             assert time.monotonic() < deadline, "the standby did not receive the seeded claims in 30 s"
             time.sleep(0.05)
         api_log = clusters.dir / "uvicorn.log"
+        standby_log_from = clusters.log(standby_data).stat().st_size
         env = {"PATH": "/usr/bin:/bin", "HOME": str(clusters.dir), "EQUIPMENT_DB_URL": standby,
                "EQUIPMENT_DB_PUBLIC_URL": PUBLIC, "PYTHONUNBUFFERED": "1"}  # fmt: skip
         processes.append(start(uvicorn_command(api_port), api_log, env=env))
@@ -114,7 +117,7 @@ def deployment() -> Iterator[Deployment]:
         while api_log.read_text(errors="replace").count("Application startup complete.") < 2:  # both workers
             assert time.monotonic() < deadline + 30, api_log.read_text(errors="replace")
             time.sleep(0.1)
-        yield Deployment(clusters, standby_data, primary, standby, api, api_log)
+        yield Deployment(clusters, standby_data, primary, standby, api, api_log, standby_log_from)
     finally:
         for process in processes:
             stop(process)
@@ -140,7 +143,7 @@ def proxy(deployment: Deployment) -> Iterator[str]:
         wait_for(f"http://127.0.0.1:{port}/health", process, work / "nginx-error.log")
         yield f"http://127.0.0.1:{port}"
     finally:
-        stop(process, 3)  # SIGQUIT: a graceful shutdown
+        stop(process, signal.SIGQUIT)  # a graceful shutdown
 
 
 def upstream_requests(deployment: Deployment) -> list[tuple[str, int]]:
@@ -169,8 +172,9 @@ def test_the_api_runs_on_a_read_only_standby_answers_every_read_and_never_writes
             connection.execute(sa.text("CREATE TABLE test_write_on_standby (x int)"))
     finally:
         engine.dispose()
-    # The standby logs every statement that failed: only the test's own write attempt did.
-    server_log = deployment.clusters.log(deployment.standby_data).read_text(errors="replace")
+    # The standby logs every statement that failed: since the API started, only the test's own write did.
+    with deployment.clusters.log(deployment.standby_data).open("rb") as log_file:
+        server_log = log_file.read()[deployment.standby_log_from:].decode(errors="replace")
     errors = re.findall(r"(?:ERROR|FATAL):.*\n(?:.*STATEMENT:.*)?", server_log)
     assert errors and all("test_write_on_standby" in error for error in errors), errors
     assert "Traceback" not in deployment.api_log.read_text(errors="replace")
