@@ -84,6 +84,8 @@ def scalar(url: str, sql: str) -> object:
 
 @pytest.fixture(scope="module")
 def deployment() -> Iterator[Deployment]:
+    """Primary, standby made from it, schema and seed written to the primary and replayed on the
+    standby, then the API's two workers on the standby."""
     clusters = Clusters()
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -114,8 +116,9 @@ def deployment() -> Iterator[Deployment]:
         processes.append(start(uvicorn_command(api_port), api_log, env=env))
         api = f"http://127.0.0.1:{api_port}"
         wait_for(f"{api}/health", processes[-1], api_log)
+        deadline = time.monotonic() + 30
         while api_log.read_text(errors="replace").count("Application startup complete.") < 2:  # both workers
-            assert time.monotonic() < deadline + 30, api_log.read_text(errors="replace")
+            assert time.monotonic() < deadline, api_log.read_text(errors="replace")
             time.sleep(0.1)
         yield Deployment(clusters, standby_data, primary, standby, api, api_log, standby_log_from)
     finally:
