@@ -1,4 +1,4 @@
-"""What a database holds: engine, location, schema revision, row counts."""
+"""What a database holds: engine, location, schema revision, row counts; whether it is a standby."""
 
 from __future__ import annotations
 
@@ -40,3 +40,20 @@ def table_counts(bind: sa.Engine | sa.Connection) -> dict[str, int]:
         table.name: bind.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
         for table in metadata.sorted_tables
     }
+
+
+# One statement: a primary is not in recovery and has replayed nothing (NULL lag).
+_REPLICATION = sa.text(
+    "SELECT pg_is_in_recovery(), EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())"
+)
+
+
+def replication(connection: sa.Connection) -> tuple[bool, float | None]:
+    """Is this database a PostgreSQL hot standby, and how many seconds ago was the last write
+    it replayed committed on the primary (None: not a standby, or nothing replayed yet)?
+    SQLite is never a standby. The lag is never negative, whatever the two clocks say."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(sa.text("SELECT 1"))
+        return False, None
+    standby, lag = connection.execute(_REPLICATION).one()
+    return bool(standby), None if lag is None else max(0.0, round(float(lag), 3))

@@ -7,12 +7,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Health(BaseModel):
     status: str
     database: str
+    standby: bool = Field(
+        default=False,
+        description="true when the API reads a PostgreSQL hot standby (a streaming replica) that "
+        "editors do not write to; always false on SQLite.",
+    )
+    replication_lag_s: float | None = Field(
+        default=None,
+        description="On a standby, the seconds since the last write it replayed was committed on "
+        "the primary: a write newer than that may not show yet (docs/DEPLOY.md, read-your-writes). "
+        "It keeps growing while nobody writes. null when not a standby, or before the standby "
+        "has replayed any write.",
+    )
 
 
 class Meta(BaseModel):

@@ -190,7 +190,7 @@ def test_cors_allows_any_origin_to_read(dbs: DatabaseFactory) -> None:
 def test_health_and_meta(dbs: DatabaseFactory) -> None:
     with api(dbs.seeded()) as client:
         health, meta = client.get("/health").json(), client.get("/v1/meta").json()
-    assert health == {"status": "ok", "database": dbs.name}
+    assert health == {"status": "ok", "database": dbs.name, "standby": False, "replication_lag_s": None}
     assert meta["schema_revision"] == meta["schema_head"] and meta["counts"]["claim"] == 39
     assert meta["last_change"] is not None
 

@@ -30,6 +30,7 @@ SLOW_MODULES = {
     "test_pages_browser.py": "Chromium driven by Playwright against a real server: about 17 s",
     "test_bench_smoke.py": "bench/run.py end to end on a generated database: about 50 s",
     "test_consistency_properties.py": "hypothesis histories for the consistency check, 300 examples twice: about 10 s",
+    "test_deploy.py": "a PostgreSQL primary and hot standby, uvicorn workers and nginx started (docs/DEPLOY.md): about 11 s",
 }
 # Single tests in the slow lane; the rest of each module is quick and stays in the fast lane.
 SLOW_TESTS = {

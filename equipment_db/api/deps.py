@@ -7,7 +7,8 @@ hop to the thread pool, not three (a sync generator dependency runs its setup an
 teardown in the pool too). The time limit travels with the request as a context variable
 (the worker thread runs in a copy of the request's context) and is enforced at checkout:
 SQLite's progress handler, PostgreSQL's statement_timeout (shortened, statement by statement,
-to what the request has left).
+to what the request has left). On PostgreSQL the request's transaction is also READ ONLY, as
+it is on a hot standby (docs/DEPLOY.md): a write there fails on the primary too.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ _SLACK_MS = 50  # a statement starting this much later than the last SET gets a 
 
 
 def install_query_limit(engine: sa.Engine) -> None:
-    """Make every connection `engine` hands out obey the deadline of the request using it."""
+    """Make every connection `engine` hands out obey the deadline of the request using it
+    (and, on PostgreSQL, run the request's transaction READ ONLY)."""
     if sa.event.contains(engine, "checkout", _limit_on_checkout):
         return
     sa.event.listen(engine, "checkout", _limit_on_checkout)
@@ -67,9 +69,9 @@ def _limit_on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         return
     timeout = _timeout_ms.get()
     record.info.pop(_SET, None)
-    if timeout is not None:  # PostgreSQL: part of the transaction the request's queries run in
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {int(timeout)}")
+    if timeout is not None:  # PostgreSQL: this opens the transaction the request's queries run in,
+        with dbapi_connection.cursor() as cursor:  # read-only: the API may serve from a hot standby
+            cursor.execute(f"SET TRANSACTION READ ONLY; SET statement_timeout = {int(timeout)}")
         record.info[_SET] = int(timeout)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from equipment_db import migrate, permalinks
 from equipment_db.api.deps import SessionDep
 from equipment_db.history.models import Revision
-from equipment_db.stats import table_counts
+from equipment_db.stats import replication, table_counts
 from equipment_db.status import Health, Meta
 
 router = APIRouter(tags=["meta"])
@@ -16,8 +16,10 @@ router = APIRouter(tags=["meta"])
 
 @router.get(permalinks.HEALTH, summary="Is the service up and its database reachable?", response_model=Health)
 def health(session: SessionDep) -> Health:
-    session.execute(sa.text("SELECT 1"))
-    return Health(status="ok", database=session.get_bind().dialect.name)
+    """Up, and the database answers; on a PostgreSQL hot standby, how far it lags behind the
+    primary that editors write to (`replication_lag_s`). Never cached (`no-store`)."""
+    standby, lag = replication(session.connection())
+    return Health(status="ok", database=session.get_bind().dialect.name, standby=standby, replication_lag_s=lag)
 
 
 @router.get(permalinks.META, summary="Schema revision, row counts and the time of the last change",
