@@ -7,11 +7,12 @@ from pathlib import Path
 
 import typer
 
-from cli.output import JsonOption, emit_record
-from cli.state import state
 from equipment_db import migrate
 from equipment_db.backup import backup as backup_database
 from equipment_db.stats import database_info
+
+from .output import JsonOption, emit_record
+from .state import state
 
 app = typer.Typer(
     help="Database location, schema migrations.\n\nExample: equipment-db db info", no_args_is_help=True

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import emit
-from cli.state import state
 from equipment_db import migrate
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseNotReady
 from equipment_db.seed.loader import SECTIONS, SEED_EDITOR, SeedReport, load
+
+from .output import emit
+from .state import state
 
 
 class _DryRunRollback(Exception):

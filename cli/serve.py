@@ -6,8 +6,9 @@ from urllib.parse import urlsplit
 
 import typer
 
-from cli.state import state
 from equipment_db.config import Settings
+
+from .state import state
 
 
 def serve(

@@ -9,8 +9,10 @@ from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from equipment_db.layout import shipped
+
 APP_NAME = "equipment-db"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent  # a checkout's root (docs/, tests/); not in a wheel
 
 
 def default_sqlite_path() -> Path:
@@ -52,7 +54,7 @@ class Settings(BaseSettings):
         description="How long a SQLite connection waits for a lock before failing, in ms.",
     )
     seed_dir: Path = Field(
-        default=REPO_ROOT / "seed_data",
+        default_factory=lambda: shipped("seed_data"),
         description="Folder of curated seed files loaded by `equipment-db seed`.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
