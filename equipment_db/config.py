@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from equipment_db.layout import shipped
@@ -18,6 +19,29 @@ REPO_ROOT = Path(__file__).resolve().parent.parent  # a checkout's root (docs/, 
 def default_sqlite_path() -> Path:
     """The embedded default database: a SQLite file in the user's data directory."""
     return user_data_path(APP_NAME, appauthor=False) / "equipment-db.sqlite3"
+
+
+# URLs without a driver mean psycopg 3, the PostgreSQL driver installed (SQLAlchemy would look
+# for psycopg2); `postgres://` is the spelling Heroku, libpq and many hosts hand out.
+_DRIVER_DEFAULTS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
+_PASSWORD = re.compile(r"(//[^:/@]*:).*@")
+
+
+def with_driver(url: str) -> str:
+    """The URL with the driver the project installs when it names none (`postgresql://...`,
+    `postgres://...` -> `postgresql+psycopg://...`); any other URL as given."""
+    scheme, sep, rest = url.partition("://")
+    return f"{_DRIVER_DEFAULTS[scheme.lower()]}://{rest}" if sep and scheme.lower() in _DRIVER_DEFAULTS else url
+
+
+def shown_url(url: str) -> str:
+    """A database URL as every message, log line and report shows it: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads; mask what looks like a password anyway
+        return _PASSWORD.sub(r"\1***@", url)
 
 
 def _default_editor() -> str:
@@ -36,7 +60,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "SQLAlchemy database URL. Unset means the embedded SQLite default in the user's "
-            "data directory. PostgreSQL: postgresql+psycopg://user@host:5432/dbname."
+            "data directory. PostgreSQL: postgresql://user@host:5432/dbname (postgres:// too; both "
+            "mean postgresql+psycopg://, the driver installed)."
         ),
     )
     editor: str = Field(
@@ -76,6 +101,11 @@ class Settings(BaseSettings):
         "start with it (e.g. https://db.example.org).",
     )
 
+    @field_validator("url")
+    @classmethod
+    def _with_driver(cls, url: str | None) -> str | None:
+        return with_driver(url) if url else url
+
     @property
     def is_embedded_default(self) -> bool:
         return self.url is None
@@ -85,6 +115,11 @@ class Settings(BaseSettings):
         if self.url:
             return self.url
         return f"sqlite:///{default_sqlite_path()}"
+
+    @property
+    def shown_url(self) -> str:
+        """The database URL with its password masked (config.shown_url)."""
+        return shown_url(self.database_url)
 
 
 def get_settings(**overrides: object) -> Settings:
