@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import re
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -24,7 +23,6 @@ def default_sqlite_path() -> Path:
 # URLs without a driver mean psycopg 3, the PostgreSQL driver installed (SQLAlchemy would look
 # for psycopg2); `postgres://` is the spelling Heroku, libpq and many hosts hand out.
 _DRIVER_DEFAULTS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
-_PASSWORD = re.compile(r"(//[^:/@]*:).*@")
 
 
 def with_driver(url: str) -> str:
@@ -41,7 +39,15 @@ def shown_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy reads; mask what looks like a password anyway
-        return _PASSWORD.sub(r"\1***@", url)
+        return _masked(url)
+
+
+def _masked(url: str) -> str:
+    """From the last ':' of user:password to the last '@', masked."""
+    at = url.rfind("@")
+    start = url.find("//", 0, max(at, 0)) + 2 if "//" in url[: max(at, 0)] else 0
+    colon = url.find(":", start, at) if at > 0 else -1
+    return url if colon < 0 else f"{url[: colon + 1]}***{url[at:]}"
 
 
 def _default_editor() -> str:
