@@ -62,7 +62,7 @@ class AppState:
         """The database an engine was opened on (None before any was), to name it in errors."""
         if self._engine is None:
             return None
-        return self._engine.url.database or self._engine.url.render_as_string(hide_password=True)
+        return self._engine.url.database or self.settings.shown_url
 
     def ready_engine(self) -> sa.Engine:
         """The engine of a database at the current schema, for commands that write or serve

@@ -9,10 +9,11 @@ top-level name. This module is the one place that knows both layouts.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
-PACKAGE_DIR = Path(str(files("equipment_db")))
+# The package's own folder (importlib.resources would give the same for an installed wheel,
+# at a cost every `equipment-db --version` would pay).
+PACKAGE_DIR = Path(__file__).resolve().parent
 # The wheel's layout: the migrations folder inside the package.
 INSTALLED = (PACKAGE_DIR / "migrations" / "env.py").is_file()
 _HOME = PACKAGE_DIR if INSTALLED else PACKAGE_DIR.parent
