@@ -193,6 +193,7 @@ def main(
 ) -> None:
     """Global options, read before any command."""
     ctx.obj = AppState(url=db_url, editor=editor)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def run() -> None:

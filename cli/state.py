@@ -84,6 +84,11 @@ class AppState:
                 )
         return self._engine
 
+    def close(self) -> None:
+        """Close the database connections when the command ends (in-process runs too)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
     def read_engine(self) -> sa.Engine:
         """The engine of an existing database at the current schema, for commands that read."""
         from equipment_db.bootstrap import ensure_ready
