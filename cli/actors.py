@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from cli.options import DESCRIPTION, QID, given
-from cli.output import JsonOption, emit, emit_record
-from cli.state import edit, reading, writing
 from equipment_db.actors import queries as actor_queries
 from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate, ActorUpdate
 from equipment_db.validation import parse_model
 from equipment_db.vocab import ActorKind
+
+from .options import DESCRIPTION, QID, given
+from .output import JsonOption, emit, emit_record
+from .state import edit, reading, writing
 
 app = typer.Typer(help="Actors: people, governments, armed forces, outlets, institutes.\n\n"
                   "Example: equipment-db actor show \"Nicolás Maduro\"", no_args_is_help=True)  # fmt: skip

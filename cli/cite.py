@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli.state import reading, state
 from equipment_db.citations.cited import cited_version
 from equipment_db.citations.render import CitationFormat, render
 from equipment_db.claims import queries as claim_queries
+
+from .state import reading, state
 
 
 def cite(

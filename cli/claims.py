@@ -7,9 +7,6 @@ from typing import Any
 
 import typer
 
-from cli.options import given
-from cli.output import JsonOption, emit, emit_record
-from cli.state import edit, interactive, reading, writing
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import CitationCreate, ClaimCreate, ClaimLinkCreate, ClaimUpdate
@@ -32,6 +29,10 @@ from equipment_db.vocab import (
     Stance,
     VerificationStatus,
 )
+
+from .options import given
+from .output import JsonOption, emit, emit_record
+from .state import edit, interactive, reading, writing
 
 app = typer.Typer(help="Sourced claims: add, revise, verify, rank, grade, link, retract, read.\n\n"
                   "Example: equipment-db claim list --system igla-s --country VE", no_args_is_help=True)  # fmt: skip

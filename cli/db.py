@@ -7,11 +7,12 @@ from pathlib import Path
 
 import typer
 
-from cli.output import JsonOption, emit_record
-from cli.state import state
 from equipment_db import migrate
 from equipment_db.backup import backup as backup_database
 from equipment_db.stats import database_info
+
+from .output import JsonOption, emit_record
+from .state import state
 
 app = typer.Typer(
     help="Database location, schema migrations.\n\nExample: equipment-db db info", no_args_is_help=True
@@ -38,7 +39,7 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Tar
 
     Example: equipment-db db upgrade
     """
-    engine = state(ctx).engine
+    engine = state(ctx).creating_engine()
     before = migrate.current(engine)
     migrate.upgrade(engine, revision)
     after = migrate.current(engine)
@@ -80,7 +81,9 @@ def backup(
 
     Example: equipment-db db backup equipment-db-2026-11-23.sqlite3
     """
-    done = backup_database(state(ctx).settings.database_url, path, overwrite=overwrite)
+    app_state = state(ctx)
+    app_state.engine  # noqa: B018 (a missing database is refused, not created)
+    done = backup_database(app_state.settings.database_url, path, overwrite=overwrite)
     how = " with pg_dump" if done.method == "pg_dump" else ""
     checked = ", integrity check ok" if done.method == "sqlite" else ""
     typer.echo(f"Backed up to {path}{how} ({done.size:,} bytes{checked}).", err=True)

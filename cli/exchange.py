@@ -11,8 +11,6 @@ import sqlalchemy.exc
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from cli.output import emit
-from cli.state import edit, interactive, reading, state
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseFull, InvalidValue, MissingValue
 from equipment_db.exchange.exporter import export_records, write_claims_csv, write_jsonl
@@ -28,6 +26,9 @@ from equipment_db.exchange.mapping import MappedRead, load_mapping, read_mapped_
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
 from equipment_db.exchange.schema import import_json_schema
+
+from .output import emit
+from .state import edit, interactive, reading, state
 
 FORMATS = ("jsonl", "csv")
 PROGRESS_RECORDS = 10_000

@@ -16,16 +16,17 @@ import typer
 import typer.main
 from typer.core import TyperCommand, TyperGroup
 
-from cli.state import AppState
 from equipment_db import __version__
 from equipment_db.errors import EquipmentDBError, driver_error
+
+from .state import AppState
 
 
 class Lazy(NamedTuple):
     """Where a command lives (a module and its Typer app or command function), and the first
     paragraph of its help, which `equipment-db --help` lists without importing the module."""
 
-    module: str
+    module: str  # relative to this package (`cli` in a checkout, `equipment_db.cli` in a wheel)
     attribute: str
     help: str
 
@@ -33,22 +34,22 @@ class Lazy(NamedTuple):
 # Every command, in the order `--help` lists them; the only list of them. A test checks each
 # help here against the command's own.
 COMMANDS = {
-    "import": Lazy("cli.exchange", "import_", "Import records from a JSON Lines or CSV file, all or nothing."),
-    "export": Lazy("cli.exchange", "export", "Export every active entry as JSON Lines or CSV (the import format)."),
-    "cite": Lazy("cli.cite", "cite", "Cite a claim in APA, Chicago, MLA, BibTeX, RIS or CSL-JSON."),
-    "timeline": Lazy("cli.timeline", "timeline", "Show a system's quantity claims about one party in date order, "
+    "import": Lazy(".exchange", "import_", "Import records from a JSON Lines or CSV file, all or nothing."),
+    "export": Lazy(".exchange", "export", "Export every active entry as JSON Lines or CSV (the import format)."),
+    "cite": Lazy(".cite", "cite", "Cite a claim in APA, Chicago, MLA, BibTeX, RIS or CSL-JSON."),
+    "timeline": Lazy(".timeline", "timeline", "Show a system's quantity claims about one party in date order, "
                      "with the flags of the consistency check (docs/ANALYSIS.md) and the editors' contradicts "
                      "links."),
-    "seed": Lazy("cli.seed", "seed", "Load the curated seed data (sourced facts only); a second run changes nothing."),
-    "serve": Lazy("cli.serve", "serve", "Serve the read-only API; on a fresh machine the first run creates, migrates "
+    "seed": Lazy(".seed", "seed", "Load the curated seed data (sourced facts only); a second run changes nothing."),
+    "serve": Lazy(".serve", "serve", "Serve the read-only API; on a fresh machine the first run creates, migrates "
                   "and seeds the embedded database. Then open http://127.0.0.1:8000/docs."),
-    "db": Lazy("cli.db", "app", "Database location, schema migrations."),
-    "system": Lazy("cli.systems", "app", "Systems (Igla-S, Stinger) and their aliases."),
-    "target-type": Lazy("cli.systems", "target_app", "Target types a system can engage (helicopter, uav, ...)."),
-    "actor": Lazy("cli.actors", "app", "Actors: people, governments, armed forces, outlets, institutes."),
-    "source": Lazy("cli.sources", "app", "Sources: articles, statements, datasets; a source may cite another."),
-    "claim": Lazy("cli.claims", "app", "Sourced claims: add, revise, verify, rank, grade, link, retract, read."),
-    "note": Lazy("cli.notes", "app", "Internal notes on a claim or a source: leads, doubts, contacts. Kept for "
+    "db": Lazy(".db", "app", "Database location, schema migrations."),
+    "system": Lazy(".systems", "app", "Systems (Igla-S, Stinger) and their aliases."),
+    "target-type": Lazy(".systems", "target_app", "Target types a system can engage (helicopter, uav, ...)."),
+    "actor": Lazy(".actors", "app", "Actors: people, governments, armed forces, outlets, institutes."),
+    "source": Lazy(".sources", "app", "Sources: articles, statements, datasets; a source may cite another."),
+    "claim": Lazy(".claims", "app", "Sourced claims: add, revise, verify, rank, grade, link, retract, read."),
+    "note": Lazy(".notes", "app", "Internal notes on a claim or a source: leads, doubts, contacts. Kept for "
                  "editors; no API response, export, citation or version ever carries them. Notes are only ever added."),
 }  # fmt: skip
 
@@ -107,7 +108,7 @@ class AppGroup(TyperGroup):
         """The command as `app.add_typer(module.app, name=name)` or `app.command(name)(function)`
         would have registered it."""
         lazy = COMMANDS[name]
-        target = getattr(importlib.import_module(lazy.module), lazy.attribute)
+        target = getattr(importlib.import_module(lazy.module, __package__), lazy.attribute)
         holder = typer.Typer(rich_markup_mode=self.rich_markup_mode, suggest_commands=self.suggest_commands,
                              pretty_exceptions_short=app.pretty_exceptions_short)  # fmt: skip
         if isinstance(target, typer.Typer):
@@ -192,6 +193,7 @@ def main(
 ) -> None:
     """Global options, read before any command."""
     ctx.obj = AppState(url=db_url, editor=editor)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def run() -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import JsonOption, emit
-from cli.state import edit, reading, writing
 from equipment_db.notes import queries as note_queries
 from equipment_db.notes import service as note_service
+
+from .output import JsonOption, emit
+from .state import edit, reading, writing
 
 app = typer.Typer(
     help="Internal notes on a claim or a source: leads, doubts, contacts. Kept for editors; no API "

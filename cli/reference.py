@@ -12,7 +12,7 @@ from pathlib import Path
 import typer.main
 from typer.testing import CliRunner
 
-from cli.main import app
+from .main import app
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "CLI.md"
 HEADER = """# equipment-db command reference

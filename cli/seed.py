@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import emit
-from cli.state import state
 from equipment_db import migrate
+from equipment_db.bootstrap import migrate_and_seed
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseNotReady
 from equipment_db.seed.loader import SECTIONS, SEED_EDITOR, SeedReport, load
+
+from .output import emit
+from .state import state
 
 
 class _DryRunRollback(Exception):
@@ -31,7 +33,7 @@ def seed(
     Example: equipment-db seed --dry-run
     """
     app_state = state(ctx)
-    engine = app_state.engine
+    engine = app_state.engine if dry_run else app_state.creating_engine()
     editor = app_state.settings.editor if ctx.find_root().params.get("editor") else SEED_EDITOR
     if dry_run:
         if not migrate.is_up_to_date(engine):
@@ -46,9 +48,8 @@ def seed(
         except _DryRunRollback as done:
             report = done.report
     else:
-        migrate.upgrade(engine)
-        with session_scope(engine, write=True) as session:
-            report = load(session, app_state.settings.seed_dir, editor=editor)
+        # one transaction: a seed record refused leaves a blank database blank, not migrated and empty
+        report = migrate_and_seed(engine, app_state.settings.seed_dir, editor=editor)
     rows = [
         {
             "section": name,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from urllib.parse import urlsplit
 
 import typer
 
-from cli.state import state
 from equipment_db.config import Settings
+from equipment_db.errors import EquipmentDBError
+
+from .state import state
 
 
 def serve(
@@ -28,10 +32,11 @@ def serve(
     from equipment_db.api.app import create_app
     from equipment_db.api.server import server_config
 
+    listening = listen(host, port)  # before anything is printed: a busy port is one line
     app_state = state(ctx)
     app_state.ready_engine()  # the first run, if this is one; the API opens its own pool
     settings = published(app_state.settings, host, port)
-    typer.echo(f"Serving {app_state.settings.database_url} on http://{host}:{port} (docs: /docs)", err=True)
+    typer.echo(f"Serving {app_state.settings.shown_url} on http://{host}:{port} (docs: /docs)", err=True)
     typer.echo(f"Links and citations use {settings.public_url}"
                + ("" if "public_url" in app_state.settings.model_fields_set else
                   " (the address served on: set EQUIPMENT_DB_PUBLIC_URL to the published one)"), err=True)  # fmt: skip
@@ -39,10 +44,24 @@ def serve(
         typer.echo(f"warning: citations will carry {settings.public_url}, a loopback address that readers "
                    "elsewhere cannot open; set EQUIPMENT_DB_PUBLIC_URL to publish the database", err=True)  # fmt: skip
     if workers == 1:
-        uvicorn.Server(server_config(create_app(settings), settings, host, port)).run()
+        uvicorn.Server(server_config(create_app(settings), settings, host, port)).run(sockets=[listening])
     else:
         raise typer.BadParameter("more than one worker needs an import string; run uvicorn "
                                  "'equipment_db.api.asgi:app' --workers N", param_hint="--workers")  # fmt: skip
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port; an address that is taken or not this machine's is refused
+    in one line naming it."""
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:  # a name that does not resolve (socket.gaierror) is the host's fault
+        option = "--host" if isinstance(exc, socket.gaierror) else "--port"
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else os.strerror(exc.errno or 0)
+        raise EquipmentDBError(f"{option}: cannot listen on {shown} ({reason})",
+                               field=option.lstrip("-"), value=port) from None  # fmt: skip
 
 
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}

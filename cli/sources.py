@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from cli.options import given
-from cli.output import JsonOption, emit, emit_record
-from cli.state import edit, interactive, reading, writing
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources import service as source_service
 from equipment_db.sources.fetch import fetch_page
 from equipment_db.sources.models import SourceCreate, SourceUpdate
 from equipment_db.validation import parse_model
 from equipment_db.vocab import SourceKind
+
+from .options import given
+from .output import JsonOption, emit, emit_record
+from .state import edit, interactive, reading, writing
 
 app = typer.Typer(help="Sources: articles, statements, datasets; a source may cite another.\n\n"
                   "Example: equipment-db source show S-PJZ2YVHP", no_args_is_help=True)  # fmt: skip

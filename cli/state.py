@@ -41,10 +41,20 @@ class AppState:
 
     @property
     def engine(self) -> sa.Engine:
+        """The engine of a database that exists; for commands that only read, so a missing
+        SQLite file is refused in one line and nothing is created."""
         if self._engine is None:
-            from equipment_db.database import create_db_engine
+            from equipment_db.bootstrap import open_existing
 
-            self._engine = create_db_engine(self.settings)
+            self._engine = open_existing(self.settings)
+        return self._engine
+
+    def creating_engine(self) -> sa.Engine:
+        """The engine of a database that may not exist yet (`db upgrade`, `seed`)."""
+        if self._engine is None:
+            from equipment_db.bootstrap import open_for_writing
+
+            self._engine = open_for_writing(self.settings)
         return self._engine
 
     @property
@@ -52,20 +62,38 @@ class AppState:
         """The database an engine was opened on (None before any was), to name it in errors."""
         if self._engine is None:
             return None
-        return self._engine.url.database or str(self._engine.url)
+        return self._engine.url.database or self.settings.shown_url
 
     def ready_engine(self) -> sa.Engine:
-        """The engine of a database at the current schema (first run: created and seeded)."""
+        """The engine of a database at the current schema, for commands that write or serve
+        (first run on the embedded default: created, migrated and seeded)."""
+        if self._engine is not None:
+            from equipment_db.bootstrap import ensure_ready
+
+            ensure_ready(self._engine)
+        else:
+            from equipment_db.bootstrap import open_ready
+
+            self._engine, readiness = open_ready(self.settings)
+            if readiness.initialised:
+                created = sum(readiness.seeded.created.values()) if readiness.seeded else 0
+                typer.echo(
+                    f"First run: created {self.settings.shown_url}, migrated it and loaded "
+                    f"{created} seed records (see `equipment-db db info`).",
+                    err=True,
+                )
+        return self._engine
+
+    def close(self) -> None:
+        """Close the database connections when the command ends (in-process runs too)."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def read_engine(self) -> sa.Engine:
+        """The engine of an existing database at the current schema, for commands that read."""
         from equipment_db.bootstrap import ensure_ready
 
-        readiness = ensure_ready(self.engine, self.settings)
-        if readiness.initialised:
-            created = sum(readiness.seeded.created.values()) if readiness.seeded else 0
-            typer.echo(
-                f"First run: created {self.settings.database_url}, migrated it and loaded "
-                f"{created} seed records (see `equipment-db db info`).",
-                err=True,
-            )
+        ensure_ready(self.engine)
         return self.engine
 
 
@@ -93,7 +121,7 @@ def writing(ctx: typer.Context) -> Iterator[Session]:
 def reading(ctx: typer.Context) -> Iterator[Session]:
     from equipment_db.database import session_scope
 
-    with session_scope(state(ctx).ready_engine()) as session:
+    with session_scope(state(ctx).read_engine()) as session:
         yield session
 
 

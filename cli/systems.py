@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from cli.options import DESCRIPTION, QID, given
-from cli.output import JsonOption, emit, emit_record
-from cli.state import edit, reading, writing
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
 from equipment_db.catalog.models import AliasCreate, SystemCreate, SystemUpdate, TargetTypeCreate
 from equipment_db.validation import parse_model
 from equipment_db.vocab import AliasKind, SystemCategory
+
+from .options import DESCRIPTION, QID, given
+from .output import JsonOption, emit, emit_record
+from .state import edit, reading, writing
 
 app = typer.Typer(help="Systems (Igla-S, Stinger) and their aliases.\n\nExample: equipment-db system show SA-24",
                   no_args_is_help=True)  # fmt: skip

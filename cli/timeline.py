@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import typer
 
-from cli.output import JsonOption, emit
-from cli.state import reading
 from equipment_db.analysis import timeline as analysis_timeline
+
+from .output import JsonOption, emit
+from .state import reading
 
 
 def timeline(

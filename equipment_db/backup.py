@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from equipment_db.config import shown_url
 from equipment_db.database import sqlite_path
 from equipment_db.errors import AlreadyExists, InvalidValue
 
@@ -44,7 +45,7 @@ def backup_sqlite(url: str, target: Path) -> int:
     """Copy a live SQLite database page by page (readers and writers may go on); returns bytes."""
     source = sqlite_path(url)
     if source is None:
-        raise InvalidValue("database", make_url(url).render_as_string(), "is not a SQLite file")
+        raise InvalidValue("database", shown_url(url), "is not a SQLite file")
     if target.resolve() == source.resolve():
         raise InvalidValue("path", str(target), "is the database itself")
     target.parent.mkdir(parents=True, exist_ok=True)

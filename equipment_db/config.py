@@ -6,16 +6,48 @@ import getpass
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from equipment_db.layout import shipped
+
 APP_NAME = "equipment-db"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent  # a checkout's root (docs/, tests/); not in a wheel
 
 
 def default_sqlite_path() -> Path:
     """The embedded default database: a SQLite file in the user's data directory."""
     return user_data_path(APP_NAME, appauthor=False) / "equipment-db.sqlite3"
+
+
+# URLs without a driver mean psycopg 3, the PostgreSQL driver installed (SQLAlchemy would look
+# for psycopg2); `postgres://` is the spelling Heroku, libpq and many hosts hand out.
+_DRIVER_DEFAULTS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}
+
+
+def with_driver(url: str) -> str:
+    """The URL with the driver the project installs when it names none (`postgresql://...`,
+    `postgres://...` -> `postgresql+psycopg://...`); any other URL as given."""
+    scheme, sep, rest = url.partition("://")
+    return f"{_DRIVER_DEFAULTS[scheme.lower()]}://{rest}" if sep and scheme.lower() in _DRIVER_DEFAULTS else url
+
+
+def shown_url(url: str) -> str:
+    """A database URL as every message, log line and report shows it: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads; mask what looks like a password anyway
+        return _masked(url)
+
+
+def _masked(url: str) -> str:
+    """From the last ':' of user:password to the last '@', masked."""
+    at = url.rfind("@")
+    start = url.find("//", 0, max(at, 0)) + 2 if "//" in url[: max(at, 0)] else 0
+    colon = url.find(":", start, at) if at > 0 else -1
+    return url if colon < 0 else f"{url[: colon + 1]}***{url[at:]}"
 
 
 def _default_editor() -> str:
@@ -34,7 +66,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "SQLAlchemy database URL. Unset means the embedded SQLite default in the user's "
-            "data directory. PostgreSQL: postgresql+psycopg://user@host:5432/dbname."
+            "data directory. PostgreSQL: postgresql://user@host:5432/dbname (postgres:// too; both "
+            "mean postgresql+psycopg://, the driver installed)."
         ),
     )
     editor: str = Field(
@@ -52,7 +85,7 @@ class Settings(BaseSettings):
         description="How long a SQLite connection waits for a lock before failing, in ms.",
     )
     seed_dir: Path = Field(
-        default=REPO_ROOT / "seed_data",
+        default_factory=lambda: shipped("seed_data"),
         description="Folder of curated seed files loaded by `equipment-db seed`.",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement (debugging).")
@@ -118,6 +151,11 @@ class Settings(BaseSettings):
         "start with it (e.g. https://db.example.org).",
     )
 
+    @field_validator("url")
+    @classmethod
+    def _with_driver(cls, url: str | None) -> str | None:
+        return with_driver(url) if url else url
+
     @property
     def is_embedded_default(self) -> bool:
         return self.url is None
@@ -133,6 +171,11 @@ class Settings(BaseSettings):
         if self.url:
             return self.url
         return f"sqlite:///{default_sqlite_path()}"
+
+    @property
+    def shown_url(self) -> str:
+        """The database URL with its password masked (config.shown_url)."""
+        return shown_url(self.database_url)
 
 
 def get_settings(**overrides: object) -> Settings:

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from equipment_db.config import Settings
+from equipment_db.config import Settings, shown_url
+from equipment_db.errors import InvalidValue
 
 _WRITE_OPTION = "equipment_db_write"
 
@@ -26,25 +27,40 @@ def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def parsed_url(url: str) -> sa.URL:
+    """The URL read by SQLAlchemy; one that it cannot read is refused in one line, with its
+    password masked (SQLAlchemy's own message may quote it)."""
+    try:
+        return make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise InvalidValue("database URL", shown_url(url), "is not a database URL "
+                           "(dialect[+driver]://user:password@host:port/name)") from None  # fmt: skip
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL (None for other engines or in-memory databases)."""
-    parsed = make_url(url)
+    parsed = parsed_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
 
 
 def create_db_engine(settings: Settings, *, pool_size: int | None = None) -> sa.Engine:
-    """The engine for `settings`' database. `pool_size` fixes its pool (no overflow): the API
-    sizes it to its threads, so that a thread never waits for a connection."""
+    """An engine on the settings' database; a SQLite file's folder is created if missing
+    (commands that only read check first that the file exists: bootstrap.open_existing).
+    `pool_size` fixes its pool (no overflow): the API sizes it to its threads, so that a
+    thread never waits for a connection."""
     url = settings.database_url
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     pool: dict[str, Any] = {}
-    if pool_size is not None and (path is not None or make_url(url).get_backend_name() != "sqlite"):
+    if pool_size is not None and (path is not None or parsed_url(url).get_backend_name() != "sqlite"):
         pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": settings.query_timeout_ms / 1000}
-    engine = sa.create_engine(url, echo=settings.echo_sql, future=True, **pool)
+    try:
+        engine = sa.create_engine(parsed_url(url), echo=settings.echo_sql, future=True, **pool)
+    except sa.exc.ArgumentError as exc:  # e.g. a driver not installed; its message may quote the URL
+        raise InvalidValue("database URL", shown_url(url), f"cannot be opened ({type(exc).__name__})") from None
     if is_sqlite(engine):
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
     return engine

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import sqlalchemy as sa
@@ -12,9 +11,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-import migrations
+from equipment_db.layout import shipped
 
-MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+MIGRATIONS_DIR = shipped("migrations")
 
 
 def revision_module(filename: str) -> ModuleType:
@@ -28,19 +27,22 @@ def revision_module(filename: str) -> ModuleType:
     return module
 
 
-def alembic_config(engine: sa.Engine | None = None, url: str | None = None) -> Config:
+def alembic_config(engine: sa.Engine | sa.Connection | None = None, url: str | None = None) -> Config:
+    """Alembic's configuration; given a connection, the migrations run in its transaction."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
     config.set_main_option("truncate_slug_length", "40")
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    if engine is not None:
+    if isinstance(engine, sa.Connection):
+        config.attributes["connection"] = engine
+    elif engine is not None:
         config.attributes["engine"] = engine
     return config
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+def upgrade(engine: sa.Engine | sa.Connection, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 

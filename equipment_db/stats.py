@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from equipment_db import migrate
-from equipment_db.config import Settings
+from equipment_db.config import Settings, shown_url
 from equipment_db.database import sqlite_path
 from equipment_db.models import metadata
 
@@ -18,7 +17,7 @@ def database_info(engine: sa.Engine, settings: Settings) -> dict[str, Any]:
     path = sqlite_path(url)
     current = migrate.current(engine)
     info: dict[str, Any] = {
-        "url": make_url(url).render_as_string(hide_password=True),
+        "url": shown_url(url),
         "engine": engine.dialect.name,
         "embedded_default": settings.is_embedded_default,
         "path": str(path) if path else None,

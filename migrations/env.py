@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel.sql.sqltypes import AutoString
 
 from equipment_db.base import UTCDateTime
@@ -57,26 +57,34 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:  # inside the caller's transaction (bootstrap.migrate_and_seed)
+        _run_migrations(given)
+        return
     engine = _engine()
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            render_as_batch=is_sqlite(engine),
-            compare_type=True,
-            # SQLite's DDL is transactional too (the engine emits BEGIN itself): one upgrade or
-            # downgrade is one transaction on both engines, so a step that refuses leaves the
-            # database at the revision it started from, not at the step before.
-            transactional_ddl=True,
-            render_item=_render_item,
-            process_revision_directives=_refuse_empty_autogenerate,
-            include_name=include_name,  # the search objects live only in their migration
-            include_object=include_object,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        _run_migrations(connection)
     if config.attributes.get("engine") is None:
         engine.dispose()
+
+
+def _run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=is_sqlite(connection.engine),
+        compare_type=True,
+        # SQLite's DDL is transactional too (the engine emits BEGIN itself): one upgrade or
+        # downgrade is one transaction on both engines, so a step that refuses leaves the
+        # database at the revision it started from, not at the step before.
+        transactional_ddl=True,
+        render_item=_render_item,
+        process_revision_directives=_refuse_empty_autogenerate,
+        include_name=include_name,  # the search objects live only in their migration
+        include_object=include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 if context.is_offline_mode():

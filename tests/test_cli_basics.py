@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -22,6 +23,8 @@ def invoke(url: str, *args: str):  # type: ignore[no-untyped-def]
 
 def test_db_upgrade_then_current_reports_head(dbs: DatabaseFactory) -> None:
     url = dbs.blank()
+    if dbs.name == "sqlite":  # a blank SQLite database is a file not made yet, which a read never makes
+        Path(make_url(url).database).touch()
     result = invoke(url, "db", "current")
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == f"none (behind head {migrate.heads()[0]})"
@@ -102,12 +105,14 @@ def test_first_run_on_the_embedded_default_creates_migrates_and_seeds(
 ) -> None:
     monkeypatch.delenv("EQUIPMENT_DB_URL", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
-    info = json.loads(runner.invoke(app, ["db", "info", "--json"]).stdout)
-    assert info["embedded_default"] is True and info["path"].startswith(str(tmp_path))
-    result = runner.invoke(app, ["claim", "list", "--json"])
+    missing = runner.invoke(app, ["db", "info", "--json"])
+    assert missing.exit_code == 1 and missing.stderr.startswith(f"error: database: {tmp_path}")
+    result = runner.invoke(app, ["target-type", "add", "test-target-1", "--name", "Test Target 1"])
     assert result.exit_code == 0, result.output
     assert "First run: created" in result.stderr
-    assert len(json.loads(result.stdout)) == 39
+    assert len(json.loads(runner.invoke(app, ["claim", "list", "--json"]).stdout)) == 39
+    info = json.loads(runner.invoke(app, ["db", "info", "--json"]).stdout)
+    assert info["embedded_default"] is True and info["path"].startswith(str(tmp_path))
     engine = sa.create_engine(f"sqlite:///{info['path']}")
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM claim")).scalar_one() == 39

@@ -29,6 +29,7 @@ SLOW_MODULES = {
     "test_backup_readers.py": "a backup process while reader threads run (T12): about 10 s",
     "test_pages_browser.py": "Chromium driven by Playwright against a real server: about 17 s",
     "test_bench_smoke.py": "bench/run.py end to end on a generated database: about 50 s",
+    "test_wheel.py": "builds the wheel, installs it in a fresh venv, first run and serve from another folder: about 12 s",
     "test_consistency_properties.py": "hypothesis histories for the consistency check, 300 examples twice: about 10 s",
     "test_deploy.py": "a PostgreSQL primary and hot standby, uvicorn workers and nginx started (docs/DEPLOY.md): about 11 s",
 }

@@ -18,8 +18,8 @@ from equipment_db.api.deps import install_query_limit, reject_nul_characters
 from equipment_db.api.lanes import app_lanes
 from equipment_db.api.public import PublicURLMiddleware
 from equipment_db.api.routes import assets, claims, exports, meta, search, sources, systems
+from equipment_db.bootstrap import open_existing
 from equipment_db.config import Settings, get_settings
-from equipment_db.database import create_db_engine
 
 DESCRIPTION = """Military-equipment systems and the sourced public claims made about them.
 
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
                   responses=problems.PROBLEM_RESPONSES, dependencies=[Depends(reject_nul_characters)],
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # fmt: skip
     app.state.settings = settings
-    app.state.engine = engine or create_db_engine(settings, pool_size=settings.api_connections)
+    app.state.engine = engine or open_existing(settings, pool_size=settings.api_connections)
     app.state.lanes = app_lanes(settings.search_workers, settings.search_queue, settings.export_streams)
     install_query_limit(app.state.engine)
     problems.install(app)
