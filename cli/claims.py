@@ -477,11 +477,12 @@ def show(
     ctx: typer.Context,
     claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
     version: int | None = typer.Option(None, "--version", min=1, help="Show this version as it was."),
+    show_all: bool = typer.Option(False, "--all", help="Show empty fields too (JSON always has them)."),
     as_json: bool = JsonOption,
 ) -> None:
     """Show a claim with its sources, quotes and links, or one of its versions.
 
-    --version N shows that version's stored snapshot.
+    --version N shows that version's stored snapshot. Empty fields are left out unless --all.
 
     Example: equipment-db claim show C-YSESYR2E
     """
@@ -502,22 +503,38 @@ def show(
                                          f"({citation['role']}): {citation['quote'] or ''}")  # fmt: skip
         for index, one in enumerate(record.pop("links"), start=1):
             record[f"link {index}"] = f"{one['from_claim']} {one['kind']} {one['to_claim']}"
-    emit_record(record, as_json=as_json)
+    emit_record(record, as_json=as_json, hide_empty=not show_all)
 
 
 @app.command()
 def history(ctx: typer.Context, claim_id: str = typer.Argument(..., help="Claim id (C-...)."),
             as_json: bool = JsonOption) -> None:  # fmt: skip
-    """List every version of a claim: when, who, what and why.
+    """List every version of a claim: when (to the second, UTC), who, why, and what changed
+    from the version before (field: old -> new).
 
     Example: equipment-db claim history C-YSESYR2E
     """
     with reading(ctx) as session:
         claim = claim_queries.get_claim(session, claim_id)
-        rows = [{"version": r.version, "action": r.action.value, "at": r.created_at.isoformat(),
-                 "editor": r.editor, "reason": r.reason}
-                for r in history_queries.revisions(session, EntityType.claim, claim.id)]  # type: ignore[arg-type]  # fmt: skip
-    emit(rows, columns=["version", "action", "at", "editor", "reason"], as_json=as_json)
+        revisions = history_queries.revisions(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
+    rows, before = [], None
+    for r in revisions:
+        changes = [] if before is None else history_queries.changed_fields(before, r.snapshot)
+        rows.append({"version": r.version, "action": r.action.value, "at": r.created_at.isoformat(), "editor": r.editor,
+                     "reason": r.reason, "changed": [{"field": name, "from": old, "to": new}
+                                                     for name, old, new in changes]})  # fmt: skip
+        before = r.snapshot
+    if not as_json:
+        for row in rows:
+            row["changed"] = "\n".join(f"{c['field']}: {_cell(c['from'])} -> {_cell(c['to'])}" for c in row["changed"])
+    emit(rows, columns=["version", "action", "at", "editor", "reason", "changed"], as_json=as_json)
+
+
+def _cell(value: object) -> str:
+    """A changed value in the history table: empty shown as such, long text cut in the middle
+    (`claim show --version N` shows it whole)."""
+    text = "(empty)" if value is None or value == "" else str(value)
+    return text if len(text) <= 60 else f"{text[:40]} ... {text[-15:]}"
 
 
 @app.command("list")

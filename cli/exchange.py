@@ -22,7 +22,7 @@ from equipment_db.exchange.importer import (
     failed,
     import_records,
 )
-from equipment_db.exchange.mapping import MappedRead, load_mapping, read_mapped_csv
+from equipment_db.exchange.mapping import MappedRead, Mapping, load_mapping, read_mapped_csv
 from equipment_db.exchange.reader import detect_format, read_claims_csv, read_jsonl, rejects_text
 from equipment_db.exchange.records import RECORD_TYPES
 from equipment_db.exchange.schema import import_json_schema
@@ -115,6 +115,7 @@ def import_(
     engine = state(ctx).ready_engine()
     report: ImportReport | None = None
     csv_text: str | None = None
+    declined = False
     try:
         with (
             path.open("rb") as handle,
@@ -140,8 +141,13 @@ def import_(
             report = import_records(session, raws, edit=edit(ctx, reason or f"import {path.name}"),
                                     skip_invalid=skip_invalid, update=update, retract_missing=retract_missing,
                                     dry_run=dry_run, progress=tick, expected=expected)  # fmt: skip
-            if dry_run or (interactive() and not yes and not _confirm(report)):
+            if dry_run:
                 raise _Rollback
+            if interactive() and not yes:
+                bar.stop()  # the bars end here: nothing draws over the report or the question
+                declined = not _confirm(report, path.name, mapped, mapping)
+                if declined:
+                    raise _Rollback
     except ImportFailed as refused:
         for issue in sorted([*refused.issues, *refused.conflicts], key=lambda one: one.line):
             typer.echo(f"{path.name}: {issue}", err=True)
@@ -153,23 +159,20 @@ def import_(
             raise DatabaseFull(engine.url.database or str(engine.url), str(exc.orig).strip()) from None
         raise
     assert report is not None
-    skipped = "" if dry_run else " (skipped)"
-    for issue in sorted([*report.issues, *report.conflicts], key=lambda one: one.line):
-        typer.echo(f"{path.name}: {issue}{skipped}", err=True)
-    if mapped.skipped:
-        assert mapping is not None
-        blank = " or ".join(mapping.skip_without)
-        typer.echo(f"{path.name}: {len(mapped.skipped)} row(s) skipped, blank in {blank} "
-                   f"(csv.skip_without of mapping {mapping.name})", err=True)  # fmt: skip
-    if report.missing:
-        done = "retracted" if report.retracted["claim"] and not dry_run else "not in the file"
-        typer.echo(f"{path.name}: {len(report.missing)} claim(s) {done}: {', '.join(report.missing[:20])}"
-                   f"{' …' if len(report.missing) > 20 else ''}", err=True)  # fmt: skip
+    if declined:
+        typer.echo(f"Nothing was written: {path.name} was not imported (answered no).", err=True)
+        return
+    asked = interactive() and not yes and not dry_run  # the report was shown before the question
+    if not asked:
+        _show_issues(report, path.name, mapped, mapping, written=not dry_run)
     if rejects is not None:
         rejects.write_text(
             rejects_text(report.rejected, csv_text), encoding="utf-8", errors="surrogateescape"
         )
-    _print_report(report, as_json=as_json, written=not dry_run)
+    if asked:
+        typer.echo(f"Written: {path.name} was imported as shown above.", err=True)
+        return
+    _print_report(report, as_json=as_json, state="written" if not dry_run else "dry run: nothing written")
     if dry_run and failed(report, ImportOptions(skip_invalid=skip_invalid)):
         typer.echo(f"The import would fail: {UPDATE_HINT if report.conflicts else 'fix the invalid records'}.",
                    err=True)  # fmt: skip
@@ -209,15 +212,36 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _confirm(report: ImportReport) -> bool:
-    _print_report(report, as_json=False, written=False)
+def _confirm(report: ImportReport, name: str, mapped: MappedRead, mapping: Mapping | None) -> bool:
+    """Show what the import would do, then ask; the transaction is still open."""
+    _show_issues(report, name, mapped, mapping, written=True)
+    _print_report(report, as_json=False, state="not written yet")
     return typer.confirm("Commit this import?", default=True, err=True)
+
+
+def _show_issues(report: ImportReport, name: str, mapped: MappedRead, mapping: Mapping | None, *,
+                 written: bool) -> None:  # fmt: skip
+    """The records refused or in conflict, the rows a mapping skipped, the claims missing."""
+    skipped = " (skipped)" if written else ""
+    for issue in sorted([*report.issues, *report.conflicts], key=lambda one: one.line):
+        typer.echo(f"{name}: {issue}{skipped}", err=True)
+    if mapped.skipped:
+        assert mapping is not None
+        blank = " or ".join(mapping.skip_without)
+        typer.echo(f"{name}: {len(mapped.skipped)} row(s) skipped, blank in {blank} "
+                   f"(csv.skip_without of mapping {mapping.name})", err=True)  # fmt: skip
+    if report.missing:
+        done = "retracted" if report.retracted["claim"] and written else "not in the file"
+        typer.echo(f"{name}: {len(report.missing)} claim(s) {done}: {', '.join(report.missing[:20])}"
+                   f"{' …' if len(report.missing) > 20 else ''}", err=True)  # fmt: skip
 
 
 _COUNTS = ("created", "updated", "unchanged", "conflicting", "retracted")
 
 
-def _print_report(report: ImportReport, *, as_json: bool, written: bool) -> None:
+def _print_report(report: ImportReport, *, as_json: bool, state: str) -> None:
+    """The counts per record type; `state`: written, not written yet, or dry run."""
+    written = state == "written"
     rows = [{"type": t} | {count: getattr(report, count)[t] for count in _COUNTS} for t in RECORD_TYPES]
     rejected = len({issue.line for issue in report.issues})
     if as_json:
@@ -226,7 +250,7 @@ def _print_report(report: ImportReport, *, as_json: bool, written: bool) -> None
                                "claims_per_second": round(report.claims_per_second)}))  # fmt: skip
         return
     emit(rows, columns=["type", *_COUNTS], as_json=False,
-         title="Import" if written else "Import (dry run: nothing written)")  # fmt: skip
+         title="Import" if written else f"Import ({state})")  # fmt: skip
     counts = ", ".join(f"{sum(getattr(report, count).values())} {count}" for count in _COUNTS)
     typer.echo(f"{counts}, {len(report.missing)} missing, {rejected} rejected in {report.seconds:.1f} s "
                f"({report.claims_per_second:,.0f} claims/s)", err=True)  # fmt: skip

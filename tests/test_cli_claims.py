@@ -448,8 +448,12 @@ def test_claim_history_lists_every_version_oldest_first(dbs: DatabaseFactory) ->
         "C", "4", "Test rationale."
     )  # fmt: skip
     table = lines(ok(url, "claim", "history", MADURO).stdout)
-    assert table[1] == "┃ version ┃ action ┃ at ┃ editor ┃ reason ┃"
-    assert re.fullmatch(r"│ 3 │ update │ \S+ │ test-editor │ test edit │", table[5]), table
+    assert table[1] == "┃ version ┃ action ┃ at ┃ editor ┃ reason ┃ changed ┃"
+    graded = r"│ 4 │ update │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC │ test-editor │ graded C4 │ reliability: \(empty\) -> C │"
+    assert any(re.fullmatch(graded, line) for line in table), table  # to the second, with what changed
+    changed = read_json(url, "claim", "history", MADURO)[3]["changed"]
+    assert {"field": "credibility", "from": None, "to": "4"} in changed
+    assert {"field": "reliability", "from": None, "to": "C"} in changed
 
 
 # --- show ---------------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def test_references_resolve_within_the_file_in_any_order(engine: sa.Engine) -> N
         "actor": 1,
         "source": 2,
         "claim": 3,
+        "citation": 3,
         "claim_link": 1,
     }
     with session_scope(engine) as session:

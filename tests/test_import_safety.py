@@ -115,14 +115,15 @@ def test_claims_without_ids_match_only_when_everything_they_say_is_equal(dbs: Da
             "value": 12, "counted": "launchers", "scope": "delivered", "about": "2011",
             "citations": [{"source": REGISTER, "locator": "row 1", "quote": "Test row 1."}]}  # fmt: skip
     source = {"type": "source", "kind": "dataset", "title": "Test Register", "url": REGISTER}
-    assert _report(url, _write(tmp_path / "a.jsonl", [source, base]))["created"] == {"source": 1, "claim": 1}
+    assert _report(url, _write(tmp_path / "a.jsonl", [source, base]))["created"] == {"source": 1, "claim": 1,
+                                                                                  "citation": 1}
     variants = [
         base | {"note": "Another deal."},
         base | {"citations": [base["citations"][0] | {"locator": "row 2"}]},
         base | {"external_ids": [{"scheme": "sipri_deal", "value": "99901"}]},
     ]
     report = _report(url, _write(tmp_path / "b.jsonl", [source, base, *variants]))
-    assert (report["unchanged"], report["created"]) == ({"source": 1, "claim": 1}, {"claim": 3})
+    assert (report["unchanged"], report["created"]) == ({"source": 1, "claim": 1}, {"claim": 3, "citation": 3})
     assert _report(url, tmp_path / "b.jsonl")["unchanged"] == {"source": 1, "claim": 4}
 
 
@@ -162,7 +163,7 @@ def test_two_releases_of_a_register_give_exactly_the_expected_counts(dbs: Databa
     first = [_row("1001", "2020", 10), _row("1001", "2021", 20), _row("1002", "2021", 5, "PL"),
              _row("1003", "2022", 7, "PL"), _row("1004", "2022", 3)]  # fmt: skip
     report = _report(url, _write(tmp_path / "release-1.jsonl", CATALOGUE + first))
-    assert report["created"] == {"system": 1, "actor": 1, "source": 1, "claim": 5}
+    assert report["created"] == {"system": 1, "actor": 1, "source": 1, "claim": 5, "citation": 5}
     revised = [first[0], _row("1001", "2021", 25), first[2], _row("1005", "2023", 9), _row("1006", "2023", 1)]
     path = _write(tmp_path / "release-2.jsonl", CATALOGUE + revised)
 
@@ -172,11 +173,13 @@ def test_two_releases_of_a_register_give_exactly_the_expected_counts(dbs: Databa
 
     dry = _report(url, path, "--dry-run", "--update", "--retract-missing")
     assert dry["written"] is False
-    assert (dry["created"], dry["updated"], dry["retracted"]) == ({"claim": 2}, {"claim": 1}, {"claim": 2})
+    assert (dry["created"], dry["updated"], dry["retracted"]) == ({"claim": 2, "citation": 2}, {"claim": 1},
+                                                                  {"claim": 2})  # fmt: skip
     assert len(dry["missing"]) == 2
 
     report = _report(url, path, "--update", "--retract-missing", "--reason", "release 2")
-    assert (report["created"], report["updated"], report["retracted"]) == ({"claim": 2}, {"claim": 1}, {"claim": 2})
+    assert (report["created"], report["updated"], report["retracted"]) == (
+        {"claim": 2, "citation": 2}, {"claim": 1}, {"claim": 2})  # fmt: skip
     assert report["unchanged"] == {"system": 1, "actor": 1, "source": 1, "claim": 2}
     assert report["missing"] == dry["missing"]
     listed = read_json(url, "claim", "list", "--system", "test-system-1", "--limit", "100")

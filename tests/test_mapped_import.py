@@ -159,7 +159,7 @@ def test_a_second_release_updates_changed_rows_and_retracts_removed_ones(dbs: Da
     path.write_text(_export(second), encoding="utf-8")
     body = _import(url, path, "--update", "--retract-missing", "--reason", "the next release")
     assert (_counts(body, "created"), _counts(body, "updated"), _counts(body, "retracted")) == (
-        {"claim": 1}, {"claim": 1}, {"claim": 1})  # fmt: skip
+        {"claim": 1, "citation": 1}, {"claim": 1}, {"claim": 1})  # fmt: skip
     assert _counts(body, "unchanged")["claim"] == 1 and len(body["missing"]) == 1
     changed = read_json(url, "claim", "list", "--external-id", "sipri_deal:82001")
     assert sorted(c["value"] for c in changed) == ["10 missiles", "25 missiles"]

@@ -597,6 +597,7 @@ def _import_claims(run: _Run, raws: list[RawRecord], resolver: BulkResolver) -> 
             continue
         fresh.append(new)
     report.created["claim"] += len(fresh)
+    report.created["citation"] += sum(len(new.citations) for new in fresh)  # nested or given apart
     if run.options.dry_run:
         run.planned |= {new.public_id for new in fresh if new.public_id is not None}
         return
