@@ -27,6 +27,7 @@ ARCHIVE = typer.Option(None, "--archive-url", help="An archived copy (Wayback Ma
 LANGUAGE = typer.Option(None, "--language", help="ISO 639 code (en, es, el).")
 CITES = typer.Option(None, "--cites", help="Source this one cites (id or URL): Anadolu citing CNN.")
 NOTE = typer.Option(None, "--note", help="Editor's note (a date doubt, a missing URL).")
+TIMEOUT_HELP = "Seconds the whole fetch may take: redirects, body, archive lookup."
 LIST_COLUMNS = ["id", "kind", "publisher", "title", "published", "url"]  # `source list`'s table
 LIST_FIELDS = [*LIST_COLUMNS, "version"]  # ... and its --json
 
@@ -143,8 +144,7 @@ def fetch(
     save: bool = typer.Option(False, "--save", help="Store it as a new source without asking."),
     kind: SourceKind = typer.Option(SourceKind.news_article, "--kind", help="Kind to store it as."),
     cites: str | None = CITES,
-    timeout: float = typer.Option(15.0, "--timeout", min=0.1,
-                                  help="Seconds the whole fetch may take: redirects, body, archive lookup."),  # fmt: skip
+    timeout: float = typer.Option(15.0, "--timeout", min=0.1, help=TIMEOUT_HELP),
     no_archive: bool = typer.Option(False, "--no-archive", help="Skip the Wayback Machine lookup."),
     as_json: bool = JsonOption,
 ) -> None:

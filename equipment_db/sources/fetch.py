@@ -118,7 +118,7 @@ def fetch_page(
 class _Progress:
     """Where the fetch is, for the message when the deadline passes."""
 
-    stage: str = "waiting for the answer"
+    stage: str = "before the server answered"
 
 
 async def _fetch(
