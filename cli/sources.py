@@ -28,6 +28,7 @@ ARCHIVE = typer.Option(None, "--archive-url", help="An archived copy (Wayback Ma
 LANGUAGE = typer.Option(None, "--language", help="ISO 639 code (en, es, el).")
 CITES = typer.Option(None, "--cites", help="Source this one cites (id or URL): Anadolu citing CNN.")
 NOTE = typer.Option(None, "--note", help="Editor's note (a date doubt, a missing URL).")
+TIMEOUT_HELP = "Seconds the whole fetch may take: redirects, body, archive lookup."
 LIST_COLUMNS = ["id", "kind", "publisher", "title", "published", "url"]  # `source list`'s table
 LIST_FIELDS = [*LIST_COLUMNS, "version"]  # ... and its --json
 
@@ -144,7 +145,7 @@ def fetch(
     save: bool = typer.Option(False, "--save", help="Store it as a new source without asking."),
     kind: SourceKind = typer.Option(SourceKind.news_article, "--kind", help="Kind to store it as."),
     cites: str | None = CITES,
-    timeout: float = typer.Option(15.0, "--timeout", min=0.1, help="Seconds to wait for each step."),
+    timeout: float = typer.Option(15.0, "--timeout", min=0.1, help=TIMEOUT_HELP),
     no_archive: bool = typer.Option(False, "--no-archive", help="Skip the Wayback Machine lookup."),
     as_json: bool = JsonOption,
 ) -> None:
@@ -154,6 +155,8 @@ def fetch(
     from its metadata (JSON-LD, OpenGraph, <meta>); record the access time and the SHA-256
     of the page; look up an archived copy. Shows what it found; --save (or answering yes
     at a terminal) stores it as a source. Check the fields: pages are not always right.
+    Pages past the size limit once decompressed, and redirects to anything but http(s),
+    are refused (docs/RELIABILITY.md, "Fetching a page").
 
     Example: equipment-db source fetch https://thedefensepost.com/2023/05/30/taiwan-stinger-missiles-us --save
     """

@@ -454,7 +454,8 @@ def test_source_fetch_that_cannot_read_a_page_is_one_line_naming_the_url_and_the
         ([f"{site}/missing"], f"url: '{site}/missing' returned HTTP 404 Not Found"),
         ([f"{site}/report-9.pdf"], f"url: '{site}/report-9.pdf' is application/pdf, not an HTML page; "
                                    "add the source by hand with `equipment-db source add`"),
-        ([f"{site}/slow", "--timeout", "0.5"], f"url: '{site}/slow' timed out after 0.5 s"),
+        ([f"{site}/slow", "--timeout", "0.5"],
+         f"url: '{site}/slow' timed out: the 0.5 s deadline passed before the server answered"),
         (["ftp://example.org/report-9"], "url: 'ftp://example.org/report-9' is not an http(s) URL with a host"),
         (["http://127.0.0.1:1/report-9"], "url: 'http://127.0.0.1:1/report-9' could not be reached: "
                                           "connection refused"),

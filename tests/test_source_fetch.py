@@ -10,7 +10,7 @@ import hashlib
 import json
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -86,28 +86,32 @@ def _archive_response(request: httpx.Request, snapshot: str | None = SNAPSHOT) -
     return httpx.Response(200, json={"archived_snapshots": {"closest": closest} if snapshot else {}})
 
 
-def _mock_client(
+def _mock_transport(
     page: Callable[[httpx.Request], httpx.Response],
     archive: Callable[[httpx.Request], httpx.Response] = _archive_response,
-) -> tuple[httpx.Client, list[httpx.Request]]:
+) -> tuple[httpx.MockTransport, list[httpx.Request]]:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return archive(request) if request.url.host == ARCHIVE_HOST else page(request)
 
-    return httpx.Client(transport=httpx.MockTransport(handler)), seen
+    return httpx.MockTransport(handler), seen
 
 
 def _html(body: str | bytes, content_type: str = "text/html; charset=utf-8") -> Callable:
     content = body.encode("utf-8") if isinstance(body, str) else body
-    return lambda request: httpx.Response(200, headers={"content-type": content_type}, content=content)
+    return lambda request: httpx.Response(200, headers={"content-type": content_type}, content=_stream(content))
+
+
+async def _stream(content: bytes) -> AsyncIterator[bytes]:
+    """A body the client streams, as from a server (`content=bytes` arrives already read)."""
+    yield content
 
 
 def _fetch(page: Callable, **kwargs: object) -> FetchedPage:
-    client, _ = _mock_client(page, **kwargs)
-    with client:
-        return fetch_page(PAGE_URL, client=client)
+    transport, _ = _mock_transport(page, **kwargs)
+    return fetch_page(PAGE_URL, transport=transport)
 
 
 # --- a local server -----------------------------------------------------------------------------
@@ -127,7 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path == "/page":
             return self._send(200, b"<html lang='el'><title>Test Report 1</title></html>")
         if self.path.startswith("/loop"):
-            return self._send(302, b"", location=f"/loop{len(self.path)}")
+            return self._send(302, b"", location=f"{self.path}-")  # a new URL each time
         return self._send(404, b"<title>Not here</title>")
 
     def _send(self, status: int, body: bytes, *, location: str | None = None) -> None:
@@ -304,9 +308,8 @@ def test_fetch_records_a_recent_utc_access_time() -> None:
 
 
 def test_fetch_sends_a_descriptive_user_agent() -> None:
-    client, seen = _mock_client(_html(OPENGRAPH_PAGE))
-    with client:
-        fetch_page(PAGE_URL, client=client)
+    transport, seen = _mock_transport(_html(OPENGRAPH_PAGE))
+    fetch_page(PAGE_URL, transport=transport)
     assert seen[0].headers["user-agent"] == f"equipment-db/{__version__} (+source fetch)"
     assert seen[1].url.host == ARCHIVE_HOST
     assert seen[1].url.params["url"] == PAGE_URL
@@ -381,9 +384,9 @@ def test_as_source_fields_omit_unknown_values() -> None:
 
 
 def test_non_http_url_is_rejected_before_any_request() -> None:
-    client, seen = _mock_client(_html(OPENGRAPH_PAGE))
-    with client, pytest.raises(InvalidValue, match=r"^url: 'ftp://example.org/report.html' is not an http"):
-        fetch_page("ftp://example.org/report.html", client=client)
+    transport, seen = _mock_transport(_html(OPENGRAPH_PAGE))
+    with pytest.raises(InvalidValue, match=r"^url: 'ftp://example.org/report.html' is not an http"):
+        fetch_page("ftp://example.org/report.html", transport=transport)
     assert seen == []
 
 
@@ -405,7 +408,7 @@ def test_slow_local_server_times_out_with_the_timeout_in_the_message(local_serve
     url = f"{local_server}/slow"
     with pytest.raises(FetchError) as caught:
         fetch_page(url, timeout=0.5, archive_lookup=False)
-    assert str(caught.value) == f"url: {url!r} timed out after 0.5 s"
+    assert str(caught.value) == f"url: {url!r} timed out: the 0.5 s deadline passed before the server answered"
 
 
 def test_redirect_chain_from_a_local_server_is_recorded(local_server: str) -> None:
@@ -450,21 +453,21 @@ def test_unresolvable_host_raises_fetch_error() -> None:
 
 
 def test_body_larger_than_max_bytes_is_refused() -> None:
-    client, _ = _mock_client(_html(b"<p>" + b"x" * 2000))
-    with client, pytest.raises(FetchError, match=r"is larger than 1000 bytes \(max_bytes\)"):
-        fetch_page(PAGE_URL, client=client, max_bytes=1000)
+    transport, _ = _mock_transport(_html(b"<p>" + b"x" * 2000))
+    with pytest.raises(FetchError, match=r"is larger than 1000 bytes \(max_bytes\)"):
+        fetch_page(PAGE_URL, transport=transport, max_bytes=1000)
 
 
 def test_body_without_length_stops_streaming_past_max_bytes() -> None:
-    def endless() -> Iterator[bytes]:
+    async def endless() -> AsyncIterator[bytes]:
         while True:
             yield b"<p>" + b"x" * 500
 
-    client, _ = _mock_client(
+    transport, _ = _mock_transport(
         lambda request: httpx.Response(200, headers={"content-type": "text/html"}, content=endless())
     )
-    with client, pytest.raises(FetchError, match=r"is larger than 10000 bytes"):
-        fetch_page(PAGE_URL, client=client, max_bytes=10_000)
+    with pytest.raises(FetchError, match=r"is larger than 10000 bytes"):
+        fetch_page(PAGE_URL, transport=transport, max_bytes=10_000)
 
 
 def test_undecodable_body_raises_fetch_error() -> None:

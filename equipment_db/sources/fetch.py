@@ -2,14 +2,22 @@
 publication date and language from the page's metadata, the access time, the SHA-256
 of the bytes read, and an archived copy from the Wayback Machine.
 
+Limits (docs/RELIABILITY.md, "Fetching a page"): one deadline for the whole fetch, every
+redirect and byte of the body and the archive lookup included (an `asyncio` timeout
+around httpx's async client: httpx's own timeouts bound each read, not the whole); at
+most `MAX_BYTES` of decoded body, checked while it streams in (decoding.py); redirects
+only to http(s) URLs, at most `max_redirects`, never in a loop.
+
 No database access: `equipment-db source fetch URL` turns the result into a source
 with `FetchedPage.as_source_fields()`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,11 +27,18 @@ import httpx
 from equipment_db import __version__
 from equipment_db.errors import EquipmentDBError, MissingValue
 from equipment_db.normalize.urls import normalise_url
+from equipment_db.sources.decoding import ACCEPT_ENCODING, Decoder, DecodeRefused
 from equipment_db.sources.metadata import extract_metadata
 
 USER_AGENT = f"equipment-db/{__version__} (+source fetch)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _BY_HAND = "add the source by hand with `equipment-db source add`"
+MAX_BYTES = 10_000_000  # the most of a page read, once decoded: the limit's one home
+_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+    "Accept-Encoding": ACCEPT_ENCODING,
+}
 
 
 @dataclass(frozen=True)
@@ -78,43 +93,75 @@ class FetchError(EquipmentDBError):
 def fetch_page(
     url: str,
     *,
-    client: httpx.Client | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
     timeout: float = 15.0,
-    max_bytes: int = 10_000_000,
+    max_bytes: int = MAX_BYTES,
     max_redirects: int = 10,
     archive_lookup: bool = True,
     archive_api: str = "https://archive.org/wayback/available",
 ) -> FetchedPage:
     """GET `url` (following at most `max_redirects` redirects), read at most `max_bytes`
-    of HTML, and read the source's details from its metadata. A missing or failed archive
-    lookup is a warning. Raises `InvalidValue` for a non-http(s) URL and `FetchError`
-    for everything that stops the fetch."""
+    of decoded HTML, and read the source's details from its metadata, all within `timeout`
+    seconds. A missing, failed or late archive lookup is a warning. Raises `InvalidValue`
+    for a non-http(s) URL and `FetchError` for everything that stops the fetch.
+    `transport` replaces the network (tests pass an `httpx.MockTransport`)."""
     requested = normalise_url(url, field="url")
     if requested is None:
         raise MissingValue("url", "to fetch a page")
-    own_client = client is None
-    http = client if client is not None else httpx.Client(timeout=timeout)
-    try:
-        response, redirects = _get(http, requested, timeout=timeout, max_redirects=max_redirects)
+    return asyncio.run(_fetch(
+        requested, transport=transport, timeout=timeout, max_bytes=max_bytes, max_redirects=max_redirects,
+        archive_api=archive_api if archive_lookup else None,
+    ))  # fmt: skip
+
+
+@dataclass
+class _Progress:
+    """Where the fetch is, for the message when the deadline passes."""
+
+    stage: str = "before the server answered"
+
+
+async def _fetch(
+    url: str,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    timeout: float,
+    max_bytes: int,
+    max_redirects: int,
+    archive_api: str | None,
+) -> FetchedPage:
+    deadline = asyncio.get_running_loop().time() + timeout
+    progress = _Progress()
+
+    async def check_redirect(response: httpx.Response) -> None:  # before httpx parses the Location
+        if response.is_redirect:
+            _redirect_target(url, str(response.url), response.headers["location"])
+
+    page_client = httpx.AsyncClient(transport=transport, timeout=timeout, event_hooks={"response": [check_redirect]})
+    async with page_client as http, httpx.AsyncClient(transport=transport, timeout=timeout) as archive:
         try:
-            content_type, charset, body = _read_html(response, requested, max_bytes=max_bytes)
-        finally:
-            response.close()
+            async with asyncio.timeout_at(deadline):
+                response, redirects, (content_type, charset, body) = await _get(
+                    http, url, progress, max_bytes=max_bytes, max_redirects=max_redirects
+                )
+        except (TimeoutError, httpx.TimeoutException):
+            raise FetchError(url, f"timed out: the {timeout:g} s deadline passed {progress.stage}") from None
         fetched_at = datetime.now(UTC)
         final_url = str(response.url)
-        text, warnings = _decode(body, content_type, charset, requested)
+        text, warnings = _decode(body, content_type, charset, url)
         meta = extract_metadata(text, base_url=final_url)
         warnings += meta["warnings"]
         archive_url = None
-        if archive_lookup:
-            archive_url, warning = _archive_lookup(http, final_url, api=archive_api, timeout=timeout)
+        if archive_api is not None:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    archive_url, warning = await _archive_lookup(archive, final_url, api=archive_api)
+            except TimeoutError:
+                warning = f"archive lookup failed: the {timeout:g} s deadline passed"
             if warning:
                 warnings.append(warning)
-    finally:
-        if own_client:
-            http.close()
     return FetchedPage(
-        requested_url=requested,
+        requested_url=url,
         url=final_url,
         redirects=redirects,
         status=response.status_code,
@@ -132,36 +179,56 @@ def fetch_page(
     )
 
 
-def _get(
-    client: httpx.Client, url: str, *, timeout: float, max_redirects: int
-) -> tuple[httpx.Response, list[str]]:
-    """Send the GET and follow redirects by hand, so the limit holds for any client."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
-    request = client.build_request("GET", url, headers=headers, timeout=timeout)
+async def _get(
+    client: httpx.AsyncClient, url: str, progress: _Progress, *, max_bytes: int, max_redirects: int
+) -> tuple[httpx.Response, list[str], tuple[str, str | None, bytes]]:
+    """Send the GET, follow redirects by hand (only to http(s) URLs, never in a loop), and
+    read the final answer's body."""
     redirects: list[str] = []
+    current = url
     while True:
+        progress.stage = f"while waiting for {current!r} to answer" if redirects else "before the server answered"
         try:
-            response = client.send(request, stream=True, follow_redirects=False)
+            response = await client.send(client.build_request("GET", current, headers=_HEADERS), stream=True)
         except httpx.TimeoutException:
-            raise FetchError(url, f"timed out after {timeout:g} s") from None
+            raise
         except httpx.ConnectError as exc:
-            raise FetchError(url, f"could not be reached: {_connect_cause(exc)}") from None
+            where = f" (redirected to {current!r})" if redirects else ""
+            raise FetchError(url, f"could not be reached{where}: {_connect_cause(exc)}") from None
         except httpx.HTTPError as exc:
             raise FetchError(url, f"failed: {type(exc).__name__}: {exc}") from None
-        if response.next_request is None:
-            return response, redirects
-        response.close()
-        redirects.append(str(response.url))
-        request = response.next_request
+        try:
+            if not response.is_redirect:
+                return response, redirects, await _read_html(response, url, progress, max_bytes=max_bytes)
+        finally:
+            await response.aclose()
+        redirects.append(current)
+        current = _redirect_target(url, current, response.headers["location"])
+        if current in (url, *redirects):
+            raise FetchError(url, f"redirects in a loop: back to {current!r} after {len(redirects)} redirects")
         if len(redirects) > max_redirects:
-            raise FetchError(
-                url, f"redirected more than {max_redirects} times (last to {str(request.url)!r})"
-            )
-        if request.url.scheme not in ("http", "https"):
-            raise FetchError(url, f"redirected to {str(request.url)!r}, which is not an http(s) URL")
+            raise FetchError(url, f"redirected more than {max_redirects} times (last to {current!r})")
 
 
-def _connect_cause(exc: httpx.ConnectError) -> str:
+def _redirect_target(url: str, current: str, location: str) -> str:
+    """The absolute URL a Location header points to (relative ones resolved against the
+    URL that answered); anything but an http(s) URL with a host is refused."""
+    try:
+        target = httpx.URL(current).join(location.strip())
+    except (httpx.InvalidURL, ValueError):
+        raise FetchError(url, f"redirected to {location!r}, which is not a valid URL") from None
+    if target.scheme not in ("http", "https") or not target.host:
+        raise FetchError(url, f"redirected to {location!r}, which is not an http(s) URL")
+    return str(target)
+
+
+def _connect_cause(exc: BaseException) -> str:
+    """Connection refused, an unknown host name, or the error's own words."""
+    for cause in _chain(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, socket.gaierror):
+            return f"host name could not be resolved ({cause.strerror or cause})"
     text = re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc)).strip()
     lowered = text.lower()
     if "refused" in lowered:
@@ -171,9 +238,25 @@ def _connect_cause(exc: httpx.ConnectError) -> str:
     return text or type(exc).__name__
 
 
-def _read_html(response: httpx.Response, url: str, *, max_bytes: int) -> tuple[str, str | None, bytes]:
-    """Check status and content type, then stream the body, stopping past `max_bytes`.
-    Returns the media type, the charset the header declares, and the body."""
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc`, its causes and contexts, and the members of any exception group among them."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [item.__cause__, item.__context__, *getattr(item, "exceptions", ())]
+    return seen
+
+
+async def _read_html(
+    response: httpx.Response, url: str, progress: _Progress, *, max_bytes: int
+) -> tuple[str, str | None, bytes]:
+    """Check status and content type, then stream the raw body and decode it, stopping the
+    moment either passes `max_bytes`. Returns the media type, the charset the header
+    declares, and the decoded body."""
     if response.status_code >= 400:
         where = f" at {str(response.url)!r}" if str(response.url) != url else ""
         raise FetchError(
@@ -189,15 +272,21 @@ def _read_html(response: httpx.Response, url: str, *, max_bytes: int) -> tuple[s
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(url, too_big)
     chunks: list[bytes] = []
-    size = 0
+    read = 0
     try:
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > max_bytes:
+        decoder = Decoder(response.headers.get("content-encoding", ""), max_bytes=max_bytes)
+        progress.stage = "while reading the body (0 bytes read)"
+        async for raw in response.aiter_raw():
+            read += len(raw)
+            progress.stage = f"while reading the body ({read} bytes read)"
+            if read > max_bytes:
                 raise FetchError(url, too_big)
-            chunks.append(chunk)
+            chunks += decoder.feed(raw)
+        chunks += decoder.finish()
+    except DecodeRefused as exc:
+        raise FetchError(url, f"{exc}; {_BY_HAND}") from None
     except httpx.TimeoutException:
-        raise FetchError(url, "timed out while reading the body") from None
+        raise
     except httpx.HTTPError as exc:
         raise FetchError(url, f"failed while reading the body: {type(exc).__name__}: {exc}") from None
     return content_type, charset.group(1) if charset else None, b"".join(chunks)
@@ -227,21 +316,15 @@ def _decode(body: bytes, content_type: str, charset: str | None, url: str) -> tu
     raise FetchError(url, f"has a body that could not be decoded ({'; '.join(warnings)})")
 
 
-def _archive_lookup(
-    client: httpx.Client, url: str, *, api: str, timeout: float
-) -> tuple[str | None, str | None]:
+async def _archive_lookup(client: httpx.AsyncClient, url: str, *, api: str) -> tuple[str | None, str | None]:
     """Ask the Wayback availability API for the closest snapshot: (archive URL, warning)."""
     try:
-        response = client.get(
-            api,
-            params={"url": url},
-            headers={"User-Agent": USER_AGENT},
-            timeout=timeout,
-            follow_redirects=True,
+        response = await client.get(
+            api, params={"url": url}, headers={"User-Agent": USER_AGENT}, follow_redirects=True
         )
     except httpx.TimeoutException:
         return None, "archive lookup failed: timeout"
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         return None, f"archive lookup failed: {type(exc).__name__}: {exc}"
     if response.status_code >= 400:
         return None, f"archive lookup failed: HTTP {response.status_code} {response.reason_phrase}".rstrip()
@@ -258,5 +341,3 @@ def _archive_lookup(
         return None, f"no archived copy found (closest snapshot has status {closest.get('status')})"
     return re.sub(r"^http://web\.archive\.org/", "https://web.archive.org/", snapshot), None
 
-
-# --- metadata ---------------------------------------------------------------------------------

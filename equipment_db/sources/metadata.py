@@ -1,5 +1,8 @@
 """Read a source's details from an HTML page: JSON-LD, then OpenGraph and article:*,
-then other <meta>, then <title>. Pure functions: no network, no database."""
+then other <meta>, then <title>. Pure functions: no network, no database.
+
+The page is parsed with lxml (libxml2), in time linear in its size: Python's html.parser
+takes quadratic time on some malformed markup (50 KB of `<a ` took 22 s)."""
 
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ def extract_metadata(html: str | bytes, *, base_url: str) -> dict[str, Any]:
     ("YYYY-MM-DD", "YYYY-MM" or "YYYY"), `language`, `description`, `canonical_url`
     (absolute, resolved against `base_url`) and `warnings`. Where fields disagree,
     JSON-LD wins over OpenGraph/article:*, which wins over other <meta>, then <title>."""
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "lxml")
     warnings: list[str] = []
     meta: dict[str, list[str]] = {}
     for tag in soup.find_all("meta"):
@@ -178,7 +181,7 @@ def _json_ld_nodes(soup: BeautifulSoup, warnings: list[str]) -> list[dict[str, A
     )
     for number, script in enumerate(scripts, start=1):
         raw = script.string or script.get_text()
-        raw = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$", "", raw.strip())
+        raw = _unwrap(raw)
         if not raw.strip():
             continue
         try:
@@ -195,9 +198,28 @@ def _json_ld_nodes(soup: BeautifulSoup, warnings: list[str]) -> list[dict[str, A
                     n for n in (graph if isinstance(graph, list) else [graph]) if isinstance(n, dict)
                 )
     ids = {n["@id"]: n for n in found if isinstance(n.get("@id"), str)}
-    ranked = [n for n in found if _types(n) & _ARTICLE_TYPES or any(t.endswith("Article") for t in _types(n))]
-    ranked += [n for n in found if _types(n) & _PAGE_TYPES and n not in ranked]
+    kinds = [_types(n) for n in found]
+    articles = [k & _ARTICLE_TYPES or any(t.endswith("Article") for t in k) for k in kinds]
+    # by position, not `node in list`: comparing node dicts made a large @graph quadratic
+    ranked = [n for n, article in zip(found, articles, strict=True) if article]
+    ranked += [n for n, k, article in zip(found, kinds, articles, strict=True) if k & _PAGE_TYPES and not article]
     return [{**n, "_ids": ids} for n in ranked]
+
+
+_LD_OPEN = re.compile(r"(?://\s*)?(?:<!--|<!\[CDATA\[)")
+_LD_CLOSE = re.compile(r"(?://\s*)?(?:-->|\]\]>)$")
+
+
+def _unwrap(raw: str) -> str:
+    """The script's text without an HTML comment or CDATA wrapper. Only its two ends are
+    searched: a pattern tried at every position of a megabyte of JSON took a third of the time."""
+    raw = raw.strip()
+    if opened := _LD_OPEN.match(raw):
+        raw = raw[opened.end() :]
+    end = raw[-80:]
+    if closed := _LD_CLOSE.search(end):
+        raw = raw[: len(raw) - len(end) + closed.start()]
+    return raw
 
 
 def _types(node: dict[str, Any]) -> set[str]:
