@@ -147,25 +147,136 @@ def add(
     )  # fmt: skip
     fields |= value_options(value, quantity, value_low, value_high, unit, qualifier, value_text)
     citation = given(source=source, quote=quote, locator=locator, role=role)
-    for _ in range(len(PROMPTABLE)):
+    guide = _Guide(kind, fields, citation, qualifier) if interactive() else None
+    for _ in range(_MOST_QUESTIONS):
         fields["citations"] = [citation] if citation.get("source") else []
         try:
             data = parse_model(ClaimCreate, fields)
-            claim, read_as = _saved(ctx, lambda session, data=data: claim_service.create_claim(
-                session, data, edit=edit(ctx)), ask=value is not None and not yes)  # fmt: skip
+
+            def write(session: Any, data: ClaimCreate = data) -> Any:
+                return claim_service.create_claim(session, data, edit=edit(ctx))
+
+            if guide is not None and guide.asked:  # guided: every refusal is met before saving
+                _rolled_back(ctx, write)
+                if guide.ask_the_rest():
+                    continue
+            claim, read_as = _saved(ctx, write, ask=(value is not None or "value" in (guide.asked if guide else ()))
+                                    and not yes)  # fmt: skip
         except MissingValue as exc:
-            if not interactive() or exc.field not in PROMPTABLE:
+            if guide is None or exc.field not in PROMPTABLE:
                 raise MissingValue(PROMPTABLE.get(exc.field or "", exc.field or ""), exc.reason) from None
-            answer = typer.prompt(f"{PROMPTABLE[exc.field]} ({exc.reason})")
-            if exc.field == "citations":
-                citation["source"] = answer
-            elif exc.field == "value":
-                fields |= value_options(answer, None, None, None, fields.get("unit"), qualifier, None)
-            else:
-                fields[exc.field] = answer
+            guide.ask(exc.field, exc.reason)
+            continue
+        except EquipmentDBError as exc:
+            field = _question_for(exc.field or "")
+            if guide is None or field not in guide.asked:
+                raise
+            typer.echo(f"error: {exc}", err=True)  # the answer is refused: asked again, the others kept
+            guide.ask(field, None)
             continue
         typer.echo(json.dumps({"id": claim.public_id, "read_as": read_as}) if as_json else claim.public_id)
+        if guide is not None and guide.asked and not as_json:
+            show(ctx, claim.public_id, version=None, show_all=False, as_json=False)
         return
+    raise MissingValue("claim", "too many answers refused; give the options on the command line")
+
+
+_MOST_QUESTIONS = 60
+_MAY_BE_LEFT_OUT = ("quote", "claimant", "stated")  # asked once the kind's needs are met
+# The field a refusal names -> the question that answers it.
+_ANSWERED_BY = {"source": "citations", "counterparty_country": "counterparty", "claimants": "claimant",
+                "party_actor": "party", "counterparty_actor": "counterparty"}  # fmt: skip
+
+
+def _question_for(field: str) -> str:
+    """The question whose answer a refusal names (`citations[0].source` -> the source's)."""
+    if field.startswith("citations["):
+        return "quote" if field.endswith(".quote") else "citations"
+    return _ANSWERED_BY.get(field, field)
+
+
+def _choices(vocabulary: type) -> str:
+    return ", ".join(member.value for member in vocabulary)
+
+
+class _Guide:
+    """The guided `claim add`: what the kind still needs is asked in plain words, one thing at
+    a time; a refused answer is asked again and the others are kept; then the source's words,
+    the claimant and the date, if they were not given."""
+
+    def __init__(self, kind: ClaimKind, fields: dict[str, Any], citation: dict[str, Any],
+                 qualifier: Qualifier | None) -> None:  # fmt: skip
+        self.kind, self.fields, self.citation, self.qualifier = kind, fields, citation, qualifier
+        self.asked: set[str] = set()
+        self.rest_asked = False
+
+    def question(self, field: str) -> str:
+        holder = {"transfer": "Which country receives them?", "inventory": "Which country holds them?",
+                  "deployment": "Which country deploys them?"}.get(self.kind.value,
+                                                                   "Which country is it about?")  # fmt: skip
+        return {
+            "system": "Which system is the claim about? (a name, alias or slug, e.g. Igla-S)",
+            "subject": "What is the claim about? (a system, or free text if it is not in the catalogue)",
+            "attribute": f"Which figure of the system does the source give? ({_choices(Attribute)})",
+            "target_type": "Which target type? (its slug)",
+            "related_system": "Which other system does it relate to?",
+            "country": f"{holder} (a name or ISO code)",
+            "party": f"{holder.replace('Which country', 'Who')} (a country, actor:NAME for a group or "
+                     "organisation, or unknown)",
+            "counterparty": "Which country or actor supplies them? (a country, actor:NAME, or unknown)",
+            "location": "Where? (the place as the source names it)",
+            "value": "What number did the source give, in its words? (e.g. about 200, more than 1,700, none)",
+            "unit": "In what unit? (e.g. km, m, kg)",
+            "value_text": "The source's words for the value",
+            "counted": f"What does the number count? ({_choices(Counted)})",
+            "scope": f"In what state are they? ({_choices(Scope)})",
+            "citations": "Which source carries the claim? (its id, S-..., or its URL; add it first with "
+                         "`equipment-db source add`)",
+            "quote": "The source's exact words (Enter to leave out)",
+            "claimant": "Who made the claim? (a person or body, by name; Enter if the source itself)",
+            "stated": "When was it stated? (e.g. 22 October 2025, 2025-10; Enter if unknown)",
+        }[field]  # fmt: skip
+
+    def ask(self, field: str, reason: str | None) -> None:
+        self.asked.add(field)
+        if field in _MAY_BE_LEFT_OUT:
+            answer = typer.prompt(self.question(field), default="", show_default=False, err=True).strip()
+            holder = self.citation if field == "quote" else self.fields
+            holder.pop(field, None)
+            if answer:
+                holder[field] = answer
+            return
+        answer = typer.prompt(self.question(field), err=True).strip()
+        if field == "citations":
+            self.citation["source"] = answer
+        elif field == "value":
+            self.fields |= value_options(answer, None, None, None, self.fields.get("unit"), self.qualifier, None)
+        else:
+            self.fields[field] = answer
+
+    def ask_the_rest(self) -> bool:
+        """Once: the quote, the claimant and the date, each unless given. True if one was answered."""
+        if self.rest_asked:
+            return False
+        self.rest_asked = True
+        answered = False
+        for field in _MAY_BE_LEFT_OUT:
+            holder = self.citation if field == "quote" else self.fields
+            if holder.get(field) or (field == "claimant" and self.fields.get("claimants")):
+                continue
+            self.ask(field, None)
+            answered = answered or bool(holder.get(field))
+        return answered
+
+
+def _rolled_back(ctx: typer.Context, write: Any) -> None:
+    """Make the write and undo it: what it would refuse, it refuses now, and nothing is saved."""
+    try:
+        with writing(ctx) as session:
+            write(session)
+            raise _Preview("")
+    except _Preview:
+        pass
 
 
 def value_options(

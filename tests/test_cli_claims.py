@@ -291,11 +291,11 @@ def test_claim_add_at_a_terminal_asks_for_the_source_then_creates_the_claim(
 ) -> None:
     monkeypatch.setattr(claims_cli, "interactive", lambda: True)
     url = dbs.seeded()
-    result = ok(url, "claim", "add", *inventory(source=None), "--yes", input=f"{ANADOLU}\n")
-    prompt, claim_id = result.stdout.splitlines()
-    assert prompt == f"--source (at least one source for every claim): {ANADOLU}"
-    assert CLAIM_ID.fullmatch(claim_id)
+    result = ok(url, "claim", "add", *inventory(source=None), "--yes", input=f"{ANADOLU}\n\n\n\n")
+    assert "Which source carries the claim? (its id, S-..., or its URL" in result.stderr
+    claim_id = next(line for line in result.stdout.splitlines() if CLAIM_ID.fullmatch(line))
     assert [c["source"] for c in show(url, claim_id)["citations"]] == [ANADOLU]
+    assert re.search(rf"^ id\s+{claim_id}\s*$", result.stdout, re.M)  # then the claim, as `claim show` gives it
 
 
 def test_claim_add_at_a_terminal_shows_what_the_value_was_read_as_and_saves_only_if_agreed(
@@ -318,31 +318,37 @@ def test_claim_add_at_a_terminal_asks_for_each_missing_option_in_turn(
 ) -> None:
     monkeypatch.setattr(claims_cli, "interactive", lambda: True)
     url = dbs.seeded()
-    result = ok(url, "claim", "add", *inventory(country=None, counted=None, source=None, value=None),
-                input=f"Venezuela\nat least 7\nmissiles\n{ANADOLU}\n")  # fmt: skip
-    *prompts, claim_id = result.stdout.splitlines()
-    assert prompts == [
-        "--party (for an inventory (whose holdings: a country, an actor (actor:NAME) or unknown)): Venezuela",
-        "--value (for an inventory: a quantity, or qualifier unspecified (or stance denies)): at least 7",
-        "--counted (for an inventory quantity: say what is counted (missiles, launchers, personnel, ...)): missiles",
-        f"--source (at least one source for every claim): {ANADOLU}",
-    ]
+    result = ok(url, "claim", "add", *inventory(country=None, counted=None, source=None, value=None, quote=None),
+                input=f"Venezuela\nat least 7\nmissiles\n{ANADOLU}\nTest quote.\n\n\ny\n")  # fmt: skip
+    questions = ["Who holds them? (a country, actor:NAME for a group or organisation, or unknown)",
+                 "What number did the source give, in its words?", "What does the number count? (missiles, ",
+                 "Which source carries the claim?", "The source's exact words (Enter to leave out)"]  # fmt: skip
+    places = [result.stderr.find(question) for question in questions]
+    assert -1 not in places and places == sorted(places), result.stderr
+    assert "--party" not in result.stderr and "((" not in result.stderr  # plain words, not option names
+    claim_id = next(line for line in result.stdout.splitlines() if CLAIM_ID.fullmatch(line))
     record = show(url, claim_id)
     assert (record["country"], record["value_low"], record["qualifier"], record["counted"]) == (
         "VE", 7, "at_least", "missiles"
     )  # fmt: skip
+    assert record["citations"][0]["quote"] == "Test quote."
 
 
-def test_claim_add_at_a_terminal_still_refuses_an_unknown_answer(
+def test_claim_add_at_a_terminal_asks_again_after_a_refused_answer_and_keeps_the_others(
     dbs: DatabaseFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(claims_cli, "interactive", lambda: True)
     url = dbs.seeded()
     before = state(url)
-    result = cli(url, "claim", "add", *inventory(source=None), input="S-00000000\n")
-    assert result.exit_code == 1, explain(result)
-    assert result.stderr == "error: source not found: 'S-00000000'\n"
-    assert state(url) == before
+    gave_up = cli(url, "claim", "add", *inventory(source=None), input="S-00000000\n")
+    assert gave_up.exit_code == 1, explain(gave_up)
+    assert "error: source not found: 'S-00000000'" in gave_up.stderr
+    assert state(url) == before  # nothing saved when the answers run out
+    result = ok(url, "claim", "add", *inventory(source=None), "--yes", input=f"S-00000000\n{ANADOLU}\n\n\n\n")
+    refused = result.stderr.index("error: source not found: 'S-00000000'")
+    assert result.stderr.find("Which source carries the claim?", refused) > refused  # asked again
+    claim_id = next(line for line in result.stdout.splitlines() if CLAIM_ID.fullmatch(line))
+    assert show(url, claim_id)["country"] == "VE"
 
 
 # --- cite ---------------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ class Screen:
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", shell], check=True)
 
     def text(self) -> str:
-        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name], check=True,
+        """What the pane shows, with what scrolled off its top."""
+        return subprocess.run(["tmux", "capture-pane", "-p", "-S", "-500", "-t", self.name], check=True,
                               capture_output=True, text=True).stdout  # fmt: skip
 
     def wait_for(self, pattern: str, timeout: float = 60) -> str:
@@ -144,3 +145,38 @@ def test_claim_show_leaves_out_empty_fields_unless_all(dbs: DatabaseFactory) -> 
     assert "id" in short and "C-YSESYR2E" in short and "Maduro" in short
     assert re.search(r"created at\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", short)  # to the second
     assert set(record) >= set(empty)  # JSON keeps every field
+
+
+def test_the_guided_claim_add_asks_in_plain_words_asks_again_and_shows_what_it_saved(
+    dbs: DatabaseFactory, screens: list[Screen]
+) -> None:
+    url = dbs.seeded()
+    before = {c["id"] for c in read_json(url, "claim", "list", "--limit", "1000")}
+    screen = Screen([CLI, "--db", url, "claim", "add", "--kind", "inventory"])
+    screens.append(screen)
+    answers = [
+        (r"Which system is the claim about\?", "Igla-S"),
+        (r"Who holds them\?", "Narnia"),  # refused: asked again, the system kept
+        (r"is neither a country nor a known actor[\s\S]*Who holds them\?", "Venezuela"),
+        (r"What number did the source give, in its words\?", "about 200"),
+        (r"What does the number count\? \(missiles, launchers", "missiles"),
+        (r"Which source carries the claim\?", "S-PJZ2YVHP"),
+        (r"The source's exact words", "Test quote of the guided add."),
+        (r"Who made the claim\?", ""),  # left out: the source itself
+        (r"When was it stated\?", "some day"),  # refused: not a date
+        (r"error: stated[\s\S]*When was it stated\?", "October 2025"),
+        (r"read as: about 200 missiles\s+Save it\? \[Y/n\]:", "y"),
+    ]
+    for pattern, answer in answers:
+        screen.wait_for(pattern, timeout=30)
+        screen.type(answer)
+    done = screen.wait_for(r"\[exit \d+\]")
+    assert "[exit 0]" in done, done
+    added = {c["id"] for c in read_json(url, "claim", "list", "--limit", "1000")} - before
+    assert len(added) == 1
+    claim = read_json(url, "claim", "show", added.pop())
+    assert (claim["system"], claim["country"], claim["value_low"], claim["counted"], claim["stated"]) == (
+        "igla-s", "VE", 200, "missiles", "2025-10")
+    assert claim["claimant"] is None and claim["citations"][0]["quote"] == "Test quote of the guided add."
+    assert re.search(rf"{claim['id']}\s*\n\s*type\s+claim", done)  # the id, then the claim as `claim show`
+    assert re.search(r"value as worded\s+about 200 missiles", done)
