@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from equipment_db.actors.models import Actor
 from equipment_db.catalog.models import System
+from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import Claim
 from equipment_db.history.models import Revision
 from equipment_db.normalize.countries import country_name
@@ -50,9 +51,13 @@ def claim_changes(session: Session, *, system_id: int | None = None, limit: int 
     """The latest versions of claims (new, revised or retracted), newest first; only those
     of claims about `system_id` when it is given. A version never changes, so each is one
     entry of a feed."""
-    statement = (select(Revision).where(Revision.entity_type == EntityType.claim)
-                 .order_by(col(Revision.created_at).desc(), col(Revision.id).desc())
+    statement = (select(Revision).order_by(col(Revision.created_at).desc(), col(Revision.id).desc())
                  .limit(min(limit, CHANGES_MAX)))  # fmt: skip
-    if system_id is not None:
-        statement = statement.join(Claim, col(Claim.id) == Revision.entity_id).where(Claim.system_id == system_id)
+    if system_id is None:
+        # Newest first along ix_revision_created_at, stopping at `limit`: not every claim
+        # version (the (entity_type, ...) index) sorted whole.
+        return list(session.exec(statement.where(claim_queries.NotIndexed(col(Revision.entity_type))
+                                                 == EntityType.claim)).all())  # fmt: skip
+    statement = statement.where(Revision.entity_type == EntityType.claim).join(
+        Claim, col(Claim.id) == Revision.entity_id).where(Claim.system_id == system_id)  # fmt: skip
     return list(session.exec(statement).all())
