@@ -334,3 +334,15 @@ def test_links_come_from_the_public_url_not_the_host_header(dbs: DatabaseFactory
     assert "evil.example.org" not in page.text and "evil.example.org" not in feed.text
     soup = BeautifulSoup(page.text, "html.parser")
     assert dict(parse_qsl(urlsplit(soup.find("a", rel="next")["href"]).query))["limit"] == "1"
+
+
+def test_actor_and_system_pages_lead_to_the_claims_they_name(dbs: DatabaseFactory) -> None:
+    with api(dbs.seeded()) as client:
+        actors = client.get("/v1/actors").json()["items"]
+        link = _page(client, "/v1/actors").find("a", string=actors[0]["name"])["href"]
+        made = client.get(_local(link)).json()["items"]
+        every = _page(client, "/v1/systems/igla-s").find("a", string="Every claim about it")["href"]
+        about = [c for page in _json_pages(client, _local(every)) for c in page["items"]]
+    assert made and {c["claimant"] for c in made} == {actors[0]["name"]}
+    assert every == f"{BASE}/v1/claims?system=igla-s"
+    assert about and {c["subject"] for c in about} == {"igla-s"}
