@@ -32,3 +32,22 @@ class Meta(BaseModel):
     schema_head: str
     counts: dict[str, int]
     last_change: datetime | None
+
+
+class HoldingsPublic(BaseModel):
+    """Current entries (not retracted); countries: those the claims name as a party."""
+
+    systems: int
+    claims: int
+    sources: int
+    actors: int
+    countries: int
+
+
+class HomePublic(BaseModel):
+    """The API's front door: what it holds and where to read it."""
+
+    name: str
+    description: str
+    holdings: HoldingsPublic
+    links: dict[str, str] = Field(description="The lists, search, the feed of changes and the API's description.")

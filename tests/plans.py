@@ -68,6 +68,8 @@ HOT_REQUESTS = (
     HotRequest("Q5b claims by system with citations", "/v1/claims?system=igla-s&limit=50&include=citations"),
     HotRequest("Q6 timeline", "/v1/timeline?system=igla-s&country=VE"),
     HotRequest("Q6b quantities by country and year", "/v1/systems/igla-s/quantities?kind=transfer"),
+    HotRequest("Q7 feed of changed claims", "/v1/changes.atom"),
+    HotRequest("Q7b feed of a system's changed claims", "/v1/systems/igla-s/changes.atom"),
 )
 
 

@@ -173,3 +173,70 @@ def test_a_reader_follows_a_citation_link_through_the_pages(browser: object, ser
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
     finally:
         context.close()
+
+
+def _fits(page: object, width: int) -> None:
+    """Nothing wider than the screen: the page itself never scrolls sideways (a wide table
+    scrolls inside its own box)."""
+    wide = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert wide <= width, f"{page.url} is {wide} px wide on a {width} px screen"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_reader_finds_a_claim_from_the_home_page_cites_it_and_opens_its_permalink(
+    browser: object, server: str, dbs: DatabaseFactory, width: int
+) -> None:
+    engine = dbs.name
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    try:
+        # 1. The home page: what the database holds, the latest changes, a search box.
+        page.goto(f"{server}/")
+        assert page.locator("h1").inner_text() == "equipment-db"
+        holdings = httpx.get(f"{server}/").json()["holdings"]
+        assert page.locator("#holdings").inner_text().split()[:2] == [str(holdings["systems"]), "systems"]
+        assert page.locator("#changes li").first.inner_text().startswith("Retracted claim")  # the fixture's retraction
+        _fits(page, width)
+        _shot(page, f"7-home-{width}-{engine}")
+
+        # 2. Search from the box: results grouped by type.
+        page.get_by_label("Search systems, claims and sources").fill("igla")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_url(f"{server}/v1/search?q=igla")
+        assert page.locator("h1").inner_text() == "Search results for “igla”"
+        assert page.get_by_role("heading", name="Systems").is_visible()
+        _fits(page, width)
+        _shot(page, f"8-search-igla-{width}-{engine}")
+
+        # 3. Follow the best claim to its page.
+        found = httpx.get(f"{server}/v1/search", params={"q": "igla", "types": "claim"}).json()["items"][0]
+        page.locator("#group-claim ~ ol a").first.click()
+        page.wait_for_url(f"{server}/v1/claims/{found['id']}")
+        assert page.locator("h1").inner_text()
+        _fits(page, width)
+        _shot(page, f"9-found-claim-{width}-{engine}")
+
+        # 4. Copy its citation: the clipboard holds exactly the API's APA citation.
+        page.get_by_role("button", name="Copy APA").click()
+        page.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(timeout=5000)
+        apa = httpx.get(f"{server}/v1/claims/{found['id']}/citation", params={"format": "apa"}).text
+        assert page.evaluate("navigator.clipboard.readText()") == apa
+
+        # 5. Open its permalink: the version the citation names.
+        version = httpx.get(f"{server}/v1/claims/{found['id']}").json()["version"]
+        permalink = f"{server}/v1/claims/{found['id']}/versions/{version}"
+        assert permalink in apa
+        page.get_by_role("link", name=permalink).click()
+        page.wait_for_url(permalink)
+        assert page.locator(".banner.old").inner_text().startswith(f"This is version {version}")
+        _fits(page, width)
+        _shot(page, f"10-permalink-{width}-{engine}")
+
+        # 6. The lists fit too, with their forms.
+        for path in ("/v1/claims?system=igla-s", "/v1/sources", "/v1/countries"):
+            page.goto(f"{server}{path}")
+            _fits(page, width)
+        _shot(page, f"11-countries-{width}-{engine}")
+    finally:
+        context.close()

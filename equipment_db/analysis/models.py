@@ -332,3 +332,13 @@ class CountryPublic(SQLModel):
     claims_as_subject: dict[str, int] = Field(description="Claims whose country it is, by kind.")
     claims_as_counterparty: dict[str, int] = Field(description="Claims naming it as counterparty, by kind.")
     systems: list[CountrySystemPublic] = Field(description="Systems with quantity claims about it.")
+
+
+class CountryRowPublic(SQLModel):
+    """One line of the country list: a country that claims not retracted name as a party."""
+
+    code: str = Field(schema_extra={"examples": ["VE"]})
+    name: str = Field(schema_extra={"examples": ["Venezuela"]})
+    claims: int = Field(description="Claims whose party (holder, recipient) it is.")
+    claims_as_counterparty: int = Field(description="Claims naming it as the other party (a supplier).")
+    url: str = Field(description="The country's summary in the API.")

@@ -17,9 +17,10 @@ from equipment_db.api.caching import CachingMiddleware
 from equipment_db.api.deps import install_query_limit, reject_nul_characters
 from equipment_db.api.lanes import app_lanes
 from equipment_db.api.public import PublicURLMiddleware
-from equipment_db.api.routes import assets, claims, exports, meta, search, sources, systems
+from equipment_db.api.routes import assets, claims, exports, meta, overview, search, sources, systems
 from equipment_db.bootstrap import open_existing
 from equipment_db.config import Settings, get_settings
+from equipment_db.pages import finding as finding_pages
 
 DESCRIPTION = """Military-equipment systems and the sourced public claims made about them.
 
@@ -52,14 +53,15 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
         yield
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
-                  responses=problems.PROBLEM_RESPONSES, dependencies=[Depends(reject_nul_characters)],
+                  responses=problems.PROBLEM_RESPONSES,
+                  dependencies=[Depends(reject_nul_characters), Depends(finding_pages.drop_empty_fields)],
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or open_existing(settings, pool_size=settings.api_connections)
     app.state.lanes = app_lanes(settings.search_workers, settings.search_queue, settings.export_streams)
     install_query_limit(app.state.engine)
     problems.install(app)
-    for module in (meta, systems, claims, sources, search, exports, assets):
+    for module in (meta, overview, systems, claims, sources, search, exports, assets):
         app.include_router(module.router)
     app.add_middleware(CachingMiddleware)
     app.add_middleware(PublicURLMiddleware, public_url=settings.public_url)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from equipment_db.errors import Busy, EquipmentDBError, driver_error
+from equipment_db.pages.finding import EmptyFields, redirect
 from equipment_db.pages.negotiate import prefers_html
 from equipment_db.pages.render import error_page
 
@@ -64,6 +65,10 @@ def is_timeout(exc: sqlalchemy.exc.OperationalError) -> bool:
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(EmptyFields)
+    async def _empty_fields(request: Request, exc: EmptyFields) -> Response:
+        return redirect(exc)
+
     @app.exception_handler(EquipmentDBError)
     async def _domain(request: Request, exc: EquipmentDBError) -> Response:
         status = 400 if exc.status == 422 and exc.code == "invalid_value" else exc.status

@@ -40,6 +40,8 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
         request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
         summary=analysis_queries.system_summary(session, system), charts=charts(quantities, system.name),
         latest_url=str(request.url_for("get_system", key=system.slug)),
+        feed_url=str(request.url_for("system_changes_feed", key=system.slug)),
+        feed_title=f"Changed claims about {system.name}",
         citations=_citations(session, render_system, system.slug, shown, base_url),
         jsonld=system_jsonld(shown.snapshot, version=shown.version, base_url=base_url), **versions_shown,
     )  # fmt: skip

@@ -19,6 +19,7 @@ from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
 from equipment_db.pages import claims as claim_pages
+from equipment_db.pages import finding as finding_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import (
     Attribute,
@@ -36,10 +37,11 @@ Text = Annotated[str | None, Query(max_length=200)]
 
 
 @router.get(permalinks.CLAIMS, summary="List claims, filtered, oldest first, with cursor pagination",
-            response_model=Page[ClaimRowPublic])  # fmt: skip
+            response_model=Page[ClaimRowPublic], responses=HTML_PAGE)  # fmt: skip
 def list_claims(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
     ] = None,
@@ -73,7 +75,7 @@ def list_claims(
     ] = None,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-) -> Page[ClaimRowPublic]:
+) -> Page[ClaimRowPublic] | Response:
     where = claim_queries.filter_from_input(
         session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
         attribute=attribute, claimant=claimant, source=source, status=status, rank=rank, stated_from=stated_from,
@@ -92,7 +94,8 @@ def list_claims(
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
-    return Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
+    found = Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
+    return finding_pages.list_page(request, "claims", found.model_dump()) if html else found
 
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",

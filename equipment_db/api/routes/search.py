@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from equipment_db.api.deps import read_session
 from equipment_db.api.lanes import lane
+from equipment_db.pages import finding as finding_pages
+from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.search import queries as search_queries
 from equipment_db.search.queries import MAX_LIMIT, MAX_QUERY_LENGTH
 
@@ -47,9 +50,9 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMI
 
 
 @router.get("", summary="Search systems, claims and sources by words, best match first",
-            response_model=SearchResultsPublic)  # fmt: skip
-async def search(request: Request, q: Words, types: Types = "system,claim,source",
-                 limit: Limit = 20) -> SearchResultsPublic:  # fmt: skip
+            response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
+async def search(request: Request, html: WantsHtml, q: Words, types: Types = "system,claim,source",
+                 limit: Limit = 20) -> SearchResultsPublic | Response:  # fmt: skip
     # Searches run in a lane of their own (equipment_db/api/lanes.py): a common word's matches
     # are merged in memory (~30 MB for a million documents), so a few at a time keep the
     # process small, and a flood of them is answered 503 at once instead of taking the
@@ -59,7 +62,9 @@ async def search(request: Request, q: Words, types: Types = "system,claim,source
     base = str(request.base_url)
     items = [SearchHitPublic(type=h.type, id=h.key, title=h.title, snippet=h.snippet, score=h.score,  # type: ignore[arg-type]
                              url=base + PATHS[h.type].format(h.key)) for h in hits]  # fmt: skip
-    return SearchResultsPublic(query=q, types=list(wanted), limit=limit, items=items)  # type: ignore[arg-type]
+    found = SearchResultsPublic(query=q, types=list(wanted), limit=limit, items=items)  # type: ignore[arg-type]
+    # The page is rendered here, in the event loop, from the hits the lane found: no session.
+    return finding_pages.search_page(request, found.model_dump()) if html else found
 
 
 def _search(request: Request, q: str, wanted: tuple[str, ...], limit: int) -> list[search_queries.SearchHit]:

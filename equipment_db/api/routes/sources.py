@@ -27,6 +27,7 @@ from equipment_db.citations.render import CitationFormat
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.pages import entries as entry_pages
+from equipment_db.pages import finding as finding_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import SourcePublic, SourceRowPublic
@@ -38,11 +39,12 @@ ClaimsLimit = Annotated[int, Query(ge=0, le=MAX_LIMIT, examples=[20],
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get(permalinks.SOURCES, tags=["sources"], response_model=Page[SourceRowPublic],
+@router.get(permalinks.SOURCES, tags=["sources"], response_model=Page[SourceRowPublic], responses=HTML_PAGE,
             summary="List sources, filtered, oldest first, with cursor pagination")  # fmt: skip
 def list_sources(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     kind: SourceKind | None = None,
     publisher: Annotated[
         str | None,
@@ -66,7 +68,7 @@ def list_sources(
     include_retracted: bool = False,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-) -> Page[SourceRowPublic]:
+) -> Page[SourceRowPublic] | Response:
     where = source_queries.source_filter(kind=kind, publisher=publisher, language=language, text=text, url=url,
                                          include_retracted=include_retracted)  # fmt: skip
     rows = source_queries.source_rows(session, where, limit=limit + 1, after=decode_cursor(cursor, request))
@@ -78,7 +80,8 @@ def list_sources(
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
-    return Page[SourceRowPublic](items=items, limit=limit, next=next_url)
+    found = Page[SourceRowPublic](items=items, limit=limit, next=next_url)
+    return finding_pages.list_page(request, "sources", found.model_dump()) if html else found
 
 
 @router.get(permalinks.SOURCE, tags=["sources"], response_model=SourcePublic, responses=HTML_PAGE,
@@ -124,11 +127,12 @@ def cite_source(session: SessionDep, settings: SettingsDep, source: SourceDep,
     return citation_response(text, format)
 
 
-@router.get(permalinks.ACTORS, tags=["actors"], response_model=Page[ActorRowPublic],
+@router.get(permalinks.ACTORS, tags=["actors"], response_model=Page[ActorRowPublic], responses=HTML_PAGE,
             summary="List actors (who makes claims), filtered, with cursor pagination")  # fmt: skip
 def list_actors(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     kind: ActorKind | None = None,
     country: Annotated[
         str | None, Query(max_length=100, description="Code or name.", examples=["VE"])
@@ -136,7 +140,7 @@ def list_actors(
     include_retracted: bool = False,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-) -> Page[ActorRowPublic]:
+) -> Page[ActorRowPublic] | Response:
     rows = actor_queries.actor_rows(session, kind=kind, country=country, include_retracted=include_retracted,
                                     limit=limit + 1, after=decode_cursor(cursor, request))  # fmt: skip
     more = len(rows) > limit
@@ -146,7 +150,8 @@ def list_actors(
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
-    return Page[ActorRowPublic](items=items, limit=limit, next=next_url)
+    found = Page[ActorRowPublic](items=items, limit=limit, next=next_url)
+    return finding_pages.list_page(request, "actors", found.model_dump()) if html else found
 
 
 @router.get(permalinks.ACTOR, tags=["actors"], response_model=ActorPublic,

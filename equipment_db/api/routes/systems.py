@@ -35,6 +35,7 @@ from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.normalize.countries import country_code
 from equipment_db.pages import entries as entry_pages
+from equipment_db.pages import finding as finding_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
@@ -61,11 +62,12 @@ def _system_url(request: Request, slug: str) -> str:
     return str(request.url_for("get_system", key=slug))
 
 
-@router.get(permalinks.SYSTEMS, tags=["systems"], response_model=Page[SystemRowPublic],
+@router.get(permalinks.SYSTEMS, tags=["systems"], response_model=Page[SystemRowPublic], responses=HTML_PAGE,
             summary="List systems, filtered, oldest first, with cursor pagination")  # fmt: skip
 def list_systems(
     request: Request,
     session: SessionDep,
+    html: WantsHtml,
     category: SystemCategory | None = None,
     origin: Annotated[
         str | None, Query(max_length=100, description="Country of origin: ISO code or name.", examples=["RU"])
@@ -87,7 +89,7 @@ def list_systems(
     include_retracted: IncludeRetracted = False,
     limit: LimitQuery = 50,
     cursor: CursorQuery = None,
-) -> Page[SystemRowPublic]:
+) -> Page[SystemRowPublic] | Response:
     after = decode_cursor(cursor, request)
     where = catalog_queries.system_filter(session, category=category, origin=origin, target_type=target_type,
                                           text=text, include_retracted=include_retracted)  # fmt: skip
@@ -95,7 +97,8 @@ def list_systems(
     rows, next_url = _next(request, rows, limit)
     url = url_template(request, "get_system", "key")
     items = [SystemRowPublic.model_validate(r | {"url": url(r["slug"])}) for r in rows]
-    return Page[SystemRowPublic](items=items, limit=limit, next=next_url)
+    found = Page[SystemRowPublic](items=items, limit=limit, next=next_url)
+    return finding_pages.list_page(request, "systems", found.model_dump()) if html else found
 
 
 @router.get(permalinks.SYSTEM, tags=["systems"], response_model=SystemDetailPublic,
