@@ -56,7 +56,10 @@ def test_the_summary_and_the_permalink_come_first_before_the_claim_and_its_citat
         claim = client.get(f"/v1/claims/{MADURO}").json()
     summary = soup.find("section", class_="summary")
     assert summary.find("span", class_="status").get_text() == "unverified"
-    assert summary.find("q").get_text() == claim["citations"][0]["quote"]
+    quote = claim["citations"][0]["quote"]
+    shown = summary.find("q").get_text()
+    assert len(quote) > 160 and shown.endswith("…") and quote.startswith(shown[:-1].rstrip()), shown
+    assert summary.find("a", string="the whole quote")["href"] == "#sources"
     assert "no less than 5,000" in summary.get_text()
     permalink = summary.find("a", rel="bookmark")
     assert permalink["href"] == f"https://db.example.org/v1/claims/{MADURO}/versions/1"
