@@ -132,7 +132,9 @@ def test_a_reader_follows_a_citation_link_through_the_pages(browser: object, ser
         assert page.get_by_text("counts missiles, deployed").is_visible()
         _shot(page, f"1-maduro-claim-{engine}")
 
-        # 2. Copy the BibTeX citation: the clipboard holds exactly the API's BibTeX.
+        # 2. Copy the BibTeX citation (its format opened first: the cite box starts collapsed):
+        # the clipboard holds exactly the API's BibTeX.
+        page.locator("#format-bibtex > summary").click()
         page.get_by_role("button", name="Copy BibTeX").click()
         page.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(timeout=5000)
         copied = page.evaluate("navigator.clipboard.readText()")
@@ -218,6 +220,7 @@ def test_a_reader_finds_a_claim_from_the_home_page_cites_it_and_opens_its_permal
         _shot(page, f"9-found-claim-{width}-{engine}")
 
         # 4. Copy its citation: the clipboard holds exactly the API's APA citation.
+        page.locator("#format-apa > summary").click()
         page.get_by_role("button", name="Copy APA").click()
         page.get_by_role("status").filter(has_text="Copied to the clipboard.").wait_for(timeout=5000)
         apa = httpx.get(f"{server}/v1/claims/{found['id']}/citation", params={"format": "apa"}).text
@@ -227,13 +230,21 @@ def test_a_reader_finds_a_claim_from_the_home_page_cites_it_and_opens_its_permal
         version = httpx.get(f"{server}/v1/claims/{found['id']}").json()["version"]
         permalink = f"{server}/v1/claims/{found['id']}/versions/{version}"
         assert permalink in apa
-        page.get_by_role("link", name=permalink).click()
+        page.locator(".summary").get_by_role("link", name=permalink).click()  # the one at the top
         page.wait_for_url(permalink)
         assert page.locator(".banner.old").inner_text().startswith(f"This is version {version}")
         _fits(page, width)
         _shot(page, f"10-permalink-{width}-{engine}")
 
-        # 6. The lists fit too, with their forms.
+        # 6. On a 1280 x 800 or 390 x 800 screen the claim's summary and permalink are above the fold.
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{server}/v1/claims/{MADURO}")
+        box = page.locator(".summary").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, box
+        _fits(page, width)
+        _shot(page, f"12-maduro-claim-summary-{width}-{engine}")
+
+        # 7. The lists fit too, with their forms.
         for path in ("/v1/claims?system=igla-s", "/v1/sources", "/v1/countries"):
             page.goto(f"{server}{path}")
             _fits(page, width)

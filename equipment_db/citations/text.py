@@ -232,7 +232,7 @@ def claimants_words(snapshot: Mapping[str, Any]) -> str | None:
 
 def claim_sentence(snapshot: Mapping[str, Any]) -> str:
     """One plain sentence stating the claim with its caveats, e.g. `Nicolás Maduro (President
-    of Venezuela) claimed that VE has deployed at least 5,000 missiles of 9K338 Igla-S (across
+    of Venezuela) claimed that Venezuela has deployed at least 5,000 missiles of 9K338 Igla-S (across
     its territory), stated on 22 October 2025; unverified.` Deterministic; never fails on
     missing fields."""
     clause = claim_clause(snapshot)

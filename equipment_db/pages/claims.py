@@ -66,6 +66,7 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
     cited = cite_revision(session, claim, shown, settings.public_url)
     detail = claim_queries.claim_detail(session, public_id)
     related = _related(request, session, public_id, detail["links"])
+    sources = _sources(request, snapshot, detail, current=version is None)
     citation_key = (str(session.get_bind().url), "claim", public_id, shown.version, shown.created_at, cited.base_url)
     return page(
         request, "claim.html", title=f"Claim {public_id}", claim=snapshot, id=public_id,
@@ -73,7 +74,7 @@ def claim_page(request: Request, session: Session, settings: Settings, key: str,
         party=party_name(snapshot.get("country"), snapshot.get("party_actor"), snapshot.get("party_unknown")),
         counterparty=party_name(snapshot.get("counterparty_country"), snapshot.get("counterparty_actor"),
                                 snapshot.get("counterparty_unknown")),
-        sources=_sources(request, snapshot, detail, current=version is None), related=related,
+        sources=sources, related=related, first_quote=next((c["quote"] for c in sources if c.get("quote")), None),
         replaced_by=[r for r in related if r["replaces_this"]],
         latest_url=str(request.url_for("get_claim", claim_id=public_id)),
         system_url=(str(request.url_for("get_system", key=snapshot["system"])) if snapshot.get("system") else None),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +17,7 @@ from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType
 
 _SHOWN = 90
+_CONTEXT = 6  # words kept either side of a change in a long text's diff
 
 
 def _text(value: Any) -> str:
@@ -31,9 +33,41 @@ def _text(value: Any) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
-def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, str]]:
-    """Fields whose value differs between two snapshots, as `field: old → new`."""
-    return [{"field": name.replace("_", " "), "before": _text(old), "after": _text(new)}
+def _elide(words: list[str], *, head: bool, tail: bool) -> str:
+    """Unchanged words between changes, cut to the few next to a change."""
+    if len(words) <= 2 * _CONTEXT + 1:
+        return " ".join(words)
+    kept_head = words[:_CONTEXT] if head else []
+    kept_tail = words[-_CONTEXT:] if tail else []
+    return " ".join([*kept_head, "…", *kept_tail])
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The words removed (`del`), added (`ins`) and kept (`same`, cut to the words next to a
+    change) from `old` to `new`, in reading order."""
+    a, b = old.split(), new.split()
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    parts: list[tuple[str, str]] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op == "equal":
+            parts.append(("same", _elide(a[i1:i2], head=index > 0, tail=index < len(opcodes) - 1)))
+            continue
+        if i2 > i1:
+            parts.append(("del", " ".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(("ins", " ".join(b[j1:j2])))
+    return parts
+
+
+def _long_text(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _SHOWN
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fields whose value differs between two snapshots, as `field: old → new`; a long text
+    also as its changed words (`diff`), since cut to a prefix both sides can look the same."""
+    return [{"field": name.replace("_", " "), "before": _text(old), "after": _text(new),
+             "diff": word_diff(old, new) if _long_text(old, new) else None}
             for name, old, new in history_queries.changed_fields(before, after)]  # fmt: skip
 
 
@@ -68,6 +102,7 @@ def versions(request: Request, session: Session, settings: Settings, kind: Entit
     return shown, {
         "shown_version": shown.version, "shown_at": shown.created_at, "latest_version": revisions[-1].version,
         "is_version_page": version is not None, "version_url": version_url,
+        "changed_since": changes(shown.snapshot, revisions[-1].snapshot) if shown is not revisions[-1] else [],
         "history": history(revisions, version_url, private_editors=settings.private_editors),
         "permalink": permalinks.version_permalink(settings.public_url, kind.value, key, shown.version),
         "json_url": version_url(shown.version) if version is not None else str(request.url),
