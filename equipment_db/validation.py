@@ -57,7 +57,8 @@ def parse_model(model: type[M], data: dict[str, Any], *, prefix: str = "", every
 def check_model(model: type[BaseModel], values: dict[str, Any]) -> None:
     """Check column values against a table's base schema (table models skip validation):
     the constraints on its fields (lengths, ranges) and no NUL character in any text."""
-    known = {key: value for key, value in values.items() if key in model.model_fields}
+    fields = model.model_fields  # a property on the class: read once, not once a key
+    known = {key: value for key, value in values.items() if key in fields}
     for key, value in known.items():
         check_no_nul(key, value)
     parse_model(model, known)

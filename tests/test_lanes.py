@@ -64,6 +64,8 @@ SLOW_TESTS = {
     },
     # bench/cli_start.py, the CLI start-up benchmark, run once end to end
     "test_cli_start.py": {"test_the_start_up_benchmark_prints_each_figure_with_its_ratio"},
+    # bench/register_import.py, the R4 benchmark, on 60 rows per engine: about 10 s
+    "test_bench_register.py": {"test_the_register_benchmark_imports_every_row_and_prints_its_ratio"},
     # the benchmark generator building and importing a 500-claim database per engine: about 13 s
     "test_bench_generate.py": {
         "test_import_rejects_nothing_and_creates_every_written_record",

@@ -27,15 +27,35 @@ def insert_rows(session: Session, table: sa.Table, rows: Sequence[dict[str, Any]
     processors = {key: table.c[key].type._cached_bind_processor(dialect) for key in keys}
     if compiled.positional:
         order = [compiled.binds[name].key for name in compiled.positiontup]  # type: ignore[union-attr]
-        steps = [(key, processors[key]) for key in order]
-        params: list[Any] = [tuple(_bound(row.get(key), process) for key, process in steps) for row in rows]
+        params: list[Any] = _positional(rows, order, processors)
     else:
         names = {bind.key: name for name, bind in compiled.binds.items()}
-        named = [(key, names[key], processors[key]) for key in keys]
-        params = [{name: _bound(row.get(key), process) for key, name, process in named} for row in rows]
+        params = _named(rows, [(key, names[key]) for key in keys], processors)
     connection.exec_driver_sql(str(compiled), params)
 
 
-def _bound(value: Any, process: Any) -> Any:
-    """As SQLAlchemy does: the processor sees None too (JSON's none_as_null=False writes 'null')."""
-    return value if process is None else process(value)
+def _positional(rows: Sequence[dict[str, Any]], order: list[str], processors: dict[str, Any]) -> list[Any]:
+    """Tuples in `order`: the columns without a bind processor (most) are read as they are
+    (`row.get`, a missing key is None), then the processed ones are replaced in place."""
+    processed = [(index, processors[key]) for index, key in enumerate(order) if processors[key] is not None]
+    if not processed:
+        return [tuple([row.get(key) for key in order]) for row in rows]
+    params = []
+    for row in rows:
+        values = [row.get(key) for key in order]
+        for index, process in processed:
+            values[index] = process(values[index])
+        params.append(tuple(values))
+    return params
+
+
+def _named(rows: Sequence[dict[str, Any]], names: list[tuple[str, str]], processors: dict[str, Any]) -> list[Any]:
+    """Dicts by bind name, the same way as `_positional`."""
+    processed = [(name, processors[key]) for key, name in names if processors[key] is not None]
+    params = []
+    for row in rows:
+        values = {name: row.get(key) for key, name in names}
+        for name, process in processed:
+            values[name] = process(values[name])
+        params.append(values)
+    return params
