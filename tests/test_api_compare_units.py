@@ -168,16 +168,18 @@ def test_the_page_shows_one_unit_per_attribute_and_the_hidden_deprecated_values(
         shown = BeautifulSoup(client.get(link["href"], headers=BROWSER).text, "html.parser")
     cells = _cells(page)
     assert cells["max range (m)"] == [
-        "5,200 m (5.2 km as given) (Example Press) 5,200 m (Example Press) "
-        "up to 5,150 m (up to 3.2 mi as given) (Example Press) 1 deprecated value hidden",
-        "4,000 m (4 km as given) (preferred) (Example Press)",
+        "5,200 m (5.2 km as given) unverified · not graded Sources: Example Press 5,200 m unverified · not graded "
+        "Sources: Example Press up to 5,150 m (up to 3.2 mi as given) unverified · not graded Sources: Example Press "
+        "1 deprecated value hidden",
+        "4,000 m (4 km as given) (preferred) unverified · not graded Sources: Example Press",
     ]
     assert cells["unit cost (USD)"][0] == (
-        "100,000 USD (Example Press) 2.5 EUR (not converted: given in EUR: no exchange rate is applied) "
-        "(Example Press)"
+        "100,000 USD unverified · not graded Sources: Example Press 2.5 EUR (not converted: given in EUR: no exchange "
+        "rate is applied) unverified · not graded Sources: Example Press"
     )
     assert cells["operator count"][0] == (
-        "25% (not converted: given in %; operator count has no unit) (preferred) (Example Press)"
+        "25% (not converted: given in %; operator count has no unit) (preferred) unverified · not graded "
+        "Sources: Example Press"
     )
     assert cells["min range (m)"] == ["none claimed", "none claimed 7 deprecated values hidden"]
     assert " ".join(page.find(id="deprecated").get_text(" ").split()) == (
@@ -186,7 +188,8 @@ def test_the_page_shows_one_unit_per_attribute_and_the_hidden_deprecated_values(
     assert link["href"] == SHOW_DEPRECATED
 
     shown_cells = _cells(shown)
-    assert shown_cells["max range (m)"][0].endswith("9,000 m (9 km as given) (deprecated) (Example Press)")
+    assert shown_cells["max range (m)"][0].endswith(
+        "9,000 m (9 km as given) (deprecated) unverified · not graded Sources: Example Press")
     assert shown_cells["min range (m)"][1].count("(deprecated)") == 5
     assert shown_cells["min range (m)"][1].endswith("2 deprecated values hidden")
     notice = shown.find(id="deprecated")

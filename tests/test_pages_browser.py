@@ -251,3 +251,48 @@ def test_a_reader_finds_a_claim_from_the_home_page_cites_it_and_opens_its_permal
         _shot(page, f"11-countries-{width}-{engine}")
     finally:
         context.close()
+
+
+def _no_sideways_scroll(page: object, width: int) -> None:
+    """The page itself never scrolls sideways: its scrolling element is no wider than the window."""
+    wide, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")  # type: ignore[attr-defined]
+    assert inner == width and wide <= inner, f"{page.url} is {wide} px wide on a {inner} px screen"  # type: ignore[attr-defined]
+
+
+EMPTY_HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6, summary")]
+  .filter(h => h.getClientRects().length > 0)
+  .filter(h => h.innerText.trim() === "" || (h.tagName === "SUMMARY" && !h.parentElement.open))
+  .map(h => h.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_system_compare_and_timeline_pages_fit_the_screen_and_print_without_empty_headings(
+    browser: object, server: str, dbs: DatabaseFactory, width: int
+) -> None:
+    engine = dbs.name
+    slugs = [s["slug"] for s in httpx.get(f"{server}/v1/systems", params={"limit": 7}).json()["items"]][:7]
+    pages = {"system": "/v1/systems/igla-s", "compare": f"/v1/compare?systems={','.join(slugs)}",
+             "timeline": "/v1/systems/igla-s/timeline?country=VE", "source": f"/v1/sources/{ANADOLU}",
+             "search": "/v1/search?q=igla", "systems": "/v1/systems", "claims": "/v1/claims", "home": "/"}  # fmt: skip
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        for name, path in pages.items():
+            page.goto(f"{server}{path}")
+            _no_sideways_scroll(page, width)
+            if name in ("system", "compare", "timeline"):
+                _shot(page, f"12-{name}-{width}-{engine}")
+        page.goto(f"{server}/v1/systems/igla-s")
+        svg = page.locator("svg.chart").first
+        size = svg.evaluate("s => [s.getBoundingClientRect().width, "
+                            "parseFloat(getComputedStyle(s.querySelector('text')).fontSize), s.viewBox.baseVal.width]")
+        rendered_px = size[1] * size[0] / size[2]
+        assert rendered_px >= 11, f"chart text renders at {rendered_px:.1f} px at {width} px"
+        assert page.locator("span.assessed").count() > 0 and page.locator("td a[href*='/v1/sources/S-']").count() > 0
+        for name in ("system", "compare", "timeline"):
+            page.goto(f"{server}{pages[name]}")
+            page.emulate_media(media="print")
+            assert page.evaluate(EMPTY_HEADINGS) == [], f"{name}: empty headings in print"
+            page.emulate_media(media="screen")
+    finally:
+        context.close()

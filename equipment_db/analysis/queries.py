@@ -263,3 +263,25 @@ def country_summary(session: Session, key: str) -> dict[str, Any]:
         "claims_as_counterparty": {k.value: n for k, n in sorted(as_counterparty)},
         "systems": [{"slug": slug, "name": name, "quantity_claims": n} for slug, name, n in systems],
     }
+
+
+def value_assessments(session: Session, public_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """For the pages: per claim public id, its verification status, its Admiralty grade
+    (reliability + credibility, "B2"; None when not assessed) and its sources in citation
+    order (id, name), each once. Two queries whatever the number of claims."""
+    if not public_ids:
+        return {}
+    claims = session.execute(
+        select(Claim.id, Claim.public_id, Claim.verification_status, Claim.reliability, Claim.credibility)
+        .where(col(Claim.public_id).in_(list(public_ids)))
+    ).all()  # fmt: skip
+    by_id: dict[int, dict[str, Any]] = {}
+    for claim_id, _public_id, status, reliability, credibility in claims:
+        grade = f"{reliability or ''}{credibility or ''}" or None
+        by_id[claim_id] = {"status": status, "grade": grade, "sources": []}
+    for claim_id, sources in sources_by_claim(session, list(by_id)).items():
+        seen = by_id[claim_id]["sources"]
+        for source in sources:
+            if all(s["id"] != source.public_id for s in seen):
+                seen.append({"id": source.public_id, "name": source.publisher or source.title or source.public_id})
+    return {found_public: by_id[claim_id] for claim_id, found_public, *_ in claims}

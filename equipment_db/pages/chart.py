@@ -11,8 +11,12 @@ from markupsafe import Markup, escape
 
 from equipment_db.claims.text import format_number, format_range
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 70, 16, 14, 56
+WIDTH, PLOT_HEIGHT = 640, 170
+LEFT, RIGHT, TOP = 80, 16, 14
+AXIS_BAND, LEGEND_ROW = 30, 18  # year labels below the plot; then one legend entry per row, never beside them
+SPREAD, RADIUS = 7, 4.5  # series of one year sit side by side; the edge ones stay inside the box
+FONT_PX = 13  # in viewBox units; pages.css sets it and keeps the chart at least MIN_WIDTH_PX wide
+MIN_WIDTH_PX = 560  # so its text renders at FONT_PX * MIN_WIDTH_PX / WIDTH >= 11 px; narrower screens scroll the chart's box
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56b4e9")  # Okabe-Ito: colour-blind safe
 MAX_COUNTRIES = 8
 
@@ -39,16 +43,18 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
     if first == last:
         first, last = first - 1, last + 1
     top = _nice_ceiling(max(max(r["low"] or 0, r["high"] or 0) for r in rows))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     series = sorted({(r["kind"], r["counted"]) for r in rows}, key=lambda s: (s[0], s[1] or ""))
+    pad = (len(series) - 1) / 2 * SPREAD + RADIUS + 2
+    plot_w, plot_h = WIDTH - LEFT - RIGHT - 2 * pad, PLOT_HEIGHT
+    height = TOP + plot_h + AXIS_BAND + len(series) * LEGEND_ROW
 
-    def x(year: float, index: int) -> float:
-        return LEFT + (year - first) / (last - first) * plot_w + (index - (len(series) - 1) / 2) * 7
+    def x(year: float, index: float) -> float:
+        return LEFT + pad + (year - first) / (last - first) * plot_w + (index - (len(series) - 1) / 2) * SPREAD
 
     def y(value: float) -> float:
         return TOP + plot_h - value / top * plot_h
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" class="chart" role="img" '
              f'aria-labelledby="chart-{escape(country)}-title">',
              f'<title id="chart-{escape(country)}-title">{escape(title)}</title>']  # fmt: skip
     for step in range(5):
@@ -72,16 +78,17 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
                      f"({row['claims']} claim{'s' if row['claims'] != 1 else ''})")  # fmt: skip
             parts.append(f'<g><title>{escape(label)}</title>'
                          f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" '
-                         f'stroke-width="3"/><circle cx="{cx:.1f}" cy="{y(high):.1f}" r="4.5" fill="{colour}"/>'
+                         f'stroke-width="3"/><circle cx="{cx:.1f}" cy="{y(high):.1f}" r="{RADIUS}" fill="{colour}"/>'
                          + ("" if low == high else f'<circle cx="{cx:.1f}" cy="{y(low):.1f}" r="3" fill="#fff" '
                                                    f'stroke="{colour}" stroke-width="2"/>')
                          + "</g>")  # fmt: skip
-        legend_x = LEFT + (index % 3) * 190
-        legend_y = HEIGHT - 18 + (index // 3) * 14 - (14 if len(series) > 3 else 0)
-        parts.append(f'<circle cx="{legend_x}" cy="{legend_y - 4}" r="4.5" fill="{colour}"/>'
+        legend_x = LEFT
+        legend_y = TOP + plot_h + AXIS_BAND + index * LEGEND_ROW + FONT_PX
+        parts.append(f'<circle cx="{legend_x}" cy="{legend_y - 4}" r="{RADIUS}" fill="{colour}"/>'
                      f'<text x="{legend_x + 9}" y="{legend_y}">{escape(_series_label(kind, counted))}</text>')  # fmt: skip
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(f'<div class="chart-box scroll" role="region" aria-label="{escape(title)}" tabindex="0">'
+                  + "".join(parts) + "</div>")
 
 
 def charts(rows: list[dict[str, Any]], system_name: str) -> list[dict[str, Any]]:

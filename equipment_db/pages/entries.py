@@ -36,9 +36,12 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
     shown, versions_shown = versions(request, session, settings, EntityType.system, system.id, system.slug, version)  # type: ignore[arg-type]
     base_url = settings.public_url.rstrip("/")
     quantities = analysis_totals.quantities(session, system) if version is None else []
+    summary = analysis_queries.system_summary(session, system)
+    shown_ids = [v["claim"] for spec in summary["specifications"] for v in spec["values"]]
     return page(
         request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
-        summary=analysis_queries.system_summary(session, system), charts=charts(quantities, system.name),
+        summary=summary, assessed=analysis_queries.value_assessments(session, shown_ids),
+        charts=charts(quantities, system.name),
         latest_url=str(request.url_for("get_system", key=system.slug)),
         feed_url=str(request.url_for("system_changes_feed", key=system.slug)),
         feed_title=f"Changed claims about {system.name}",
@@ -63,9 +66,12 @@ def source_page(request: Request, session: Session, settings: Settings, key: str
     )  # fmt: skip
 
 
-def compare_page(request: Request, found: dict[str, Any]) -> HTMLResponse:
+def compare_page(request: Request, session: Session, found: dict[str, Any]) -> HTMLResponse:
+    """`found`: the comparison's JSON; each value's status, grade and linked sources are read here."""
     names = " vs ".join(s["name"] for s in found["systems"])
-    return page(request, "compare.html", title=names, found=found, jsonld=None, json_url=str(request.url))
+    shown_ids = [v["claim"] for row in found["attributes"] for values in row["systems"].values() for v in values]
+    return page(request, "compare.html", title=names, found=found, jsonld=None, json_url=str(request.url),
+                assessed=analysis_queries.value_assessments(session, shown_ids))  # fmt: skip
 
 
 def timeline_page(request: Request, found: dict[str, Any], rows: list[dict[str, Any]]) -> HTMLResponse:

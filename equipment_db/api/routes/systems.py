@@ -178,7 +178,7 @@ def compare_systems(
     if found["deprecated_hidden"] and not include_deprecated:
         found["show_deprecated_url"] = str(request.url.include_query_params(include_deprecated="true"))
     result = ComparePublic.model_validate(found)
-    return entry_pages.compare_page(request, result.model_dump()) if html else result
+    return entry_pages.compare_page(request, session, result.model_dump()) if html else result
 
 
 @router.get(permalinks.TIMELINE, tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
