@@ -19,12 +19,10 @@ import io
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import psycopg
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+from scratch import scratch_database
 
 from equipment_db import migrate
 from equipment_db.config import get_settings
@@ -84,24 +82,6 @@ def import_once(url: str, data: bytes, *, dry_run: bool) -> tuple[ImportReport, 
     return report, seconds
 
 
-def scratch(url: str | None, tmp: Path, n: int) -> tuple[str, Callable[[], None]]:
-    if url is None or not url.startswith("postgresql"):
-        path = tmp / f"bench-{n}.sqlite3"
-        return f"sqlite:///{path}", lambda: None
-    base = make_url(url)
-    name = f"{base.database}_mapped_{n}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return base.set(database=name).render_as_string(hide_password=False), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=25_000)
@@ -114,7 +94,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(args.repeat):
             for dry_run in (False, True):
-                url, drop = scratch(args.db, Path(tmp), 2 * n + dry_run)
+                url, drop = scratch_database(args.db, Path(tmp), f"mapped_{2 * n + dry_run}")
                 try:
                     report, seconds = import_once(url, data, dry_run=dry_run)
                     if not dry_run:

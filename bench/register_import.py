@@ -25,14 +25,12 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 from psycopg.types.json import Json
-from sqlalchemy.engine import make_url
+from scratch import scratch_database
 from sqlmodel import SQLModel
 
 from equipment_db import migrate
@@ -79,24 +77,6 @@ def register_jsonl(rows: int, seed: int = 11) -> str:
             })  # fmt: skip
             written += 1
     return "".join(json.dumps(line) + "\n" for line in lines)
-
-
-def scratch(engine_name: str, tmp: Path, name: str, pg_url: str) -> tuple[str, Callable[[], None]]:
-    """A URL for a new empty database, and how to drop it."""
-    if engine_name == "sqlite":
-        return f"sqlite:///{tmp / (name + '.sqlite3')}", lambda: None
-    base = make_url(pg_url)
-    db = f"{base.database}_r4_{os.getpid()}_{name}"
-    admin = base.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
-        conn.execute(f'CREATE DATABASE "{db}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-
-    return base.set(database=db).render_as_string(hide_password=False), drop
 
 
 def table_order(engine: sa.Engine) -> list[str]:
@@ -199,15 +179,16 @@ def main() -> None:
     text = register_jsonl(args.rows)
     best_import = best_baseline = float("inf")
     with tempfile.TemporaryDirectory() as tmp:
+        pg_url = args.pg_url if args.db == "postgresql" else None
         for n in range(args.repeat):
-            url, drop = scratch(args.db, Path(tmp), f"import_{n}", args.pg_url)
+            url, drop = scratch_database(pg_url, Path(tmp), f"r4_{os.getpid()}_import_{n}")
             try:
                 seconds, claims, grown = import_once(url, text)
                 rows = copy_out(url, [name for name in grown if grown[name] > 0])
             finally:
                 drop()
             best_import = min(best_import, seconds)
-            url, drop = scratch(args.db, Path(tmp), f"baseline_{n}", args.pg_url)
+            url, drop = scratch_database(pg_url, Path(tmp), f"r4_{os.getpid()}_baseline_{n}")
             try:
                 best_baseline = min(best_baseline, baseline_once(url, rows))
             finally:

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from tests.cli_helpers import (  # noqa: F401  (_dispose_engines is an autouse f
     state,
 )
 from tests.dbs import DatabaseFactory, engine_for
+from tests.local_http import serving
 
 SOURCE_ID = re.compile(r"S-[0-9A-Z]{8}")
 
@@ -330,14 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
     release = threading.Event()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Handler,), {"release": release}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(type("Handler", (_Handler,), {"release": release}), release) as base:
+        yield base
 
 
 def fetched_record(site: str, **changes: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import socket
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from equipment_db.errors import EquipmentDBError, InvalidValue
 from equipment_db.sources.fetch import FetchedPage, FetchError, fetch_page
 from equipment_db.sources.metadata import extract_metadata, normalise_date
 from equipment_db.sources.models import SourceCreate
+from tests.local_http import serving
 
 PAGE_URL = "https://news.example.org/2025/10/test-report-1"
 ARCHIVE_HOST = "archive.org"
@@ -151,13 +152,8 @@ class _Handler(BaseHTTPRequestHandler):
 def local_server() -> Iterator[str]:
     stop = threading.Event()
     handler = type("Handler", (_Handler,), {"stop": stop})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    stop.set()
-    server.shutdown()
-    server.server_close()
+    with serving(handler, stop) as base:
+        yield base
 
 
 # --- metadata -----------------------------------------------------------------------------------

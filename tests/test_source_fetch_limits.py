@@ -17,7 +17,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,6 +27,7 @@ from equipment_db.sources.fetch import MAX_BYTES, FetchError, fetch_page
 from equipment_db.sources.metadata import extract_metadata
 from tests.cli_helpers import cli, explain, state
 from tests.dbs import DatabaseFactory
+from tests.local_http import serving
 
 PAGE = b"<html lang='en'><head><title>Test Report 7</title></head><body><p>Synthetic.</p></body></html>"
 BY_HAND = "; add the source by hand with `equipment-db source add`"
@@ -123,15 +124,8 @@ def hostile() -> Iterator[str]:
         return built[0]
 
     handler = type("Handler", (_Handler,), {"stop": stop, "bomb": staticmethod(bomb)})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    stop.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    with serving(handler, stop) as base:
+        yield base
 
 
 def _refused(url: str, **kwargs: object) -> tuple[str, float]:
