@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 SIZE = ("--claims", "300", "--sources", "40", "--systems", "12", "--actors", "20")
 READS = ("Q1", "Q1a", "Q2-2", "Q2-5", "Q3-p1", "Q3-p200", "Q4-rare", "Q4-common", "Q4-multi", "Q5-one",
-         "Q5-page", "Q6", "Q6-timeline")  # fmt: skip
+         "Q5-page", "Q6", "Q6-timeline", "P1", "P5")  # fmt: skip
+PAGES = {"P1": "Q1", "P5": "Q5-one"}  # an entry page (HTML) and the JSON of the same entry
 DATASETTE_READS = ("Q1", "Q1a", "Q3-p1", "Q3-p200", "Q4-rare", "Q4-common", "Q4-multi", "Q5-one", "Q5-page",
                    "Q6", "Q6-timeline")  # fmt: skip
 
@@ -56,6 +57,9 @@ def test_runner_measures_every_query_and_reports_every_ratio(dbs: DatabaseFactor
             if datasette and qid in DATASETTE_READS:
                 _assert_measured(f"{qid} datasette {level}", queries[qid]["datasette"][level])
     assert queries["Q1a"]["api"]["status"] == 307
+    for page, json_query in PAGES.items():  # the same entry, asked for as a page
+        assert queries[page]["api"]["accept"] == "text/html"
+        assert queries[page]["api"]["path"] == queries[json_query]["api"]["path"]
     for level in ("c1", "c16"):
         _assert_measured(f"bare {level}", result["bare"][level])
     assert queries["Q7"]["claims"] == 100, queries["Q7"]
@@ -64,8 +68,13 @@ def test_runner_measures_every_query_and_reports_every_ratio(dbs: DatabaseFactor
     _assert_measured("Q8 without", queries["Q8"]["without"])
     _assert_measured("Q8 during", queries["Q8"]["during"])
     ratios = result["ratios"]
-    assert sorted(ratios) == ["R1", "R2", "R3", "R4", "R5", "R6"]
+    assert sorted(ratios) == ["P50", "R1", "R2", "R3", "R4", "R5", "R6", "memory", "pages"]
     assert set(ratios["R1"]) == set(READS) and set(ratios["R3"]) == set(READS), ratios
+    assert set(ratios["P50"]) == set(READS) and set(ratios["pages"]) == set(PAGES), ratios
+    for page, json_query in PAGES.items():
+        expected = round(queries[page]["api"]["c1"]["p50_us"] / queries[json_query]["api"]["c1"]["p50_us"], 2)
+        assert ratios["pages"][page]["value"] == expected, ratios["pages"]
+    assert ratios["memory"]["value"] == round(result["api_peak_rss_kb"] / 1024, 1)
     assert set(ratios["R2"]) == (set(DATASETTE_READS) if datasette else set()), ratios
     for name in ("R4", "R5", "R6"):
         assert ratios[name]["value"] is not None and ratios[name]["pass"] in (True, False), ratios[name]
