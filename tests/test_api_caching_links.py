@@ -4,6 +4,7 @@ offline: on both engines."""
 from __future__ import annotations
 
 import re
+import struct
 
 from bs4 import BeautifulSoup
 
@@ -78,6 +79,16 @@ def test_docs_work_offline_from_the_package(dbs: DatabaseFactory) -> None:
         assert "SwaggerUIBundle" in client.get("/assets/swagger/swagger-ui-bundle.js").text
         redoc = client.get("/redoc", follow_redirects=False)
         assert (redoc.status_code, redoc.headers["location"]) == (308, "/docs")
+
+
+def test_every_page_has_an_icon_at_the_address_browsers_ask(dbs: DatabaseFactory) -> None:
+    with api(dbs.seeded()) as client:
+        icon = client.get("/favicon.ico", headers=BROWSER)
+        assert icon.status_code == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+        reserved, kind, count = struct.unpack("<HHH", icon.content[:6])
+        assert (reserved, kind, count) == (0, 1, 1)  # an ICO file with one image,
+        size, offset = struct.unpack("<II", icon.content[14:22])
+        assert icon.content[offset:offset + 8] == b"\x89PNG\r\n\x1a\n" and offset + size == len(icon.content)  # a PNG
 
 
 def test_links_come_from_settings_whatever_the_client_says_its_host_is(dbs: DatabaseFactory) -> None:

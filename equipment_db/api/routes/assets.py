@@ -1,4 +1,4 @@
-"""The pages' style sheet and script, and Swagger UI, served from the package: no inline
+"""The pages' style sheet, script and icon, and Swagger UI, served from the package: no inline
 script or style (the pages' Content-Security-Policy), and `/docs` works offline."""
 
 from __future__ import annotations
@@ -41,6 +41,12 @@ def page_asset(name: str) -> Response:
     if "/" in name or name.startswith(".") or Path(name).suffix not in _TYPES or not found.is_file():
         raise NotFound("asset", name, field="name")
     return Response(found.read_bytes(), media_type=_TYPES[Path(name).suffix])
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask every site for it: a 32 px icon (PNG inside ICO), not a 404 on every page."""
+    return Response(_PAGES.joinpath("favicon.ico").read_bytes(), media_type="image/vnd.microsoft.icon")
 
 
 @router.get("/docs")
