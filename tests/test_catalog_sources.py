@@ -56,6 +56,32 @@ def test_an_alias_another_system_answers_to_is_refused_and_an_old_shared_one_is_
         catalog_queries.get_system(session, "ts-1 tester")
 
 
+def _system(slug: str, name: str) -> SystemCreate:
+    return SystemCreate(slug=slug, name=name, category="manpads")
+
+
+def test_names_taken_and_freed_in_the_same_transaction_are_seen_by_the_next_check(engine: sa.Engine) -> None:
+    """The check reads every system's name keys once per transaction and follows the
+    systems created, renamed and rolled back after that, as a fresh scan would."""
+    populate(engine)
+    with session_scope(engine, write=True) as session:
+        catalog_service.create_system(session, _system("test-system-3", "Test System Three"), edit=EDIT)
+        with pytest.raises(Conflict, match="name: test system three already names system test-system-3"):
+            catalog_service.create_system(session, _system("test-system-4", "test system three"), edit=EDIT)
+        catalog_service.update_system(session, "test-system-3", SystemUpdate(name="Test System Tres"),
+                                      edit=Edit("e", "renamed"))  # fmt: skip
+        catalog_service.create_system(session, _system("test-system-4", "Test System Three"), edit=EDIT)
+        with pytest.raises(Conflict, match="slug: test-system-tres already names system test-system-3"):
+            catalog_service.create_system(session, _system("test-system-tres", "Test System 5"), edit=EDIT)
+        savepoint = session.begin_nested()
+        catalog_service.create_system(session, _system("test-system-6", "Test System Six"), edit=EDIT)
+        savepoint.rollback()
+        catalog_service.create_system(session, _system("test-system-7", "Test System Six"), edit=EDIT)
+    with session_scope(engine) as session:
+        assert catalog_queries.get_system(session, "Test System Six").slug == "test-system-7"
+        assert catalog_queries.get_system(session, "Test System Three").slug == "test-system-4"
+
+
 def test_adding_an_alias_is_a_new_system_version(engine: sa.Engine) -> None:
     populate(engine)
     with session_scope(engine, write=True) as session:

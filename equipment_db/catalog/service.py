@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from equipment_db.base import utcnow
@@ -76,6 +78,54 @@ def _system_values(session: Session, data: dict[str, Any], *, current: System | 
     return values
 
 
+# The name keys of every system's slug and name, built once per transaction and kept up to
+# date as systems are flushed: checking each new name against every system was quadratic
+# (an import of 10,000 systems spent its hours in name_key).
+_NAME_KEYS = "equipment_db.system_name_keys"
+
+
+def _name_keys(session: Session) -> tuple[dict[str, set[int]], dict[int, tuple[str, ...]]]:
+    """key -> the ids of the systems whose slug or name has it; id -> its keys."""
+    found = session.info.get(_NAME_KEYS)
+    if found is None:
+        by_key: dict[str, set[int]] = {}
+        by_id: dict[int, tuple[str, ...]] = {}
+        for system_id, slug, name in session.exec(select(System.id, System.slug, System.name)):
+            _index(by_key, by_id, system_id, slug, name)  # type: ignore[arg-type]
+        found = session.info[_NAME_KEYS] = (by_key, by_id)
+    return found
+
+
+def _index(by_key: dict[str, set[int]], by_id: dict[int, tuple[str, ...]], system_id: int, slug: str,
+           name: str) -> None:  # fmt: skip
+    for key in by_id.pop(system_id, ()):
+        by_key[key].discard(system_id)
+    keys = tuple({name_key(slug), name_key(name)} - {""})
+    by_id[system_id] = keys
+    for key in keys:
+        by_key.setdefault(key, set()).add(system_id)
+
+
+@sa.event.listens_for(OrmSession, "after_flush")
+def _reindex_flushed_systems(session: OrmSession, _context: Any) -> None:
+    cache = session.info.get(_NAME_KEYS)
+    if cache is not None:
+        for obj in (*session.new, *session.dirty):
+            if isinstance(obj, System) and obj.id is not None:
+                _index(*cache, obj.id, obj.slug, obj.name)
+
+
+@sa.event.listens_for(OrmSession, "after_transaction_end")
+def _forget_name_keys(session: OrmSession, transaction: Any) -> None:
+    if transaction.parent is None:  # what other connections change is read again next time
+        session.info.pop(_NAME_KEYS, None)
+
+
+@sa.event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_rolled_back_name_keys(session: OrmSession, _previous: Any) -> None:
+    session.info.pop(_NAME_KEYS, None)  # any rollback, a savepoint's too: its systems are gone
+
+
 def _name_holder(session: Session, name: str, system_id: int | None) -> System | None:
     """The other system (not `system_id`) that `name` already names, by slug, name or active
     alias, compared as `find_system` compares them: giving it to a second system would
@@ -87,8 +137,8 @@ def _name_holder(session: Session, name: str, system_id: int | None) -> System |
     found = session.exec(select(System).where(col(System.id).in_(by_alias), System.id != system_id)).first()
     if found is not None:
         return found
-    return next((s for s in session.exec(select(System).where(System.id != system_id))
-                 if key in (name_key(s.slug), name_key(s.name))), None)  # fmt: skip
+    holders = sorted(i for i in _name_keys(session)[0].get(key, ()) if i != system_id)
+    return session.get(System, holders[0]) if holders else None
 
 
 def check_name_free(session: Session, field: str, name: str, system_id: int | None) -> None:
