@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,8 +50,9 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@contextmanager
+def launched() -> Iterator[object]:
+    """Chromium, or the test skipped (failed under EQUIPMENT_DB_REQUIRE_BROWSER=1) saying why not."""
     missing = _browser_missing()
     if missing:
         if os.environ.get("EQUIPMENT_DB_REQUIRE_BROWSER") == "1":
@@ -64,25 +66,24 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with launched() as chromium:
+        yield chromium
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(dbs: DatabaseFactory) -> Iterator[str]:
-    """`equipment-db serve` on a seeded database in which one claim has a second version and
-    another is retracted."""
-    url = dbs.seeded()
-    engine = engine_for(url)
-    with session_scope(engine, write=True) as session:
-        claim_service.update_claim(session, EDITED, ClaimUpdate(location="key air defence positions (test edit)"),
-                                   edit=Edit("test-editor", "test: a second version"))  # fmt: skip
-        claim_service.retract_claim(session, RETRACTED, edit=Edit("test-editor", "test: entered twice"))
-    engine.dispose()
+@contextmanager
+def serving(url: str, name: str) -> Iterator[str]:
+    """`equipment-db serve` on the database at `url`, on a free port; its log is kept as
+    test-artifacts/pages/serve-`name`.log and must hold no traceback."""
     port = _free_port()
-    log = ARTIFACTS / f"serve-{dbs.name}.log"
+    log = ARTIFACTS / f"serve-{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -110,6 +111,21 @@ def server(dbs: DatabaseFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+@pytest.fixture
+def server(dbs: DatabaseFactory) -> Iterator[str]:
+    """`equipment-db serve` on a seeded database in which one claim has a second version and
+    another is retracted."""
+    url = dbs.seeded()
+    engine = engine_for(url)
+    with session_scope(engine, write=True) as session:
+        claim_service.update_claim(session, EDITED, ClaimUpdate(location="key air defence positions (test edit)"),
+                                   edit=Edit("test-editor", "test: a second version"))  # fmt: skip
+        claim_service.retract_claim(session, RETRACTED, edit=Edit("test-editor", "test: entered twice"))
+    engine.dispose()
+    with serving(url, dbs.name) as base:
+        yield base
 
 
 def _shot(page: object, name: str) -> Path:
