@@ -12,15 +12,17 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from equipment_db.catalog import service as catalog_service
+from equipment_db.catalog.models import SystemCreate
 from equipment_db.claims import service as claim_service
 from equipment_db.claims.models import ClaimLinkCreate, ClaimUpdate
 from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
 from equipment_db.sources import service as source_service
 from equipment_db.sources.models import SourceCreate
-from equipment_db.vocab import LinkKind
+from equipment_db.vocab import LinkKind, SystemCategory
 from tests.dbs import DatabaseFactory, engine_for
-from tests.factories import EDIT, add_claim, populate
+from tests.factories import EDIT, add_claim, claim_input, populate
 from tests.test_pages_browser import ARTIFACTS, _shot, launched, serving
 
 # Slow (the fast lane, `-m "not slow"`, leaves it out): Chromium driven by Playwright against a real server.
@@ -129,5 +131,71 @@ def test_a_heavy_claim_prints_on_two_a4_pages_with_its_permalink_first_and_an_ap
         assert page.locator("#format-apa").get_attribute("open") is None  # collapsed on screen, as before
         assert not page.locator("#cite-apa").is_visible() and not page.locator(".print-only").first.is_visible()
         assert page.locator("table.history tbody tr").filter(visible=True).count() == 7
+    finally:
+        context.close()
+
+
+SEVEN = [f"test-system-{n}" for n in range(1, 8)]
+
+
+def seven_systems(engine: sa.Engine) -> None:
+    """Test Systems 1-7 (long names, as real ones are), each with two ranges, a weight and a
+    wordy guidance value, all sourced."""
+    source = populate(engine)["source"]
+    with session_scope(engine, write=True) as session:
+        for n in range(3, 8):
+            catalog_service.create_system(session, SystemCreate(
+                slug=f"test-system-{n}", name=f"Test System {n} Extended-Range Portable Example Launcher",
+                category=SystemCategory.manpads), edit=EDIT)  # fmt: skip
+        for n, slug in enumerate(SEVEN, start=1):
+            for fields in ({"attribute": "max_range", "value": 4 + n / 2, "unit": "km", "value_text": f"{4 + n / 2} km"},
+                           {"attribute": "max_range", "value": 3 + n, "unit": "mi", "qualifier": "up_to",
+                            "value_text": f"up to {3 + n} miles"},
+                           {"attribute": "weight", "value": 10 + n, "unit": "kg", "value_text": f"{10 + n} kilograms"},
+                           {"attribute": "guidance", "value": None, "value_text": "passive infrared homing with a "
+                            "dual-band seeker and proportional navigation (test wording)"}):  # fmt: skip
+                claim_service.create_claim(session, claim_input(source, **({
+                    "kind": "specification", "system": slug, "country": None, "counted": None, "claimant": None,
+                    "qualifier": "exact"} | fields)), edit=EDIT)  # fmt: skip
+
+
+@pytest.fixture
+def seven(dbs: DatabaseFactory) -> Iterator[str]:
+    url = dbs.migrated()
+    engine = engine_for(url)
+    seven_systems(engine)
+    engine.dispose()
+    with serving(url, f"compare-{dbs.name}") as base:
+        yield base
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_seven_system_comparison_scrolls_inside_its_table_never_the_page(
+    browser: object, seven: str, dbs: DatabaseFactory, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{seven}/v1/compare?systems={','.join(SEVEN)}")
+        assert page.locator("table.compare thead th").count() == 8  # the attribute and seven systems
+        assert page.locator("table.compare tbody tr").count() == 3, page.locator("table.compare").inner_text()
+        wide, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        _shot(page, f"14-compare-seven-{width}-{dbs.name}")
+        assert inner == width and wide <= inner, f"the page is {wide} px wide on a {inner} px screen"
+        box = page.locator("table.compare").locator("xpath=..")
+        inside, outside = box.evaluate("b => [b.scrollWidth, b.clientWidth]")
+        last = page.locator("table.compare thead th").last
+        if width == 1280:  # the seven systems wrap to fit the screen: nothing scrolls
+            assert inside <= outside <= width, (inside, outside)
+        else:  # they scroll inside the table's box, which says so, under the attribute column
+            assert outside <= width < inside, (inside, outside)
+            assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+            box.evaluate("b => b.scrollLeft = b.scrollWidth")
+            attribute = page.locator("table.compare tbody th").first.bounding_box()
+            assert attribute is not None and attribute["x"] >= 0, attribute  # sticky: still in view
+        right = last.bounding_box()
+        assert right is not None and right["x"] + right["width"] <= width + 1, right
+        _shot(page, f"14-compare-seven-{width}-scrolled-{dbs.name}")
+        assert page.evaluate("scrollX") == 0
     finally:
         context.close()
