@@ -131,3 +131,21 @@ def test_an_actor_is_json_for_scripts_and_a_page_with_their_claims_for_browsers(
         every = soup.find("a", string="All 3 claims by Test Claimant, with filters")["href"]
         assert every == found["claims_url"] and _count(client, every) == 3
         assert client.get("/v1/actors/Nobody%20Known", headers=BROWSER).status_code == 404
+
+
+def test_a_claim_page_leads_to_its_claimants_and_countries_pages(dbs: DatabaseFactory) -> None:
+    url = dbs.migrated()
+    engine = engine_for(url)
+    claims = _parties(engine)
+    engine.dispose()
+    with api(url) as client:
+        soup = _page(client, f"/v1/claims/{claims['transfer']}")
+        facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in soup.find(id="claim").find_next("dl").find_all("dt")}
+        links = {name: facts[name].a["href"] for name in ("Recipient", "Supplier", "Claimant")}
+        assert links == {"Recipient": "/v1/countries/FR", "Supplier": "/v1/countries/SUHH",
+                         "Claimant": "/v1/actors/Test%20Claimant"}  # fmt: skip
+        assert [_page(client, href).h1.get_text() for href in links.values()] == [
+            "France", "Soviet Union", "Test Claimant"]
+        old = _page(client, f"/v1/claims/{claims['transfer']}/versions/1")  # a version names, as it was: no link
+        claimant = old.find("dt", string="Claimant").find_next_sibling("dd")
+        assert claimant.get_text() == "Test Claimant" and claimant.a is None
