@@ -28,6 +28,7 @@ SLOW_MODULES = {
     "test_history_stateful.py": "a hypothesis state machine over the revision history (T9): about 15 s",
     "test_backup_readers.py": "a backup process while reader threads run (T12): about 10 s",
     "test_pages_browser.py": "Chromium driven by Playwright against a real server, two viewports: about 40 s",
+    "test_pages_print.py": "Chromium printing a heavy claim to A4 and a 7-system comparison, both engines: about 25 s",
     "test_bench_smoke.py": "bench/run.py end to end on a generated database: about 50 s",
     "test_wheel.py": "builds the wheel, installs it in a fresh venv, first run and serve from another folder: about 12 s",
     "test_consistency_properties.py": "hypothesis histories for the consistency check, 300 examples twice: about 10 s",

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -49,8 +50,9 @@ def _browser_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+@contextmanager
+def launched() -> Iterator[object]:
+    """Chromium, or the test skipped (failed under EQUIPMENT_DB_REQUIRE_BROWSER=1) saying why not."""
     missing = _browser_missing()
     if missing:
         if os.environ.get("EQUIPMENT_DB_REQUIRE_BROWSER") == "1":
@@ -64,25 +66,24 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with launched() as chromium:
+        yield chromium
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(dbs: DatabaseFactory) -> Iterator[str]:
-    """`equipment-db serve` on a seeded database in which one claim has a second version and
-    another is retracted."""
-    url = dbs.seeded()
-    engine = engine_for(url)
-    with session_scope(engine, write=True) as session:
-        claim_service.update_claim(session, EDITED, ClaimUpdate(location="key air defence positions (test edit)"),
-                                   edit=Edit("test-editor", "test: a second version"))  # fmt: skip
-        claim_service.retract_claim(session, RETRACTED, edit=Edit("test-editor", "test: entered twice"))
-    engine.dispose()
+@contextmanager
+def serving(url: str, name: str) -> Iterator[str]:
+    """`equipment-db serve` on the database at `url`, on a free port; its log is kept as
+    test-artifacts/pages/serve-`name`.log and must hold no traceback."""
     port = _free_port()
-    log = ARTIFACTS / f"serve-{dbs.name}.log"
+    log = ARTIFACTS / f"serve-{name}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -110,6 +111,21 @@ def server(dbs: DatabaseFactory) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
     assert "Traceback" not in log.read_text(), log.read_text()
+
+
+@pytest.fixture
+def server(dbs: DatabaseFactory) -> Iterator[str]:
+    """`equipment-db serve` on a seeded database in which one claim has a second version and
+    another is retracted."""
+    url = dbs.seeded()
+    engine = engine_for(url)
+    with session_scope(engine, write=True) as session:
+        claim_service.update_claim(session, EDITED, ClaimUpdate(location="key air defence positions (test edit)"),
+                                   edit=Edit("test-editor", "test: a second version"))  # fmt: skip
+        claim_service.retract_claim(session, RETRACTED, edit=Edit("test-editor", "test: entered twice"))
+    engine.dispose()
+    with serving(url, dbs.name) as base:
+        yield base
 
 
 def _shot(page: object, name: str) -> Path:
@@ -266,21 +282,32 @@ EMPTY_HEADINGS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6,
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_system_compare_and_timeline_pages_fit_the_screen_and_print_without_empty_headings(
+def test_every_page_type_fits_the_screen_and_entry_pages_print_without_empty_headings(
     browser: object, server: str, dbs: DatabaseFactory, width: int
 ) -> None:
     engine = dbs.name
     slugs = [s["slug"] for s in httpx.get(f"{server}/v1/systems", params={"limit": 7}).json()["items"]][:7]
     pages = {"system": "/v1/systems/igla-s", "compare": f"/v1/compare?systems={','.join(slugs)}",
              "timeline": "/v1/systems/igla-s/timeline?country=VE", "source": f"/v1/sources/{ANADOLU}",
-             "search": "/v1/search?q=igla", "systems": "/v1/systems", "claims": "/v1/claims", "home": "/"}  # fmt: skip
+             "search": "/v1/search?q=igla", "systems": "/v1/systems", "claims": "/v1/claims", "home": "/",
+             "country": "/v1/countries/VE", "actor": "/v1/actors/Nicol%C3%A1s%20Maduro",
+             "claim": f"/v1/claims/{MADURO}", "claim-version": f"/v1/claims/{EDITED}/versions/1",
+             "retracted-claim": f"/v1/claims/{RETRACTED}", "system-version": "/v1/systems/igla-s/versions/1",
+             "source-version": f"/v1/sources/{ANADOLU}/versions/1", "sources": "/v1/sources",
+             "actors": "/v1/actors", "countries": "/v1/countries", "not-found": "/v1/claims/C-00000000",
+             "docs": "/docs"}  # fmt: skip
     context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     try:
         for name, path in pages.items():
             page.goto(f"{server}{path}")
             _no_sideways_scroll(page, width)
-            if name in ("system", "compare", "timeline"):
+            if name == "docs":
+                # Swagger UI, drawn by its script. (swagger-ui-bundle's Swagger UI 4 cannot draw an
+                # OpenAPI 3.1 definition yet: it says so, in a box that fits.)
+                page.locator("#swagger-ui .swagger-ui").first.wait_for(state="attached", timeout=15_000)
+                _no_sideways_scroll(page, width)
+            if name in ("system", "compare", "timeline", "country", "actor"):
                 _shot(page, f"12-{name}-{width}-{engine}")
         page.goto(f"{server}/v1/systems/igla-s")
         svg = page.locator("svg.chart").first
@@ -289,7 +316,7 @@ def test_system_compare_and_timeline_pages_fit_the_screen_and_print_without_empt
         rendered_px = size[1] * size[0] / size[2]
         assert rendered_px >= 11, f"chart text renders at {rendered_px:.1f} px at {width} px"
         assert page.locator("span.assessed").count() > 0 and page.locator("td a[href*='/v1/sources/S-']").count() > 0
-        for name in ("system", "compare", "timeline"):
+        for name in ("system", "compare", "timeline", "country", "actor"):
             page.goto(f"{server}{pages[name]}")
             page.emulate_media(media="print")
             assert page.evaluate(EMPTY_HEADINGS) == [], f"{name}: empty headings in print"

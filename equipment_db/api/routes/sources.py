@@ -28,6 +28,7 @@ from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.pages import entries as entry_pages
 from equipment_db.pages import finding as finding_pages
+from equipment_db.pages import parties as party_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import SourcePublic, SourceRowPublic
@@ -154,10 +155,10 @@ def list_actors(
     return finding_pages.list_page(request, "actors", found.model_dump()) if html else found
 
 
-@router.get(permalinks.ACTOR, tags=["actors"], response_model=ActorPublic,
+@router.get(permalinks.ACTOR, tags=["actors"], response_model=ActorPublic, responses=HTML_PAGE,
             summary="One actor with the claims they made")  # fmt: skip
-def get_actor(request: Request, session: SessionDep, actor: ActorDep,
-              claims_limit: ClaimsLimit = 100) -> ActorPublic:  # fmt: skip
+def get_actor(request: Request, session: SessionDep, settings: SettingsDep, actor: ActorDep, html: WantsHtml,
+              claims_limit: ClaimsLimit = 100) -> ActorPublic | Response:  # fmt: skip
     detail = actor_queries.actor_view(session, actor, claims_limit=claims_limit)
     detail["api_url"] = _actor_url(request, detail["name"])
     detail["claims_url"] = str(request.url_for("list_claims").include_query_params(
@@ -165,6 +166,8 @@ def get_actor(request: Request, session: SessionDep, actor: ActorDep,
     claim_url = url_template(request, "get_claim", "claim_id")
     for claim in detail["claims"]:
         claim["api_url"] = claim_url(claim["id"])
+    if html:
+        return party_pages.actor_page(request, settings, detail)
     return ActorPublic.model_validate(detail)
 
 

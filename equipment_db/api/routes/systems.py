@@ -36,6 +36,7 @@ from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.normalize.countries import country_code
 from equipment_db.pages import entries as entry_pages
 from equipment_db.pages import finding as finding_pages
+from equipment_db.pages import parties as party_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
@@ -252,16 +253,20 @@ def list_target_types(request: Request, session: SessionDep, limit: LimitQuery =
                                   next=next_url)  # fmt: skip
 
 
-@router.get("/v1/countries/{code}", tags=["countries"], response_model=CountryPublic,
+@router.get("/v1/countries/{code}", tags=["countries"], response_model=CountryPublic, responses=HTML_PAGE,
             summary="A country: claims about it by kind, and the systems it has quantity claims for")  # fmt: skip
 def get_country(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
+    html: WantsHtml,
     code: Annotated[
         str, Path(min_length=1, max_length=100, description="ISO code or name.", examples=["VE"])
     ],
-) -> CountryPublic:
+) -> CountryPublic | Response:
     found = analysis_queries.country_summary(session, code)
     for ref in found["systems"]:
         ref["url"] = _system_url(request, ref["slug"])
+    if html:
+        return party_pages.country_page(request, settings, found)
     return CountryPublic.model_validate(found)
