@@ -6,7 +6,6 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -15,13 +14,13 @@ from equipment_db.errors import NotFound
 router = APIRouter(include_in_schema=False)
 
 _PAGES = resources.files("equipment_db.pages").joinpath("static")
-_SWAGGER = Path(swagger_ui_bundle.swagger_ui_path)
-_SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")
+_SWAGGER = resources.files("fastapi_offline").joinpath("static")  # Swagger UI 5: it reads OpenAPI 3.1
+_SWAGGER_FILES = ("swagger-ui.css", "swagger-ui-bundle.js", "favicon.png")
 _TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".png": "image/png"}
 DOCS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>equipment-db API</title>
 <link rel="stylesheet" href="/assets/swagger/swagger-ui.css">
-<link rel="icon" type="image/png" href="/assets/swagger/favicon-32x32.png"></head>
+<link rel="icon" type="image/png" href="/assets/swagger/favicon.png"></head>
 <body><div id="swagger-ui"></div>
 <script src="/assets/swagger/swagger-ui-bundle.js"></script>
 <script src="/assets/swagger-init.js"></script></body></html>
@@ -32,7 +31,7 @@ DOCS = """<!doctype html>
 def swagger_asset(name: str) -> Response:
     if name not in _SWAGGER_FILES:
         raise NotFound("asset", name, field="name")
-    return Response((_SWAGGER / name).read_bytes(), media_type=_TYPES[Path(name).suffix])
+    return Response(_SWAGGER.joinpath(name).read_bytes(), media_type=_TYPES[Path(name).suffix])
 
 
 @router.get("/assets/{name}")
