@@ -8,12 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db import permalinks
-from equipment_db.api.deps import ClaimDep, SessionDep, SettingsDep, VersionDep
+from equipment_db.api.deps import ClaimDep, ClaimId, SessionDep, SettingsDep, VersionDep
+from equipment_db.api.fastread import ReaderDep, json_response
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
 from equipment_db.citations.cited import cited_version
 from equipment_db.citations.render import CitationFormat, render
+from equipment_db.claims import prepared as claim_prepared
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
@@ -100,13 +102,14 @@ def list_claims(
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
-def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep,
+def get_claim(request: Request, reader: ReaderDep, settings: SettingsDep, claim_id: ClaimId,
               html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
     if html:
-        return claim_pages.claim_page(request, session, settings, claim.public_id)
-    detail = claim_queries.claim_view(session, claim)
-    detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
-    return ClaimDetailPublic.model_validate(detail)
+        claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
+        return claim_pages.claim_page(request, reader.session, settings, claim.public_id)
+    detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
+    detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
+    return json_response(ClaimDetailPublic.model_validate(detail))
 
 
 @router.get(permalinks.CLAIM_VERSIONS, summary="Every version of a claim", response_model=list[RevisionPublic])

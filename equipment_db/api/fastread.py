@@ -1,0 +1,109 @@
+"""The fast read path: one request's connection, checked out once, running prepared SQL
+through the driver.
+
+A `Reader` is what the hot routes get instead of an ORM session (`ReaderDep`). It checks out
+one pooled connection on its first statement (in the endpoint's worker thread, as the
+session does), so the engine's checkout hook applies the request's time limit exactly as it
+does for a session: SQLite's progress handler; on PostgreSQL a READ ONLY transaction and its
+statement_timeout, shortened before each statement to what the request has left. A driver
+error is raised as SQLAlchemy's own wrapper (`sqlalchemy.exc.OperationalError`, ...), so
+the API's problem handlers answer it as they answer the ORM's: a 503 for a timeout, one
+problem body for anything else. What a hot route does not run by prepared SQL (an HTML page)
+uses `reader.session`, an ORM session holding the same one connection: a request never
+holds two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from functools import cache
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, Request, Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from equipment_db.api.deps import _limit_before_statement, _sessions, _start_limit
+
+
+@cache
+def _pyformat(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (the statements here hold no other `?` or `%`)."""
+    return sql.replace("?", "%s")
+
+
+class Reader:
+    """One request's connection: `rows(sql, params)` runs a statement written with `?`
+    placeholders on either engine; `session` is an ORM session on the same connection."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._connection: sa.Connection | None = None
+        self._session: Session | None = None
+
+    @property
+    def connection(self) -> sa.Connection:
+        if self._connection is None:
+            self._connection = self._session.connection() if self._session is not None else self.engine.connect()
+        return self._connection
+
+    @property
+    def session(self) -> Session:
+        """An ORM session bound to the engine (pages ask it for its engine), holding the
+        request's one connection: the reader's own, if it had one, is given back first."""
+        if self._session is None:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            self._session = Session(bind=self.engine, expire_on_commit=False)
+        return self._session
+
+    def rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+        connection = self.connection
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if self._postgresql:
+                sql = _pyformat(sql)
+                _limit_before_statement(connection, cursor)
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        except self.dialect.loaded_dbapi.Error as error:
+            if self.dialect.is_disconnect(error, dbapi_connection, cursor):  # type: ignore[arg-type]
+                connection.invalidate(error)
+            raise sa.exc.DBAPIError.instance(
+                sql, params, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
+            ) from error
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()  # and the connection it holds
+        elif self._connection is not None:
+            self._connection.close()  # back to the pool, rolled back
+
+
+async def get_reader(request: Request) -> AsyncIterator[Reader]:
+    """As `deps.get_session`: one of `api_threads` per request, under the request's time
+    limit, released when the endpoint's answer is built."""
+    state = request.app.state
+    async with _sessions(state):
+        _start_limit(int(state.settings.query_timeout_ms))
+        reader = Reader(state.engine)
+        try:
+            yield reader
+        finally:
+            reader.close()
+
+
+ReaderDep = Annotated[Reader, Depends(get_reader, scope="function")]
+
+
+def json_response(model: BaseModel) -> Response:
+    """The JSON FastAPI would write for a route's declared response model, serialised once
+    (in Rust) and not validated again: a route returns it in place of the model."""
+    return Response(model.model_dump_json(), media_type="application/json")
