@@ -100,3 +100,52 @@ def test_an_unknown_or_malformed_claim_id_is_refused_as_the_orm_refuses_it(dbs: 
         engine.dispose()
     assert (unknown.value.field, unknown.value.message) == ("claim_id", "claim not found: 'C-00000000'")
     assert malformed.value.field == "claim_id" and "is not a claim id" in malformed.value.message
+
+
+LIST_FILTERS = [
+    {},
+    {"system": "igla-s"},
+    {"system": "sa-24 grinch", "country": "Venezuela", "kind": "transfer"},  # an alias: the ORM's lookup
+    {"system": "igla-s", "country": "VE", "about_from": "2009", "about_to": "2025"},
+    {"country": "VE", "about_from": "2010-06"},
+    {"about_to": "2012"},
+    {"stated_from": "2025-10", "stated_to": "2025-10-22"},
+    {"kind": "deployment", "scope": "deployed", "counted": "missiles"},
+    {"status": "unverified", "rank": "normal"},
+    {"claimant": "Nicolás Maduro"},
+    {"party": "VE"},
+    {"counterparty": "Russia"},
+    {"text": "missile"},
+    {"text": "50%_\\"},
+    {"external_id": "sipri_deal:50622"},
+    {"stance": "affirms", "include_deprecated": True, "include_retracted": True},
+]
+
+
+@pytest.mark.parametrize("limit", [3, 500])
+def test_lists_read_the_same_as_the_orm_gives_them_whatever_the_filter(dbs: DatabaseFactory, limit: int) -> None:
+    engine = engine_for(dbs.seeded())
+    install_query_limit(engine)
+    try:
+        reader, session = Reader(engine), Session(engine)
+        with query_time_limit(5000):
+            found_any = 0
+            for given in LIST_FILTERS:
+                where = claim_queries.filter_from_input(session, **given)
+                wanted = claim_queries.claim_rows(session, where, limit=limit)
+                fast = claim_queries.filter_from_input(
+                    lambda: reader.session, **given, system_id_of=lambda key: prepared.system_id(reader.rows, key))
+                assert fast == where, given
+                for after_id in (None, wanted[0]["_row_id"] if wanted else 0):
+                    wanted = claim_queries.claim_rows(session, where, limit=limit, after_id=after_id)
+                    found = prepared.claim_rows(reader.rows, engine.dialect, where, limit=limit, after_id=after_id)
+                    assert found == wanted, (given, after_id)
+                    ids = [row["_row_id"] for row in wanted]
+                    assert prepared.citations_by_claim(reader.rows, ids) == claim_queries.citations_by_claim(
+                        session, ids)
+                    found_any += bool(wanted)
+    finally:
+        reader.close()
+        session.close()
+        engine.dispose()
+    assert found_any >= 2 * len(LIST_FILTERS) - 4  # the filters above find claims, most from the second row on too

@@ -11,12 +11,18 @@ engines.
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import Enum
 from types import SimpleNamespace
 from typing import Any
 
+import sqlalchemy as sa
+
 from equipment_db.catalog.records import external_id_record
+from equipment_db.claims import queries as claim_queries
+from equipment_db.claims.queries import ClaimFilter
 from equipment_db.claims.records import claim_record
 from equipment_db.claims.text import describe_converted, describe_value, party_name
 from equipment_db.errors import NotFound
@@ -153,3 +159,68 @@ def _reporting_chains(rows: Rows, cited: list[Any]) -> dict[int, list[dict[str, 
             seen.add(current[0])
         chains[source_id] = chain
     return chains
+
+
+def system_id(rows: Rows, key: str) -> int | None:
+    """The id of the system whose slug `key` is (as `catalog_queries.find_system` reads a
+    slug); None for anything else, which the ORM's lookup then reads as an alias."""
+    found = rows("SELECT id FROM system WHERE slug = ?", (key.strip().lower(),))
+    return found[0][0] if found else None
+
+
+_RowTuple = namedtuple("_RowTuple", claim_queries.ROW_FIELDS)  # type: ignore[misc]
+_statements: dict[tuple[Any, ...], tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+
+
+def claim_rows(
+    rows: Rows, dialect: sa.Dialect, where: ClaimFilter, *, limit: int = 100, after_id: int | None = None
+) -> list[dict[str, Any]]:
+    """`queries.claim_rows`: the list's statement is compiled once per shape of filter (which
+    filters are set) and run through the driver with this filter's values."""
+    values = claim_queries.filter_values(where, limit=limit, after_id=after_id)
+    key = (dialect.name, claim_queries.filter_shape(where, values))
+    prepared = _statements.get(key)
+    if prepared is None:
+        compiled = claim_queries.row_statement(where, limit=limit, after_id=after_id).compile(dialect=dialect)
+        if not set(values) <= set(compiled.params):
+            raise AssertionError(f"unbound filter values: {sorted(set(values) - set(compiled.params))}")
+        constants = {name: value for name, value in compiled.params.items() if name not in values}
+        prepared = _statements[key] = (compiled.string, compiled.positiontup, constants)
+    sql, order, constants = prepared
+    given = constants | values
+    sqlite = dialect.name == "sqlite"
+    params: Any = ([_driver_value(given[name], sqlite) for name in order] if order is not None
+                   else {name: _driver_value(value, sqlite) for name, value in given.items()})  # fmt: skip
+    found = [_RowTuple._make(row) for row in rows(sql, params)]
+    wanted = sorted({key for c in found for key in (c.party_actor_id, c.counterparty_actor_id)} - {None})
+    actors = dict(rows("SELECT id, name FROM actor WHERE id IN " + _in(len(wanted)), wanted)) if wanted else {}
+    return claim_queries.row_dicts(found, actors)
+
+
+def _driver_value(value: Any, sqlite: bool) -> Any:
+    """A bound value as SQLAlchemy's types give it to the driver: an enum's value; on SQLite a
+    date as its ISO text."""
+    if isinstance(value, Enum):
+        return value.value
+    if sqlite and isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+CITATIONS_OF_SQL = (
+    "SELECT c.claim_id, s.public_id, s.publisher, s.title, s.url, c.quote, c.locator, c.role"
+    " FROM citation c JOIN source s ON s.id = c.source_id WHERE c.claim_id IN {ids} AND c.retracted_at IS NULL"
+    " ORDER BY c.claim_id, c.id"
+)
+
+
+def citations_by_claim(rows: Rows, claim_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """`queries.citations_by_claim`: the live citations of many claims with their sources."""
+    found: dict[int, list[dict[str, Any]]] = {claim_id: [] for claim_id in claim_ids}
+    if not claim_ids:
+        return found
+    for claim_id, source, publisher, title, url, quote, locator, role in rows(
+            CITATIONS_OF_SQL.format(ids=_in(len(claim_ids))), list(claim_ids)):  # fmt: skip
+        found[claim_id].append({"source": source, "publisher": publisher, "title": title, "url": url,
+                                "quote": quote, "locator": locator, "role": role})  # fmt: skip
+    return found

@@ -35,6 +35,7 @@ from equipment_db.vocab import (
 )
 
 router = APIRouter(tags=["claims"])
+ClaimPage = Page[ClaimRowPublic]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
@@ -42,7 +43,7 @@ Text = Annotated[str | None, Query(max_length=200)]
             response_model=Page[ClaimRowPublic], responses=HTML_PAGE)  # fmt: skip
 def list_claims(
     request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     html: WantsHtml,
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
@@ -79,25 +80,28 @@ def list_claims(
     cursor: CursorQuery = None,
 ) -> Page[ClaimRowPublic] | Response:
     where = claim_queries.filter_from_input(
-        session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
+        lambda: reader.session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
         attribute=attribute, claimant=claimant, source=source, status=status, rank=rank, stated_from=stated_from,
         stated_to=stated_to, about_from=about_from, about_to=about_to, text=text, scope=scope, counted=counted,
         stance=stance, external_id=external_id, include_deprecated=include_deprecated,
-        include_retracted=include_retracted,
+        include_retracted=include_retracted, system_id_of=lambda key: claim_prepared.system_id(reader.rows, key),
     )  # fmt: skip
-    rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
+    after_id = decode_cursor(cursor, request)
+    rows = claim_prepared.claim_rows(reader.rows, reader.dialect, where, limit=limit + 1, after_id=after_id)
     more = len(rows) > limit
     rows = rows[:limit]
     if include == "citations":
-        cited = claim_queries.citations_by_claim(session, [r["_row_id"] for r in rows])
-        rows = [r | {"citations": cited[r["_row_id"]]} for r in rows]
+        cited = claim_prepared.citations_by_claim(reader.rows, [r["_row_id"] for r in rows])
+        for row in rows:
+            row["citations"] = cited[row["_row_id"]]
     url = url_template(request, "get_claim", "claim_id")
-    items = [ClaimRowPublic.model_validate(r | {"url": url(r["id"])}) for r in rows]
+    for row in rows:
+        row["url"] = url(row["id"])
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
-    found = Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
-    return finding_pages.list_page(request, "claims", found.model_dump()) if html else found
+    found = ClaimPage.model_validate({"items": rows, "limit": limit, "next": next_url})
+    return finding_pages.list_page(request, "claims", found.model_dump()) if html else json_response(found)
 
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
