@@ -3,6 +3,8 @@ their ORM twins in `claims.queries` give, on both engines."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -11,6 +13,7 @@ from equipment_db.actors import service as actor_service
 from equipment_db.actors.models import ActorCreate
 from equipment_db.api.deps import install_query_limit, query_time_limit
 from equipment_db.api.fastread import Reader
+from equipment_db.api.problems import is_timeout
 from equipment_db.claims import prepared
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
@@ -149,3 +152,40 @@ def test_lists_read_the_same_as_the_orm_gives_them_whatever_the_filter(dbs: Data
         session.close()
         engine.dispose()
     assert found_any >= 2 * len(LIST_FILTERS) - 4  # the filters above find claims, most from the second row on too
+
+
+SLOW = {"postgresql": "SELECT pg_sleep(0.5)",
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT count(*) FROM c"}
+
+
+def test_the_readers_statements_keep_the_requests_time_limit_and_are_read_only(dbs: DatabaseFactory) -> None:
+    """The fast path's statements obey the request's limit (a second one gets what is left),
+    run READ ONLY on PostgreSQL, and are seen by the engine's statement listeners."""
+    engine = engine_for(dbs.migrated())
+    install_query_limit(engine)
+    seen: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_a: seen.append(statement))
+    try:
+        with query_time_limit(300):
+            reader = Reader(engine)
+            try:
+                assert reader.rows("SELECT count(*) FROM claim WHERE id > ?", (0,)) == [(0,)]
+                time.sleep(0.2)
+                started = time.monotonic()
+                with pytest.raises(sa.exc.OperationalError) as caught:
+                    reader.rows(SLOW[dbs.name])
+                assert is_timeout(caught.value) and time.monotonic() - started < 0.45  # pg_sleep(0.5) cut short
+            finally:
+                reader.close()
+        if dbs.name == "postgresql":
+            with query_time_limit(5000):
+                reader = Reader(engine)
+                try:
+                    with pytest.raises(sa.exc.InternalError, match="read-only transaction"):
+                        reader.rows("INSERT INTO actor (name) VALUES (?)", ("Nobody",))
+                finally:
+                    reader.close()
+    finally:
+        engine.dispose()
+    assert [s for s in seen if "FROM claim WHERE id >" in s]
+    assert [s for s in seen if s.startswith(SLOW[dbs.name][:20])]
