@@ -222,5 +222,5 @@ def citations_by_claim(rows: Rows, claim_ids: Sequence[int]) -> dict[int, list[d
     for claim_id, source, publisher, title, url, quote, locator, role in rows(
             CITATIONS_OF_SQL.format(ids=_in(len(claim_ids))), list(claim_ids)):  # fmt: skip
         found[claim_id].append({"source": source, "publisher": publisher, "title": title, "url": url,
-                                "quote": quote, "locator": locator, "role": role})  # fmt: skip
+                                "quote": quote, "locator": locator, "role": role, "reporting_chain": []})  # fmt: skip
     return found
