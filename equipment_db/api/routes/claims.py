@@ -44,7 +44,6 @@ Text = Annotated[str | None, Query(max_length=200)]
 def list_claims(
     request: Request,
     reader: ReaderDep,
-    html: WantsHtml,
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
     ] = None,
@@ -101,16 +100,15 @@ def list_claims(
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
     found = ClaimPage.model_validate({"items": rows, "limit": limit, "next": next_url})
-    return finding_pages.list_page(request, "claims", found.model_dump()) if html else json_response(found)
+    return finding_pages.list_page(request, "claims", found.model_dump()) if reader.wants_html else json_response(found)
 
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
-def get_claim(request: Request, reader: ReaderDep, settings: SettingsDep, claim_id: ClaimId,
-              html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
-    if html:
+def get_claim(request: Request, reader: ReaderDep, claim_id: ClaimId) -> ClaimDetailPublic | Response:
+    if reader.wants_html:
         claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
-        return claim_pages.claim_page(request, reader.session, settings, claim.public_id)
+        return claim_pages.claim_page(request, reader.session, reader.settings, claim.public_id)
     detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
     detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
     return json_response(ClaimDetailPublic.model_validate(detail))
