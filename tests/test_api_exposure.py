@@ -177,7 +177,7 @@ def test_an_unexpected_error_is_a_problem_without_traceback_or_detail(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(claim_routes.claim_queries, "claim_view", broken)
+    monkeypatch.setattr(claim_routes.claim_prepared, "claim_detail", broken)  # what the claim route reads
     engine = engine_for(url)
     app = create_app(get_settings(url=url), engine)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -40,7 +40,8 @@ _deadline: ContextVar[float | None] = ContextVar("equipment_db_query_deadline", 
 _timeout_ms: ContextVar[int | None] = ContextVar("equipment_db_query_timeout_ms", default=None)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    """`async`: reading the app's state costs no hop to the thread pool."""
     return request.app.state.settings
 
 

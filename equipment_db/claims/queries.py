@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +28,7 @@ from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.dates import parse_partial_date
 from equipment_db.publicid import normalise_public_id
-from equipment_db.reads import contains
+from equipment_db.reads import like_pattern
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
 from equipment_db.vocab import (
@@ -72,7 +72,9 @@ def citations(
 
 
 def citations_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """The live citations of many claims with their sources, in one query (for lists)."""
+    """The live citations of many claims with their sources, in one query (for lists). A
+    list shows no reporting chain: each says so with its own empty list (the model's default
+    would be deep-copied for every citation, which took half the time of validating them)."""
     found: dict[int, list[dict[str, Any]]] = {claim_id: [] for claim_id in claim_ids}
     if not claim_ids:
         return found
@@ -85,7 +87,7 @@ def citations_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, 
     )  # fmt: skip
     for claim_id, source, publisher, title, url, quote, locator, role in session.exec(statement):
         found[claim_id].append({"source": source, "publisher": publisher, "title": title, "url": url,
-                                "quote": quote, "locator": locator, "role": role})  # fmt: skip
+                                "quote": quote, "locator": locator, "role": role, "reporting_chain": []})  # fmt: skip
     return found
 
 
@@ -160,11 +162,12 @@ class ClaimFilter:
     include_retracted: bool = False
 
 
-def _party_filter(session: Session, text: str | None, field: str) -> tuple[str, Any] | None:
+def _party_filter(session: Callable[[], Session], text: str | None, field: str) -> tuple[str, Any] | None:
     """The one column a party filter compares: the party as `rules.resolve_party` reads it."""
     if not text:
         return None
-    columns = rules.resolve_party(text, "party" if field == "party" else "counterparty", rules.DatabaseResolver(session))
+    resolver = rules.DatabaseResolver(session())
+    columns = rules.resolve_party(text, "party" if field == "party" else "counterparty", resolver)
     return next((name, value) for name, value in columns.items() if value not in (None, False))
 
 
@@ -184,7 +187,7 @@ def _external_id(text: str | None) -> tuple[IdScheme, str] | None:
 
 
 def filter_from_input(
-    session: Session,
+    session: Session | Callable[[], Session],
     *,
     system: str | None = None,
     country: str | None = None,
@@ -207,8 +210,19 @@ def filter_from_input(
     external_id: str | None = None,
     include_deprecated: bool = False,
     include_retracted: bool = False,
+    system_id_of: Callable[[str], int | None] | None = None,
 ) -> ClaimFilter:
-    """A filter from what a person typed: system by alias, country by name, partial dates."""
+    """A filter from what a person typed: system by alias, country by name, partial dates.
+
+    `session` may be a function that opens one, called only when a filter needs it;
+    `system_id_of` a quicker lookup of a system's id, tried first (None: not found by it)."""
+
+    def db() -> Session:
+        return session() if callable(session) else session
+
+    def system_id(key: str) -> int:
+        found = system_id_of(key) if system_id_of else None
+        return found if found is not None else catalog_queries.get_system(db(), key).id  # type: ignore[return-value]
 
     def day(value: str | None, field: str, *, last: bool) -> date | None:
         if not value:
@@ -217,18 +231,18 @@ def filter_from_input(
         return parsed.end if last else parsed.start
 
     return ClaimFilter(
-        system_id=catalog_queries.get_system(session, system).id if system else None,
+        system_id=system_id(system) if system else None,
         country=country_code(country) if country else None,
-        party=_party_filter(session, party, "party"),
-        counterparty_party=_party_filter(session, counterparty, "counterparty"),
+        party=_party_filter(db, party, "party"),
+        counterparty_party=_party_filter(db, counterparty, "counterparty"),
         scope=scope,
         counted=counted,
         stance=stance,
         external_id=_external_id(external_id),
         kind=kind,
         attribute=attribute,
-        claimant_id=actor_queries.get_actor(session, claimant, field="claimant").id if claimant else None,
-        source_id=source_queries.get_source(session, source).id if source else None,
+        claimant_id=actor_queries.get_actor(db(), claimant, field="claimant").id if claimant else None,
+        source_id=source_queries.get_source(db(), source).id if source else None,
         status=status,
         rank=rank,
         stated_from=day(stated_from, "stated_from", last=False),
@@ -252,7 +266,17 @@ def claim_rows(
 ) -> list[dict[str, Any]]:
     """Claims as flat rows for listings, in one query (systems and claimants joined); only
     the columns a row shows are read, and no ORM objects are built."""
-    statement = _filtered(
+    found = session.exec(row_statement(where, limit=limit, after_id=after_id)).all()
+    actors = _actor_names(session, {key for c in found for key in (c.party_actor_id, c.counterparty_actor_id)})
+    return row_dicts(found, actors)
+
+
+ROW_FIELDS = (*_ROW_COLUMNS, "slug", "name")  # a row of `row_statement`
+
+
+def row_statement(where: ClaimFilter, *, limit: int, after_id: int | None) -> Any:
+    """The statement of `claim_rows`: its columns are ROW_FIELDS."""
+    return _filtered(
         select(*(getattr(Claim, name) for name in _ROW_COLUMNS), System.slug, Actor.name)
         .outerjoin(System, col(System.id) == Claim.system_id)
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id),
@@ -260,29 +284,30 @@ def claim_rows(
         limit=limit,
         after_id=after_id,
     )
-    rows = []
-    found = session.exec(statement).all()
-    actors = _actor_names(session, {key for c in found for key in (c.party_actor_id, c.counterparty_actor_id)})
-    for claim in found:
-        rows.append(
-            {
-                "id": claim.public_id,
-                "kind": claim.kind.value,
-                "subject": claim.slug or claim.subject,
-                "country": claim.country,
-                "party": party_name(claim.country, actors.get(claim.party_actor_id), claim.party_unknown),
-                "counterparty": party_name(claim.counterparty_country, actors.get(claim.counterparty_actor_id),
-                                           claim.counterparty_unknown),
-                "value": describe_value(claim),  # type: ignore[arg-type]
-                "claimant": claim.name,
-                "stated": claim.stated_edtf,
-                "about": claim.about_edtf,
-                "status": claim.verification_status.value,
-                "retracted": claim.retracted_at is not None,
-                "_row_id": claim.id,  # the keyset position; not shown
-            }
-        )
-    return rows
+
+
+def row_dicts(found: Sequence[Any], actors: dict[int, str]) -> list[dict[str, Any]]:
+    """`row_statement`'s rows (anything with ROW_FIELDS as attributes: enums or their values)
+    as a list shows them; `actors`: the names of the actors that are their parties."""
+    return [
+        {
+            "id": claim.public_id,
+            "kind": getattr(claim.kind, "value", claim.kind),
+            "subject": claim.slug or claim.subject,
+            "country": claim.country,
+            "party": party_name(claim.country, actors.get(claim.party_actor_id), claim.party_unknown),
+            "counterparty": party_name(claim.counterparty_country, actors.get(claim.counterparty_actor_id),
+                                       claim.counterparty_unknown),
+            "value": describe_value(claim),
+            "claimant": claim.name,
+            "stated": claim.stated_edtf,
+            "about": claim.about_edtf,
+            "status": getattr(claim.verification_status, "value", claim.verification_status),
+            "retracted": claim.retracted_at is not None,
+            "_row_id": claim.id,  # the keyset position; not shown
+        }
+        for claim in found
+    ]  # fmt: skip
 
 
 def _actor_names(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -300,56 +325,76 @@ def list_claims(
     return session.exec(_filtered(select(Claim), where, limit=limit, after_id=after_id)).all()
 
 
+def filter_values(where: ClaimFilter, *, limit: int, after_id: int | None) -> dict[str, Any]:
+    """The values `_filtered` binds, by bound parameter name: only the filters set. With the
+    filter's `filter_shape`, what a prepared statement of the list needs (`claims.prepared`)."""
+    values: dict[str, Any] = {"limit": limit, "after_id": after_id}
+    for name in ("system_id", "country", "kind", "attribute", "claimant_id", "status", "counterparty", "scope",
+                 "counted", "stance", "rank", "stated_from", "stated_to", "about_from", "about_to", "source_id"):
+        values[name] = getattr(where, name)  # fmt: skip
+    values["party"] = where.party[1] if where.party else None
+    values["counterparty_party"] = where.counterparty_party[1] if where.counterparty_party else None
+    values["external_scheme"], values["external_value"] = where.external_id or (None, None)
+    values["text"] = like_pattern(where.text) if where.text is not None else None
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def filter_shape(where: ClaimFilter, values: dict[str, Any]) -> tuple[Any, ...]:
+    """What decides the statement `_filtered` writes (its values aside): equal shapes, equal SQL."""
+    return (tuple(sorted(values)), where.party and where.party[0],
+            where.counterparty_party and where.counterparty_party[0], where.include_deprecated,
+            where.include_retracted)  # fmt: skip
+
+
 def _filtered(statement: Any, where: ClaimFilter, *, limit: int, after_id: int | None) -> Any:
-    statement = statement.order_by(Claim.id).limit(limit)
+    """The list's statement, every value a parameter named as in `filter_values`."""
+    values = filter_values(where, limit=limit, after_id=after_id)
+
+    def bound(name: str, column: Any) -> Any:
+        return sa.bindparam(name, values[name], type_=column.type)
+
+    statement = statement.order_by(Claim.id).limit(sa.bindparam("limit", limit, type_=sa.Integer()))
     if after_id is not None:
-        statement = statement.where(Claim.id > after_id)
-    if where.system_id is not None:
-        statement = statement.where(Claim.system_id == where.system_id)
-    if where.country is not None:
-        statement = statement.where(Claim.country == where.country)
-    if where.kind is not None:
-        statement = statement.where(Claim.kind == where.kind)
-    if where.attribute is not None:
-        statement = statement.where(Claim.attribute == where.attribute)
+        statement = statement.where(Claim.id > bound("after_id", Claim.id))
+    for name, column in (("system_id", Claim.system_id), ("country", Claim.country), ("kind", Claim.kind),
+                         ("attribute", Claim.attribute), ("status", Claim.verification_status),
+                         ("counterparty", Claim.counterparty_country), ("scope", Claim.scope),
+                         ("counted", Claim.counted), ("stance", Claim.stance), ("rank", Claim.rank)):  # fmt: skip
+        if name in values:
+            statement = statement.where(column == bound(name, column))
     if where.claimant_id is not None:  # any of its claimants
-        statement = statement.where(or_(Claim.claimant_id == where.claimant_id,
-                                        _names_claimant(Claim.claimant_ids, where.claimant_id)))  # fmt: skip
-    if where.status is not None:
-        statement = statement.where(Claim.verification_status == where.status)
-    if where.counterparty is not None:
-        statement = statement.where(Claim.counterparty_country == where.counterparty)
-    for party in (where.party, where.counterparty_party):
+        claimant = bound("claimant_id", Claim.claimant_id)
+        statement = statement.where(or_(Claim.claimant_id == claimant, _names_claimant(Claim.claimant_ids, claimant)))
+    for name, party in (("party", where.party), ("counterparty_party", where.counterparty_party)):
         if party is not None:
-            statement = statement.where(getattr(Claim, party[0]) == party[1])
-    for name in ("scope", "counted", "stance"):
-        if getattr(where, name) is not None:
-            statement = statement.where(getattr(Claim, name) == getattr(where, name))
+            column = getattr(Claim, party[0])
+            statement = statement.where(column == bound(name, column))
     if where.external_id is not None:
+        scheme, value = bound("external_scheme", ExternalId.scheme), bound("external_value", ExternalId.value)
         ids = select(ExternalId.entity_id).where(
-            ExternalId.entity_type == EntityType.claim, ExternalId.scheme == where.external_id[0],
-            ExternalId.value == where.external_id[1], col(ExternalId.retracted_at).is_(None))  # fmt: skip
+            ExternalId.entity_type == EntityType.claim, ExternalId.scheme == scheme, ExternalId.value == value,
+            col(ExternalId.retracted_at).is_(None))  # fmt: skip
         statement = statement.where(col(Claim.id).in_(ids))
-    if where.rank is not None:
-        statement = statement.where(Claim.rank == where.rank)
     if where.stated_from is not None:
-        statement = statement.where(Claim.stated_on >= where.stated_from)
+        statement = statement.where(Claim.stated_on >= bound("stated_from", Claim.stated_on))
     if where.stated_to is not None:
-        statement = statement.where(Claim.stated_on <= where.stated_to)
+        statement = statement.where(Claim.stated_on <= bound("stated_to", Claim.stated_on))
     # With a system, its (system_id, country, id) index reads a page in id order from the
     # cursor on; the period must not tempt the planner into an about_start range and a sort.
     about_start = Claim.about_start if where.system_id is None else NotIndexed(Claim.about_start)
     if where.about_from is not None:
-        statement = statement.where(or_(Claim.about_end >= where.about_from,
+        about_from = bound("about_from", Claim.about_end)
+        statement = statement.where(or_(Claim.about_end >= about_from,
                                         and_(col(Claim.about_end).is_(None), about_start.is_not(None))))  # fmt: skip
     if where.about_to is not None:
-        statement = statement.where(or_(about_start <= where.about_to,
+        about_to = bound("about_to", Claim.about_start)
+        statement = statement.where(or_(about_start <= about_to,
                                         and_(about_start.is_(None), col(Claim.about_end).is_not(None))))  # fmt: skip
     if where.text is not None:
-        statement = statement.where(_text_matches(where.text))
+        statement = statement.where(_text_matches(bound("text", Claim.value_text)))
     if where.source_id is not None:
         cited = select(Citation.claim_id).where(
-            Citation.source_id == where.source_id, col(Citation.retracted_at).is_(None)
+            Citation.source_id == bound("source_id", Citation.source_id), col(Citation.retracted_at).is_(None)
         )
         statement = statement.where(col(Claim.id).in_(cited))
     if not where.include_deprecated:
@@ -430,10 +475,11 @@ def current_snapshots(session: Session, public_ids: Sequence[str]) -> dict[str, 
     return dict(rows)  # type: ignore[arg-type]
 
 
-def _text_matches(text: str) -> Any:
-    """Part of the wording, subject, location or notes, any case; % and _ match themselves."""
+def _text_matches(pattern: Any) -> Any:
+    """Part of the wording, subject, location or notes, any case: `pattern` is `like_pattern`'s
+    (% and _ match themselves)."""
     columns = (Claim.value_text, Claim.subject, Claim.location, Claim.note, Claim.verification_note)
-    return or_(*(contains(column, text) for column in columns))
+    return or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in columns))
 
 
 class _names_claimant(FunctionElement):  # type: ignore[type-arg]

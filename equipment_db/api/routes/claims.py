@@ -8,12 +8,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from equipment_db import permalinks
-from equipment_db.api.deps import ClaimDep, SessionDep, SettingsDep, VersionDep
+from equipment_db.api.deps import ClaimDep, ClaimId, SessionDep, SettingsDep, VersionDep
+from equipment_db.api.fastread import ReaderDep, json_response
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
 from equipment_db.citations.cited import cited_version
 from equipment_db.citations.render import CitationFormat, render
+from equipment_db.claims import prepared as claim_prepared
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import ClaimDetailPublic, ClaimRowPublic
 from equipment_db.history import queries as history_queries
@@ -33,6 +35,7 @@ from equipment_db.vocab import (
 )
 
 router = APIRouter(tags=["claims"])
+ClaimPage = Page[ClaimRowPublic]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
@@ -40,8 +43,7 @@ Text = Annotated[str | None, Query(max_length=200)]
             response_model=Page[ClaimRowPublic], responses=HTML_PAGE)  # fmt: skip
 def list_claims(
     request: Request,
-    session: SessionDep,
-    html: WantsHtml,
+    reader: ReaderDep,
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
     ] = None,
@@ -77,36 +79,39 @@ def list_claims(
     cursor: CursorQuery = None,
 ) -> Page[ClaimRowPublic] | Response:
     where = claim_queries.filter_from_input(
-        session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
+        lambda: reader.session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
         attribute=attribute, claimant=claimant, source=source, status=status, rank=rank, stated_from=stated_from,
         stated_to=stated_to, about_from=about_from, about_to=about_to, text=text, scope=scope, counted=counted,
         stance=stance, external_id=external_id, include_deprecated=include_deprecated,
-        include_retracted=include_retracted,
+        include_retracted=include_retracted, system_id_of=lambda key: claim_prepared.system_id(reader.rows, key),
     )  # fmt: skip
-    rows = claim_queries.claim_rows(session, where, limit=limit + 1, after_id=decode_cursor(cursor, request))
+    after_id = decode_cursor(cursor, request)
+    rows = claim_prepared.claim_rows(reader.rows, reader.dialect, where, limit=limit + 1, after_id=after_id)
     more = len(rows) > limit
     rows = rows[:limit]
     if include == "citations":
-        cited = claim_queries.citations_by_claim(session, [r["_row_id"] for r in rows])
-        rows = [r | {"citations": cited[r["_row_id"]]} for r in rows]
+        cited = claim_prepared.citations_by_claim(reader.rows, [r["_row_id"] for r in rows])
+        for row in rows:
+            row["citations"] = cited[row["_row_id"]]
     url = url_template(request, "get_claim", "claim_id")
-    items = [ClaimRowPublic.model_validate(r | {"url": url(r["id"])}) for r in rows]
+    for row in rows:
+        row["url"] = url(row["id"])
     next_url = (
         str(request.url.include_query_params(cursor=encode_cursor(rows[-1]["_row_id"], request))) if more else None
     )
-    found = Page[ClaimRowPublic](items=items, limit=limit, next=next_url)
-    return finding_pages.list_page(request, "claims", found.model_dump()) if html else found
+    found = ClaimPage.model_validate({"items": rows, "limit": limit, "next": next_url})
+    return finding_pages.list_page(request, "claims", found.model_dump()) if reader.wants_html else json_response(found)
 
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
-def get_claim(request: Request, session: SessionDep, settings: SettingsDep, claim: ClaimDep,
-              html: WantsHtml) -> ClaimDetailPublic | Response:  # fmt: skip
-    if html:
-        return claim_pages.claim_page(request, session, settings, claim.public_id)
-    detail = claim_queries.claim_view(session, claim)
-    detail["url"] = str(request.url_for("get_claim", claim_id=detail["id"]))
-    return ClaimDetailPublic.model_validate(detail)
+def get_claim(request: Request, reader: ReaderDep, claim_id: ClaimId) -> ClaimDetailPublic | Response:
+    if reader.wants_html:
+        claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
+        return claim_pages.claim_page(request, reader.session, reader.settings, claim.public_id)
+    detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
+    detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
+    return json_response(ClaimDetailPublic.model_validate(detail))
 
 
 @router.get(permalinks.CLAIM_VERSIONS, summary="Every version of a claim", response_model=list[RevisionPublic])
