@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from equipment_db.analysis.queries import (
     ATTRIBUTE_ORDER,
@@ -46,13 +46,14 @@ def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "syst
             shown,
             f"names {len(wanted)} system{'s' if len(wanted) != 1 else ''}: compare {MIN_SYSTEMS} to {MAX_SYSTEMS}",
         )
-    systems: list[System] = []
+    found: list[int] = []
     for key in wanted:
-        system = catalog_queries.get_system(session, key, field=field)
-        if any(known.id == system.id for known in systems):
-            raise InvalidValue(field, key, f"names {system.slug} a second time")
-        systems.append(system)
-    return systems
+        system_id, slug = catalog_queries.get_system_key(session, key, field=field)
+        if system_id in found:
+            raise InvalidValue(field, key, f"names {slug} a second time")
+        found.append(system_id)
+    loaded = {s.id: s for s in session.exec(select(System).where(col(System.id).in_(found)))}
+    return [loaded[system_id] for system_id in found]
 
 
 def row_unit(attribute: Attribute) -> str | None:

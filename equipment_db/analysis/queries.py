@@ -26,6 +26,11 @@ from equipment_db.sources.models import Source
 from equipment_db.vocab import Attribute, ClaimKind, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
+# The driver's text to enums, by dict (calling the enum costs more, thousands of times a request)
+_ATTRIBUTES = {a.value: a for a in Attribute}
+_QUALIFIERS = {q.value: q for q in Qualifier}
+_RANKS = {r.value: r for r in Rank}
+_SPECIFICATION = ClaimKind.specification.value
 
 
 def with_quantity() -> Any:
@@ -75,9 +80,9 @@ def specification_counts(
     counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
     rows = counted if counted is not None else claim_counts(session, system_ids, kind=ClaimKind.specification)
     for system_id, kind, _, attribute, n in rows:
-        if kind == ClaimKind.specification.value and attribute:
-            found = counts[system_id]
-            found[Attribute(attribute)] = found.get(Attribute(attribute), 0) + n
+        if kind == _SPECIFICATION and attribute:
+            found, attribute = counts[system_id], _ATTRIBUTES[attribute]
+            found[attribute] = found.get(attribute, 0) + n
     return counts
 
 
@@ -105,8 +110,8 @@ _VALUES = ("SELECT id, system_id, attribute, public_id, value_low, value_high, u
 
 def _spec_values(session: Session, ids: set[int]) -> list[SpecValue]:
     rows = driver_rows(session, _VALUES.format(placeholders(len(ids))), sorted(ids)) if ids else []
-    return [SpecValue(i, system_id, Attribute(attribute), public_id, low, high, unit, original_unit, original_low,
-                      original_high, Qualifier(qualifier) if qualifier else None, text, Rank(rank))
+    return [SpecValue(i, system_id, _ATTRIBUTES[attribute], public_id, low, high, unit, original_unit, original_low,
+                      original_high, _QUALIFIERS[qualifier] if qualifier else None, text, _RANKS[rank])
             for i, system_id, attribute, public_id, low, high, unit, original_unit, original_low, original_high,
             qualifier, text, rank in rows]  # fmt: skip
 
@@ -155,7 +160,7 @@ def deprecated_counts(session: Session, system_ids: Sequence[int]) -> dict[int, 
     sql = _DEPRECATED.format(placeholders(len(system_ids)), kind)
     for system_id, attribute, n in driver_rows(session, sql, system_ids):
         if attribute is not None:
-            counts[system_id][Attribute(attribute)] = n
+            counts[system_id][_ATTRIBUTES[attribute]] = n
     return counts
 
 
