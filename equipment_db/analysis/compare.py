@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from equipment_db.analysis.queries import (
     ATTRIBUTE_ORDER,
@@ -21,7 +21,6 @@ from equipment_db.analysis.queries import (
     specification_values,
 )
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import System
 from equipment_db.claims.text import converted_words, quantity_words
 from equipment_db.errors import InvalidValue, MissingValue
 from equipment_db.normalize.units import CANONICAL_UNITS
@@ -33,7 +32,8 @@ MAX_SYSTEMS = 10
 CURRENCIES = frozenset(unit for dimension, unit in CANONICAL_UNITS.items() if dimension.startswith("[currency"))
 
 
-def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "systems") -> list[System]:
+def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "systems",
+                    ) -> list[catalog_queries.SystemRef]:  # fmt: skip
     """2 to 10 distinct systems, each by slug or alias, in the order given. Blank keys are ignored;
     the count is checked before any lookup, so that eleven unknown names are "too many"."""
     wanted = [key.strip() for key in keys if key and key.strip()]
@@ -46,14 +46,13 @@ def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "syst
             shown,
             f"names {len(wanted)} system{'s' if len(wanted) != 1 else ''}: compare {MIN_SYSTEMS} to {MAX_SYSTEMS}",
         )
-    found: list[int] = []
+    found: list[catalog_queries.SystemRef] = []
     for key in wanted:
-        system_id, slug = catalog_queries.get_system_key(session, key, field=field)
-        if system_id in found:
-            raise InvalidValue(field, key, f"names {slug} a second time")
-        found.append(system_id)
-    loaded = {s.id: s for s in session.exec(select(System).where(col(System.id).in_(found)))}
-    return [loaded[system_id] for system_id in found]
+        system = catalog_queries.get_system_key(session, key, field=field)
+        if any(known.id == system.id for known in found):
+            raise InvalidValue(field, key, f"names {system.slug} a second time")
+        found.append(system)
+    return found
 
 
 def row_unit(attribute: Attribute) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
@@ -30,37 +30,43 @@ def system_by_slug(session: Session, slug: str) -> System | None:
     return session.exec(select(System).where(System.slug == slug)).first()
 
 
-_BY_SLUG = "SELECT id, slug FROM system WHERE slug = ?"
-_BY_ALIAS = ("SELECT id, slug FROM system WHERE id IN "
+class SystemRef(NamedTuple):
+    id: int
+    slug: str
+    name: str
+
+
+_BY_SLUG = "SELECT id, slug, name FROM system WHERE slug = ?"
+_BY_ALIAS = ("SELECT id, slug, name FROM system WHERE id IN "
              "(SELECT system_id FROM alias WHERE name_key = ? AND retracted_at IS NULL)")  # fmt: skip
 
 
-def find_system_key(session: Session, key: str) -> tuple[int, str] | None:
-    """The (id, slug) of the system `key` names: by slug, then by name or alias, case- and
-    punctuation-insensitively (as plain rows: a redirect from an alias needs no more)."""
+def find_system_key(session: Session, key: str) -> SystemRef | None:
+    """The id, slug and name of the system `key` names: by slug, then by name or alias, case-
+    and punctuation-insensitively (as plain rows: a redirect from an alias needs no more)."""
     text = key.strip()
     exact = driver_rows(session, _BY_SLUG, (text.lower(),))
     if exact:
-        return exact[0][0], exact[0][1]
+        return SystemRef(*exact[0])
     folded = name_key(text)
     if not folded:
         return None
-    candidates = [(i, slug) for i, slug in driver_rows(session, _BY_ALIAS, (folded,))]
+    candidates = [SystemRef(*row) for row in driver_rows(session, _BY_ALIAS, (folded,))]
     if not candidates:
-        candidates = [(i, slug) for i, slug, name in driver_rows(session, "SELECT id, slug, name FROM system")
-                      if name_key(slug) == folded or name_key(name) == folded]  # fmt: skip
+        candidates = [SystemRef(*row) for row in driver_rows(session, "SELECT id, slug, name FROM system")
+                      if name_key(row[1]) == folded or name_key(row[2]) == folded]  # fmt: skip
     if len(candidates) > 1:
-        raise Ambiguous("system", key, sorted(slug for _, slug in candidates))
+        raise Ambiguous("system", key, sorted(found.slug for found in candidates))
     return candidates[0] if candidates else None
 
 
 def find_system(session: Session, key: str) -> System | None:
     """By slug, then by name or alias, case- and punctuation-insensitively."""
     found = find_system_key(session, key)
-    return session.get(System, found[0]) if found else None
+    return session.get(System, found.id) if found else None
 
 
-def get_system_key(session: Session, key: str, *, field: str = "system") -> tuple[int, str]:
+def get_system_key(session: Session, key: str, *, field: str = "system") -> SystemRef:
     found = find_system_key(session, key)
     if found is None:
         raise NotFound("system", key, field=field)

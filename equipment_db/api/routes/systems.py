@@ -121,7 +121,7 @@ async def get_system(request: Request, session: SessionDep, key: SystemKey, html
 
 def _system_answer(request: Request, session: Session, key: str, html: bool) -> Response:
     """An alias redirects once its slug is read, before the system is loaded."""
-    system_id, slug = catalog_queries.get_system_key(session, key, field="key")
+    system_id, slug, _ = catalog_queries.get_system_key(session, key, field="key")
     if key != slug:
         return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=slug).path)),
                                 status_code=307)  # fmt: skip
