@@ -6,13 +6,30 @@ before, in an order whose column is unique, so a page costs the same wherever it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.orm import Session
 
 PAGE = 1000
 """Rows per statement when a reader walks a whole list (`every_row`)."""
+
+
+def driver_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """The rows of one statement written with `?` placeholders, run as written (no statement
+    to build or compile) on the session's connection, so that the request's time limit and
+    read-only transaction hold as for any other statement (the engine's events fire). Values
+    come as the driver gives them: text for enums, and for dates on SQLite."""
+    connection = session.connection()
+    if connection.dialect.paramstyle != "qmark":  # psycopg: %s (the SQL holds no literal %)
+        sql = sql.replace("?", "%s")
+    return connection.exec_driver_sql(sql, tuple(params)).all()
+
+
+def placeholders(n: int) -> str:
+    """`?, ?, ?` for an IN list of `n` values (at least one)."""
+    return ", ".join("?" * max(1, n))
 
 
 def like_pattern(text: str) -> str:

@@ -12,29 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from equipment_db.analysis.queries import (
     ATTRIBUTE_ORDER,
-    active,
     deprecated_counts,
     publishers_by_claim,
     specification_values,
 )
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import System, TargetType
-from equipment_db.claims.models import Claim
 from equipment_db.claims.text import converted_words, quantity_words
 from equipment_db.errors import InvalidValue, MissingValue
 from equipment_db.normalize.units import CANONICAL_UNITS
-from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, ClaimKind, Rank
+from equipment_db.reads import driver_rows, placeholders
+from equipment_db.vocab import ATTRIBUTE_DIMENSION, Attribute, Rank
 
 MIN_SYSTEMS = 2
 MAX_SYSTEMS = 10
 CURRENCIES = frozenset(unit for dimension, unit in CANONICAL_UNITS.items() if dimension.startswith("[currency"))
 
 
-def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "systems") -> list[System]:
+def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "systems",
+                    ) -> list[catalog_queries.SystemRef]:  # fmt: skip
     """2 to 10 distinct systems, each by slug or alias, in the order given. Blank keys are ignored;
     the count is checked before any lookup, so that eleven unknown names are "too many"."""
     wanted = [key.strip() for key in keys if key and key.strip()]
@@ -47,13 +46,13 @@ def resolve_systems(session: Session, keys: Sequence[str], *, field: str = "syst
             shown,
             f"names {len(wanted)} system{'s' if len(wanted) != 1 else ''}: compare {MIN_SYSTEMS} to {MAX_SYSTEMS}",
         )
-    systems: list[System] = []
+    found: list[catalog_queries.SystemRef] = []
     for key in wanted:
-        system = catalog_queries.get_system(session, key, field=field)
-        if any(known.id == system.id for known in systems):
+        system = catalog_queries.get_system_key(session, key, field=field)
+        if any(known.id == system.id for known in found):
             raise InvalidValue(field, key, f"names {system.slug} a second time")
-        systems.append(system)
-    return systems
+        found.append(system)
+    return found
 
 
 def row_unit(attribute: Attribute) -> str | None:
@@ -98,6 +97,15 @@ def _not_converted(value: dict[str, Any], unit: str | None, attribute: Attribute
     return f"given in {own}, which does not convert to {unit}"
 
 
+_CAPABLE = ("SELECT target_type.slug, claim.system_id, claim.public_id FROM target_type "
+            "JOIN claim ON claim.target_type_id = target_type.id WHERE claim.system_id IN ({}) "
+            "AND claim.kind = 'capability' AND claim.retracted_at IS NULL AND claim.rank <> 'deprecated' "
+            "ORDER BY target_type.slug, claim.public_id")  # fmt: skip
+_COMPARED = ("SELECT id, public_id, system_id, related_system_id, value_text FROM claim "
+             "WHERE kind = 'comparison' AND system_id IN ({}) AND related_system_id IN ({}) "
+             "AND retracted_at IS NULL AND rank <> 'deprecated' ORDER BY id")  # fmt: skip
+
+
 def compare_systems(
     session: Session, keys: Sequence[str], *, field: str = "systems", include_deprecated: bool = False
 ) -> dict[str, Any]:
@@ -121,22 +129,13 @@ def compare_systems(
         worded = {slug: [in_row_unit(v, unit, a) for v in shown] for slug, shown in found.items()}
         rows.append({"attribute": a, "unit": unit, "systems": worded, "deprecated_hidden": hidden})
 
-    capable = session.exec(
-        select(TargetType.slug, Claim.system_id, Claim.public_id)
-        .join(Claim, col(Claim.target_type_id) == TargetType.id)
-        .where(col(Claim.system_id).in_(ids), Claim.kind == ClaimKind.capability, active())
-        .order_by(TargetType.slug, Claim.public_id)
-    ).all()
+    listed = placeholders(len(ids))
+    capable = driver_rows(session, _CAPABLE.format(listed), ids)
     matrix: dict[str, dict[str, list[str]]] = {}
     for target, system_id, claim_id in capable:
         matrix.setdefault(target, {s.slug: [] for s in systems})[slugs[system_id]].append(claim_id)  # type: ignore[index]
 
-    compared = session.exec(
-        select(Claim)
-        .where(Claim.kind == ClaimKind.comparison, col(Claim.system_id).in_(ids),
-               col(Claim.related_system_id).in_(ids), active())
-        .order_by(Claim.id)
-    ).all()  # fmt: skip
+    compared = driver_rows(session, _COMPARED.format(listed, listed), ids + ids)
     cited = publishers_by_claim(session, [c.id for c in compared])  # type: ignore[misc]
     comparisons = [{"claim": c.public_id, "system": slugs[c.system_id], "related_system": slugs[c.related_system_id],  # type: ignore[index]
                     "value_text": c.value_text, "sources": cited[c.id]}  # type: ignore[index]

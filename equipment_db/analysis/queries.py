@@ -9,23 +9,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-import sqlalchemy as sa
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import System, TargetType
+from equipment_db.catalog.models import System
 from equipment_db.claims.conditions import active
 from equipment_db.claims.models import Citation, Claim
 from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
+from equipment_db.reads import driver_rows, placeholders
 from equipment_db.sources.models import Source
 from equipment_db.vocab import Attribute, ClaimKind, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
+# The driver's text to enums, by dict (calling the enum costs more, thousands of times a request)
+_ATTRIBUTES = {a.value: a for a in Attribute}
+_QUALIFIERS = {q.value: q for q in Qualifier}
+_RANKS = {r.value: r for r in Rank}
+_SPECIFICATION = ClaimKind.specification.value
 
 
 def with_quantity() -> Any:
@@ -55,16 +60,15 @@ def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, li
 SPEC_VALUES_SHOWN = 5  # per attribute and system; /v1/claims?system=&kind=specification&attribute= lists all
 
 
-def claim_counts(session: Session, system_ids: Sequence[int]) -> list[tuple[int, str, str, str, int]]:
-    """(system id, kind, country, attribute, n) of active claims, from `claim_count`, which
-    triggers keep (migration 0005); '' stands for no country or attribute."""
+def claim_counts(session: Session, system_ids: Sequence[int], *,
+                 kind: ClaimKind | None = None) -> list[tuple[int, str, str, str, int]]:  # fmt: skip
+    """(system id, kind, country, attribute, n) of active claims (of one `kind`, or all), from
+    `claim_count`, which triggers keep (migration 0005); '' stands for no country or attribute."""
     if not system_ids:
         return []
-    rows = session.execute(
-        sa.text("SELECT system_id, kind, country, attribute, n FROM claim_count "
-                "WHERE system_id IN :ids AND n > 0").bindparams(sa.bindparam("ids", expanding=True)),
-        {"ids": list(system_ids)},
-    ).all()  # fmt: skip
+    sql = f"SELECT system_id, kind, country, attribute, n FROM claim_count WHERE system_id IN " \
+          f"({placeholders(len(system_ids))}) AND n > 0{' AND kind = ?' if kind is not None else ''}"  # fmt: skip
+    rows = driver_rows(session, sql, [*system_ids, kind.value] if kind is not None else system_ids)
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
@@ -74,17 +78,42 @@ def specification_counts(
     """Active specification values per system and attribute; `counted`: `claim_counts`
     rows already read for these systems."""
     counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
-    rows = counted if counted is not None else claim_counts(session, system_ids)
+    rows = counted if counted is not None else claim_counts(session, system_ids, kind=ClaimKind.specification)
     for system_id, kind, _, attribute, n in rows:
-        if kind == ClaimKind.specification.value and attribute:
-            found = counts[system_id]
-            found[Attribute(attribute)] = found.get(Attribute(attribute), 0) + n
+        if kind == _SPECIFICATION and attribute:
+            found, attribute = counts[system_id], _ATTRIBUTES[attribute]
+            found[attribute] = found.get(attribute, 0) + n
     return counts
 
 
-_VALUE_COLUMNS = (Claim.id, Claim.system_id, Claim.attribute, Claim.public_id, Claim.value_low, Claim.value_high,
-                  Claim.unit, Claim.original_unit, Claim.original_low, Claim.original_high, Claim.qualifier,
-                  Claim.value_text, Claim.rank)  # fmt: skip
+class SpecValue(NamedTuple):
+    """A specification value as the summaries read it (enums made from the driver's text)."""
+
+    id: int
+    system_id: int
+    attribute: Attribute
+    public_id: str
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    original_unit: str | None
+    original_low: str | None
+    original_high: str | None
+    qualifier: Qualifier | None
+    value_text: str | None
+    rank: Rank
+
+
+_VALUES = ("SELECT id, system_id, attribute, public_id, value_low, value_high, unit, original_unit, original_low, "
+           "original_high, qualifier, value_text, rank FROM claim WHERE id IN ({}) ORDER BY id")  # fmt: skip
+
+
+def _spec_values(session: Session, ids: set[int]) -> list[SpecValue]:
+    rows = driver_rows(session, _VALUES.format(placeholders(len(ids))), sorted(ids)) if ids else []
+    return [SpecValue(i, system_id, _ATTRIBUTES[attribute], public_id, low, high, unit, original_unit, original_low,
+                      original_high, _QUALIFIERS[qualifier] if qualifier else None, text, _RANKS[rank])
+            for i, system_id, attribute, public_id, low, high, unit, original_unit, original_low, original_high,
+            qualifier, text, rank in rows]  # fmt: skip
 
 
 def _value_ids(
@@ -101,8 +130,8 @@ def _value_ids(
     if not firsts:
         return set()
     parts = [
-        f"SELECT id FROM (SELECT id FROM claim WHERE system_id = :s{n} AND kind = 'specification' "
-        f"AND attribute = :a{n} AND retracted_at IS NULL AND rank {rank} 'deprecated' "
+        f"SELECT id FROM (SELECT id FROM claim WHERE system_id = ? AND kind = 'specification' "
+        f"AND attribute = ? AND retracted_at IS NULL AND rank {rank} 'deprecated' "
         f"ORDER BY id LIMIT {SPEC_VALUES_SHOWN}) AS first{n}"
         for n, (_, _, rank) in enumerate(firsts)
     ]
@@ -110,28 +139,34 @@ def _value_ids(
     kind = "+kind" if session.get_bind().dialect.name == "sqlite" else "kind"  # `+`: SQLite's "no index"
     parts.append(f"SELECT id FROM claim WHERE system_id IN ({systems}) AND {kind} = 'specification' "
                  "AND rank = 'preferred' AND retracted_at IS NULL")  # fmt: skip
-    params = {}
-    for n, (system_id, attribute, _) in enumerate(firsts):
-        params[f"s{n}"], params[f"a{n}"] = system_id, attribute.value
-    return set(session.execute(sa.text(" UNION ".join(parts)), params).scalars())
+    params = [value for system_id, attribute, _ in firsts for value in (system_id, attribute.value)]
+    return {row[0] for row in driver_rows(session, " UNION ".join(parts), params)}
+
+
+_DEPRECATED = ("SELECT system_id, attribute, count(*) FROM claim WHERE system_id IN ({}) "
+               "AND {} = 'specification' AND rank = 'deprecated' AND retracted_at IS NULL "
+               "GROUP BY system_id, attribute")  # fmt: skip
 
 
 def deprecated_counts(session: Session, system_ids: Sequence[int]) -> dict[int, dict[Attribute, int]]:
     """Specification values ranked deprecated (and not retracted) per system and attribute, in
-    one grouped statement; a system or attribute without any is absent."""
+    one grouped statement, from the partial index on deprecated claims (migration 0019; `+kind`
+    keeps SQLite's planner from the index on all of a system's specifications); a system or
+    attribute without any is absent."""
     counts: dict[int, dict[Attribute, int]] = {system_id: {} for system_id in system_ids}
     if not system_ids:
         return counts
-    rows = session.exec(
-        select(Claim.system_id, Claim.attribute, func.count())
-        .where(col(Claim.system_id).in_(list(system_ids)), Claim.kind == ClaimKind.specification,
-               Claim.rank == Rank.deprecated, col(Claim.retracted_at).is_(None))
-        .group_by(Claim.system_id, Claim.attribute)
-    ).all()  # fmt: skip
-    for system_id, attribute, n in rows:
+    kind = "+kind" if session.get_bind().dialect.name == "sqlite" else "kind"
+    sql = _DEPRECATED.format(placeholders(len(system_ids)), kind)
+    for system_id, attribute, n in driver_rows(session, sql, system_ids):
         if attribute is not None:
-            counts[system_id][attribute] = n  # type: ignore[index]
+            counts[system_id][_ATTRIBUTES[attribute]] = n
     return counts
+
+
+_PUBLISHERS = ("SELECT citation.claim_id, source.publisher, source.title, source.public_id FROM citation "
+               "JOIN source ON source.id = citation.source_id "
+               "WHERE citation.claim_id IN ({}) AND citation.retracted_at IS NULL ORDER BY citation.id")  # fmt: skip
 
 
 def publishers_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -139,13 +174,8 @@ def publishers_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int,
     found: dict[int, list[str]] = {claim_id: [] for claim_id in claim_ids}
     if not claim_ids:
         return found
-    rows = session.execute(
-        select(Citation.claim_id, Source.publisher, Source.title, Source.public_id)
-        .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(Citation.claim_id).in_(list(claim_ids)), col(Citation.retracted_at).is_(None))
-        .order_by(Citation.id)
-    )  # fmt: skip
-    for claim_id, publisher, title, public_id in rows:
+    for claim_id, publisher, title, public_id in driver_rows(
+            session, _PUBLISHERS.format(placeholders(len(claim_ids))), claim_ids):  # fmt: skip
         name = publisher or title or public_id
         if name not in found[claim_id]:
             found[claim_id].append(name)
@@ -166,7 +196,7 @@ def specification_values(
     system has."""
     counts = counts if counts is not None else specification_counts(session, system_ids)
     ids = _value_ids(session, counts, deprecated or {})
-    claims = session.execute(select(*_VALUE_COLUMNS).where(col(Claim.id).in_(ids)).order_by(Claim.id)).all() if ids else []
+    claims = _spec_values(session, ids)
     cited = publishers_by_claim(session, [c.id for c in claims])
     grouped: dict[int, dict[Attribute, list[Any]]] = {system_id: defaultdict(list) for system_id in system_ids}
     for claim in claims:
@@ -193,6 +223,12 @@ def _value(claim: Any, sources: list[str], preferred: bool) -> dict[str, Any]:
             "sources": sources}  # fmt: skip
 
 
+_CAPABLE = ("SELECT target_type.slug, target_type.name, claim.public_id FROM target_type "
+            "JOIN claim ON claim.target_type_id = target_type.id WHERE claim.system_id = ? "
+            "AND claim.kind = 'capability' AND claim.retracted_at IS NULL AND claim.rank <> 'deprecated' "
+            "ORDER BY target_type.slug, claim.public_id")  # fmt: skip
+
+
 def system_summary(session: Session, system: System) -> dict[str, Any]:
     """The system's record (`catalog.queries.system_view`), then one entry per specification
     attribute, the target types it can engage and its claim counts."""
@@ -204,12 +240,7 @@ def system_summary(session: Session, system: System) -> dict[str, Any]:
          "competing": spec_counts[system.id][attribute], "values": found}  # type: ignore[index]
         for attribute, found in values.items()
     ]  # fmt: skip
-    capable = session.exec(
-        select(TargetType.slug, TargetType.name, Claim.public_id)
-        .join(Claim, col(Claim.target_type_id) == TargetType.id)
-        .where(Claim.system_id == system.id, Claim.kind == ClaimKind.capability, active())
-        .order_by(TargetType.slug, Claim.public_id)
-    ).all()
+    capable = driver_rows(session, _CAPABLE, (system.id,))
     targets: dict[str, dict[str, Any]] = {}
     for slug, name, claim_id in capable:
         targets.setdefault(slug, {"slug": slug, "name": name, "claims": []})["claims"].append(claim_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
@@ -22,7 +22,7 @@ from equipment_db.errors import Ambiguous, NotFound
 from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.names import name_key
-from equipment_db.reads import contains, every_row
+from equipment_db.reads import contains, driver_rows, every_row
 from equipment_db.vocab import ClaimKind, EntityType, SystemCategory
 
 
@@ -30,26 +30,47 @@ def system_by_slug(session: Session, slug: str) -> System | None:
     return session.exec(select(System).where(System.slug == slug)).first()
 
 
-def find_system(session: Session, key: str) -> System | None:
-    """By slug, then by name or alias, case- and punctuation-insensitively."""
+class SystemRef(NamedTuple):
+    id: int
+    slug: str
+    name: str
+
+
+_BY_SLUG = "SELECT id, slug, name FROM system WHERE slug = ?"
+_BY_ALIAS = ("SELECT id, slug, name FROM system WHERE id IN "
+             "(SELECT system_id FROM alias WHERE name_key = ? AND retracted_at IS NULL)")  # fmt: skip
+
+
+def find_system_key(session: Session, key: str) -> SystemRef | None:
+    """The id, slug and name of the system `key` names: by slug, then by name or alias, case-
+    and punctuation-insensitively (as plain rows: a redirect from an alias needs no more)."""
     text = key.strip()
-    exact = session.exec(select(System).where(System.slug == text.lower())).first()
-    if exact is not None:
-        return exact
+    exact = driver_rows(session, _BY_SLUG, (text.lower(),))
+    if exact:
+        return SystemRef(*exact[0])
     folded = name_key(text)
     if not folded:
         return None
-    by_alias = select(Alias.system_id).where(Alias.name_key == folded, col(Alias.retracted_at).is_(None))
-    candidates = session.exec(select(System).where(col(System.id).in_(by_alias))).all()
+    candidates = [SystemRef(*row) for row in driver_rows(session, _BY_ALIAS, (folded,))]
     if not candidates:
-        candidates = [
-            s
-            for s in session.exec(select(System)).all()
-            if name_key(s.slug) == folded or name_key(s.name) == folded
-        ]
+        candidates = [SystemRef(*row) for row in driver_rows(session, "SELECT id, slug, name FROM system")
+                      if name_key(row[1]) == folded or name_key(row[2]) == folded]  # fmt: skip
     if len(candidates) > 1:
-        raise Ambiguous("system", key, sorted(system.slug for system in candidates))
+        raise Ambiguous("system", key, sorted(found.slug for found in candidates))
     return candidates[0] if candidates else None
+
+
+def find_system(session: Session, key: str) -> System | None:
+    """By slug, then by name or alias, case- and punctuation-insensitively."""
+    found = find_system_key(session, key)
+    return session.get(System, found.id) if found else None
+
+
+def get_system_key(session: Session, key: str, *, field: str = "system") -> SystemRef:
+    found = find_system_key(session, key)
+    if found is None:
+        raise NotFound("system", key, field=field)
+    return found
 
 
 def get_system(session: Session, key: str, *, field: str = "system") -> System:
@@ -98,13 +119,20 @@ def external_ids(session: Session, entity_type: EntityType, entity_id: int) -> S
     return session.exec(statement).all()
 
 
+_PARENT = "SELECT slug FROM system WHERE id = ?"
+_ALIASES = "SELECT name, kind FROM alias WHERE system_id = ? AND retracted_at IS NULL ORDER BY id"
+_EXTERNAL_IDS = ("SELECT scheme, value, part FROM external_id WHERE entity_type = ? AND entity_id = ? "
+                 "AND retracted_at IS NULL ORDER BY scheme, value, part")  # fmt: skip
+
+
 def system_view(session: Session, system: System) -> dict[str, Any]:
-    """A system's record, its active aliases and external ids, and its version fields."""
-    parent = session.get(System, system.parent_id) if system.parent_id else None
-    detail = system_record(system, parent.slug if parent else None)
-    detail["aliases"] = [{"name": a.name, "kind": a.kind.value} for a in aliases(session, system.id)]  # type: ignore[arg-type]
-    detail["external_ids"] = [external_id_record(x.scheme, x.value, x.part)
-                              for x in external_ids(session, EntityType.system, system.id)]  # type: ignore[arg-type]  # fmt: skip
+    """A system's record, its active aliases and external ids, and its version fields (the
+    related rows read as plain rows: this starts the API's hottest answer)."""
+    parent = driver_rows(session, _PARENT, (system.parent_id,)) if system.parent_id else []
+    detail = system_record(system, parent[0][0] if parent else None)
+    detail["aliases"] = [{"name": name, "kind": kind} for name, kind in driver_rows(session, _ALIASES, (system.id,))]
+    detail["external_ids"] = [external_id_record(scheme, value, part) for scheme, value, part in driver_rows(
+        session, _EXTERNAL_IDS, (EntityType.system.value, system.id))]  # fmt: skip
     return detail | version_fields(system)
 
 

@@ -116,6 +116,8 @@ class Claim(ClaimBase, Versioned, table=True):
         sa.Index("ix_claim_system_kind_attribute", "system_id", "kind", "attribute", "id"),  # a system's specs
         sa.Index("ix_claim_preferred", "system_id", "attribute", sqlite_where=sa.text("rank = 'preferred'"),
                  postgresql_where=sa.text("rank = 'preferred'")),
+        sa.Index("ix_claim_deprecated", "system_id", "attribute", sqlite_where=sa.text("rank = 'deprecated'"),
+                 postgresql_where=sa.text("rank = 'deprecated'")),  # a comparison's hidden values
         sa.Index("ix_claim_country_about", "country", "about_start"),
         sa.Index("ix_claim_kind_system", "kind", "system_id"),
         sa.CheckConstraint(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from pydantic import TypeAdapter
+from sqlmodel import Session, SQLModel
 
 from equipment_db import permalinks
 from equipment_db.analysis import compare as analysis_compare
@@ -23,10 +25,11 @@ from equipment_db.analysis.models import (
     TargetTypePublic,
     TimelinePublic,
 )
-from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, VersionDep
+from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep, get_settings
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
+from equipment_db.catalog.models import System
 from equipment_db.citations.entities import render_system
 from equipment_db.citations.render import CitationFormat
 from equipment_db.claims.rules import QUANTITY_KINDS
@@ -61,6 +64,14 @@ def _next(
 
 def _system_url(request: Request, slug: str) -> str:
     return str(request.url_for("get_system", key=slug))
+
+
+def _json(model: type[SQLModel], found: dict[str, Any]) -> Response:
+    """`found` validated as the route's response model and serialised by it (in Rust), as
+    FastAPI would. The hot routes are async and do their work in one trip to the thread pool:
+    a sync route makes one for each sync dependency, one for itself and one more to validate
+    what it returns."""
+    return Response(model.model_validate(found).model_dump_json(by_alias=True), media_type="application/json")
 
 
 @router.get(permalinks.SYSTEMS, tags=["systems"], response_model=Page[SystemRowPublic], responses=HTML_PAGE,
@@ -105,15 +116,21 @@ def list_systems(
 @router.get(permalinks.SYSTEM, tags=["systems"], response_model=SystemDetailPublic,
             responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
-def get_system(request: Request, session: SessionDep, settings: SettingsDep, system: SystemDep,
-               html: WantsHtml) -> Response | SystemDetailPublic:  # fmt: skip
-    if request.path_params["key"] != system.slug:
-        return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=system.slug).path)),
+async def get_system(request: Request, session: SessionDep, key: SystemKey, html: WantsHtml) -> Response:
+    return await run_in_threadpool(_system_answer, request, session, key, html)
+
+
+def _system_answer(request: Request, session: Session, key: str, html: bool) -> Response:
+    """An alias redirects once its slug is read, before the system is loaded."""
+    system_id, slug, _ = catalog_queries.get_system_key(session, key, field="key")
+    if key != slug:
+        return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=slug).path)),
                                 status_code=307)  # fmt: skip
     if html:
-        return entry_pages.system_page(request, session, settings, system.slug)
-    summary = analysis_queries.system_summary(session, system)
-    return SystemDetailPublic.model_validate(summary | {"url": _system_url(request, system.slug)})
+        return entry_pages.system_page(request, session, get_settings(request), slug)
+    system = session.get(System, system_id)
+    summary = analysis_queries.system_summary(session, system)  # type: ignore[arg-type]
+    return _json(SystemDetailPublic, summary | {"url": _system_url(request, slug)})
 
 
 @router.get(permalinks.SYSTEM_VERSION, tags=["systems"], response_model=RevisionSnapshotPublic,
@@ -148,7 +165,7 @@ def _system_version_url(request: Request, slug: str, version: int) -> str:
 
 @router.get(permalinks.COMPARE, tags=["systems"], response_model=ComparePublic, responses=HTML_PAGE,
             summary="Compare 2 to 10 systems: every sourced value side by side")  # fmt: skip
-def compare_systems(
+async def compare_systems(
     request: Request,
     session: SessionDep,
     html: WantsHtml,
@@ -169,7 +186,12 @@ def compare_systems(
         ),
     ] = None,
     include_deprecated: IncludeDeprecated = False,
-) -> ComparePublic:
+) -> Response:
+    return await run_in_threadpool(_compare_answer, request, session, html, systems, system, include_deprecated)
+
+
+def _compare_answer(request: Request, session: Session, html: bool, systems: str | None, system: list[str] | None,
+                    include_deprecated: bool) -> Response:  # fmt: skip
     keys, field = (
         (system, "system") if systems is None and system else ((systems or "").split(","), "systems")
     )
@@ -178,8 +200,9 @@ def compare_systems(
         ref["url"] = _system_url(request, ref["slug"])
     if found["deprecated_hidden"] and not include_deprecated:
         found["show_deprecated_url"] = str(request.url.include_query_params(include_deprecated="true"))
-    result = ComparePublic.model_validate(found)
-    return entry_pages.compare_page(request, session, result.model_dump()) if html else result
+    if html:
+        return entry_pages.compare_page(request, session, ComparePublic.model_validate(found).model_dump())
+    return _json(ComparePublic, found)
 
 
 @router.get(permalinks.TIMELINE, tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
