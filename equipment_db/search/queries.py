@@ -27,7 +27,7 @@ from equipment_db.catalog.models import System
 from equipment_db.claims.models import Claim
 from equipment_db.claims.text import describe_value
 from equipment_db.errors import InvalidValue, MissingValue
-from equipment_db.search.schema import DOC_TYPES, SEPARATORS
+from equipment_db.search.schema import DOC_TYPES, ROWID_OFFSET, SEPARATORS
 
 MAX_QUERY_LENGTH = 200
 MAX_LIMIT = 100
@@ -105,25 +105,44 @@ def tsquery(words: Sequence[str]) -> str:
 DOC_TYPE_ORDER = {"system": 0, "source": 1, "claim": 2}
 _ORDER = "CASE doc_type WHEN 'system' THEN 0 WHEN 'source' THEN 1 ELSE 2 END, doc_key"
 
+# Ranking every match of a common word costs a score for each (bm25 or ts_rank, ~100 ms for
+# 100,000 matches) and grows with the database. So only the CANDIDATES newest matches (of
+# the types asked for) are ranked: "newest" is the order in which their entries were
+# created, the search index's own order (SQLite: rowid = id * 4 + ROWID_OFFSET[type];
+# PostgreSQL: the same number from doc_id and type), which both engines read without
+# scoring. A word found in fewer entries is ranked over all of them, as before; for one
+# found in more, the best of the newest CANDIDATES come first and an older entry that
+# would have scored higher is not returned (bench/README.md, "Q4: what the ranking gives up").
+CANDIDATES = 1000
+
 # One pass: FTS5 ranks by its `rank` column (bm25 with the column weights) and returns
-# rows in that order itself, so snippet() runs only for the rows kept. Ties are put in a
-# stable order (type, key) in Python.
+# rows in that order itself, so snippet() runs only for the rows kept. The scalar subquery
+# (run once) is the rowid of the CANDIDATES-th newest match: FTS5 takes `rowid >= ...` as a
+# range and scores only the matches in it. A type is read from the rowid (rowid % 4), not
+# from the stored column. Ties are put in a stable order (type, key) in Python.
 _SQLITE = f"""
 SELECT doc_type, doc_key, title, -rank AS score,
        snippet(search_index, -1, '{START}', '{STOP}', '{ELLIPSIS}', 16) AS snippet
 FROM search_index
-WHERE search_index MATCH :match AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND doc_type IN :types
+WHERE search_index MATCH :match AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND rowid % 4 IN :offsets
+  AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH :match AND rowid % 4 IN :offsets
+                         ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1), 0)
 ORDER BY rank LIMIT :limit
 """
 
 _HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
+_NEWEST = "d.doc_id * 4 + CASE d.doc_type WHEN 'system' THEN 1 WHEN 'claim' THEN 2 ELSE 3 END DESC"
 _POSTGRES = f"""
 WITH query AS (
     SELECT to_tsquery('simple', :query) AS q
-), best AS (
-    SELECT d.doc_type, d.doc_key, d.title, d.body, ts_rank(d.document, query.q) AS score
+), candidates AS (
+    SELECT d.doc_type, d.doc_key, d.title, d.body, d.document
     FROM search_document AS d, query
     WHERE d.document @@ query.q AND d.doc_type IN :types
+    ORDER BY {_NEWEST} LIMIT :candidates
+), best AS (
+    SELECT doc_type, doc_key, title, body, ts_rank(document, query.q) AS score
+    FROM candidates, query
     ORDER BY score DESC, {_ORDER} LIMIT :limit
 )
 SELECT doc_type, doc_key, title, score,
@@ -138,17 +157,20 @@ ORDER BY score DESC, {_ORDER}
 
 
 def search(
-    session: Session, text: str, *, types: Iterable[str] = DOC_TYPES, limit: int = 20
+    session: Session, text: str, *, types: Iterable[str] = DOC_TYPES, limit: int = 20, candidates: int = CANDIDATES
 ) -> list[SearchHit]:
-    """Live systems, claims and sources matching every word of `text`, best first."""
+    """Live systems, claims and sources matching every word of `text`, best first (the best of the
+    newest `candidates` matches when there are more; `limit` of them at most)."""
     words = search_words(text)
     limit = max(1, min(limit, MAX_LIMIT))
     if session.get_bind().dialect.name == "sqlite":
-        statement = sa.text(_SQLITE).bindparams(sa.bindparam("types", expanding=True))
-        params = {"match": fts5_query(words), "types": list(types), "limit": limit}
+        statement = sa.text(_SQLITE).bindparams(sa.bindparam("offsets", expanding=True))
+        params = {"match": fts5_query(words), "offsets": [ROWID_OFFSET[t] for t in types], "limit": limit,
+                  "candidates": candidates}
     else:
         statement = sa.text(_POSTGRES).bindparams(sa.bindparam("types", expanding=True))
-        params = {"query": tsquery(words), "types": list(types), "limit": limit, "headline": _HEADLINE}
+        params = {"query": tsquery(words), "types": list(types), "limit": limit, "headline": _HEADLINE,
+                  "candidates": candidates}
     rows = session.execute(statement, params).all()
     hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
                       score=round(float(r.score), 6)) for r in rows]  # fmt: skip

@@ -49,8 +49,18 @@ Types = Annotated[str, Query(max_length=50, pattern=TYPES_PATTERN, examples=["sy
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} results.")]
 
 
+DESCRIPTION = f"""Every live system, claim and source holding all the words, best match first
+(bm25 on SQLite, ts_rank on PostgreSQL; a match in a title counts more).
+
+**Ranking of common words.** Only the {search_queries.CANDIDATES:,} newest matches of the types
+asked for are ranked, newest by when their entry was created. A word found in fewer entries is
+ranked over all of them; for a word found in more, the best of the newest {search_queries.CANDIDATES:,}
+come first and an older entry that would score higher is not returned. Ask for fewer types
+(`types=system`) or add a word to reach older entries."""
+
+
 @router.get("", summary="Search systems, claims and sources by words, best match first",
-            response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
+            description=DESCRIPTION, response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
 async def search(request: Request, html: WantsHtml, q: Words, types: Types = "system,claim,source",
                  limit: Limit = 20) -> SearchResultsPublic | Response:  # fmt: skip
     # Searches run in a lane of their own (equipment_db/api/lanes.py): a common word's matches
