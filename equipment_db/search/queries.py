@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -155,34 +156,48 @@ FROM best, query,
 ORDER BY score DESC, {_ORDER}
 """
 
+_POSTGRES_STATEMENT = sa.text(_POSTGRES).bindparams(sa.bindparam("types", expanding=True))
+
+
+@cache
+def _sqlite_statement(offsets: tuple[int, ...]) -> sa.TextClause:
+    """The statement for these types, built once: their offsets are written into it (numbers
+    of ours, never input), so no list parameter is expanded per call."""
+    return sa.text(_SQLITE.replace(":offsets", "(" + ", ".join(map(str, offsets)) + ")"))
+
 
 def search(
-    session: Session, text: str, *, types: Iterable[str] = DOC_TYPES, limit: int = 20, candidates: int = CANDIDATES
+    session: Session | sa.Connection, text: str, *, types: Iterable[str] = DOC_TYPES, limit: int = 20,
+    candidates: int = CANDIDATES,
 ) -> list[SearchHit]:
     """Live systems, claims and sources matching every word of `text`, best first (the best of the
-    newest `candidates` matches when there are more; `limit` of them at most)."""
+    newest `candidates` matches when there are more; `limit` of them at most). `session` may be
+    a bare connection: one statement needs no ORM session (the API's search lane saves its cost)."""
     words = search_words(text)
     limit = max(1, min(limit, MAX_LIMIT))
-    if session.get_bind().dialect.name == "sqlite":
-        statement = sa.text(_SQLITE).bindparams(sa.bindparam("offsets", expanding=True))
-        params = {"match": fts5_query(words), "offsets": [ROWID_OFFSET[t] for t in types], "limit": limit,
-                  "candidates": candidates}
+    dialect = session.dialect if isinstance(session, sa.Connection) else session.get_bind().dialect
+    if dialect.name == "sqlite":
+        statement = _sqlite_statement(tuple(sorted(ROWID_OFFSET[t] for t in types)))
+        params = {"match": fts5_query(words), "limit": limit, "candidates": candidates}
     else:
-        statement = sa.text(_POSTGRES).bindparams(sa.bindparam("types", expanding=True))
+        statement = _POSTGRES_STATEMENT
         params = {"query": tsquery(words), "types": list(types), "limit": limit, "headline": _HEADLINE,
                   "candidates": candidates}
     rows = session.execute(statement, params).all()
     hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
                       score=round(float(r.score), 6)) for r in rows]  # fmt: skip
     hits.sort(key=lambda hit: (-hit.score, DOC_TYPE_ORDER[hit.type], hit.key))
+    if not any(hit.type == "claim" and not hit.title for hit in hits):
+        return hits
+    if isinstance(session, sa.Connection):
+        with Session(bind=session) as on_connection:
+            return _name_untitled_claims(on_connection, hits)
     return _name_untitled_claims(session, hits)
 
 
 def _name_untitled_claims(session: Session, hits: list[SearchHit]) -> list[SearchHit]:
     """A claim without wording or subject is titled by its system and value: `igla-s: 6 km`."""
     untitled = [hit.key for hit in hits if hit.type == "claim" and not hit.title]
-    if not untitled:
-        return hits
     statement = (
         select(Claim, System.slug)
         .outerjoin(System, col(System.id) == Claim.system_id)
