@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from equipment_db.layout import shipped
-
-if TYPE_CHECKING:  # Alembic (~10 MB) is imported by the functions that use it: the API needs it
-    from alembic.config import Config  # only for /v1/meta, most commands not at all
 
 MIGRATIONS_DIR = shipped("migrations")
 
@@ -29,8 +29,6 @@ def revision_module(filename: str) -> ModuleType:
 
 def alembic_config(engine: sa.Engine | sa.Connection | None = None, url: str | None = None) -> Config:
     """Alembic's configuration; given a connection, the migrations run in its transaction."""
-    from alembic.config import Config
-
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(slug)s")
@@ -45,20 +43,14 @@ def alembic_config(engine: sa.Engine | sa.Connection | None = None, url: str | N
 
 
 def upgrade(engine: sa.Engine | sa.Connection, revision: str = "head") -> None:
-    from alembic import command
-
     command.upgrade(alembic_config(engine), revision)
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
-    from alembic import command
-
     command.downgrade(alembic_config(engine), revision)
 
 
 def heads() -> list[str]:
-    from alembic.script import ScriptDirectory
-
     return list(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
@@ -69,8 +61,6 @@ def current(engine: sa.Engine) -> str | None:
 
 def revision_of(connection: sa.Connection) -> str | None:
     """The revision the database behind `connection` is at (None: no schema)."""
-    from alembic.runtime.migration import MigrationContext
-
     return MigrationContext.configure(connection).get_current_revision()
 
 
