@@ -482,7 +482,7 @@ def add_datasette(queries: list[Query], db_name: str, path: Path, probes: dict[s
         return f"/{db_name}.json?" + urlencode({"sql": statement, **params, "_shape": "array"})
 
     live = "rank != 'deprecated' AND retracted_at IS NULL"
-    fts = search_queries._SQLITE.replace(":types", "('system', 'claim', 'source')")
+    fts = search_queries._SQLITE.replace(":offsets", "(1, 2, 3)")  # every type (ROWID_OFFSET)
     by_id = {q.id: q for q in queries}
     by_id["Q1"].datasette = f"/{db_name}/system.json?" + urlencode({"slug": probes["system"], "_shape": "array",
                                                                     "_nocount": 1})  # fmt: skip
@@ -499,7 +499,7 @@ def add_datasette(queries: list[Query], db_name: str, path: Path, probes: dict[s
     })  # fmt: skip
     for q, words in (("Q4-rare", "rare_word"), ("Q4-common", "common_word"), ("Q4-multi", "phrase")):
         match = search_queries.fts5_query(search_queries.search_words(probes[words]))
-        by_id[q].datasette = sql(fts, match=match, limit=20)
+        by_id[q].datasette = sql(fts, match=match, limit=20, candidates=search_queries.CANDIDATES)
         by_id[q].datasette_note = "the API's FTS5 statement as a canned ?sql= query"
     one = "(SELECT * FROM claim WHERE public_id = :claim)"
     by_id["Q5-one"].datasette = sql(_CLAIM_CITATIONS.format(claims=one), claim=probes["claim_3_citations"])

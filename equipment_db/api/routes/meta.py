@@ -26,7 +26,7 @@ def health(session: SessionDep) -> Health:
             response_model=Meta)  # fmt: skip
 def meta(session: SessionDep) -> Meta:
     connection = session.connection()
-    current = migrate.MigrationContext.configure(connection).get_current_revision()
+    current = migrate.revision_of(connection)
     last = session.execute(sa.select(sa.func.max(Revision.created_at))).scalar_one_or_none()
     return Meta(schema_revision=current, schema_head=", ".join(migrate.heads()),
                 counts=table_counts(session.get_bind()), last_change=last)  # fmt: skip

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from equipment_db.api.deps import read_session
+from equipment_db.api.deps import query_time_limit
 from equipment_db.api.lanes import lane
 from equipment_db.pages import finding as finding_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
@@ -49,8 +49,18 @@ Types = Annotated[str, Query(max_length=50, pattern=TYPES_PATTERN, examples=["sy
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT} results.")]
 
 
+DESCRIPTION = f"""Every live system, claim and source holding all the words, best match first
+(bm25 on SQLite, ts_rank on PostgreSQL; a match in a title counts more).
+
+**Ranking of common words.** Only the {search_queries.CANDIDATES:,} newest matches of the types
+asked for are ranked, newest by when their entry was created. A word found in fewer entries is
+ranked over all of them; for a word found in more, the best of the newest {search_queries.CANDIDATES:,}
+come first and an older entry that would score higher is not returned. Ask for fewer types
+(`types=system`) or add a word to reach older entries."""
+
+
 @router.get("", summary="Search systems, claims and sources by words, best match first",
-            response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
+            description=DESCRIPTION, response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
 async def search(request: Request, html: WantsHtml, q: Words, types: Types = "system,claim,source",
                  limit: Limit = 20) -> SearchResultsPublic | Response:  # fmt: skip
     # Searches run in a lane of their own (equipment_db/api/lanes.py): a common word's matches
@@ -60,15 +70,18 @@ async def search(request: Request, html: WantsHtml, q: Words, types: Types = "sy
     wanted = search_queries.parse_types(types)
     hits = await lane(request, "searches").run(_search, request, q, wanted, limit, field="q", value=q)
     base = str(request.base_url)
-    items = [SearchHitPublic(type=h.type, id=h.key, title=h.title, snippet=h.snippet, score=h.score,  # type: ignore[arg-type]
-                             url=base + PATHS[h.type].format(h.key)) for h in hits]  # fmt: skip
-    found = SearchResultsPublic(query=q, types=list(wanted), limit=limit, items=items)  # type: ignore[arg-type]
+    # The answer is built as the model's JSON, in its field order, and sent as is: validating
+    # our own hits again through the response model cost more than the rare word's query.
+    found = {"query": q, "types": list(wanted), "limit": limit,
+             "items": [{"type": h.type, "id": h.key, "title": h.title, "snippet": h.snippet, "score": h.score,
+                        "url": base + PATHS[h.type].format(h.key)} for h in hits]}  # fmt: skip
     # The page is rendered here, in the event loop, from the hits the lane found: no session.
-    return finding_pages.search_page(request, found.model_dump()) if html else found
+    return finding_pages.search_page(request, found) if html else JSONResponse(found)
 
 
 def _search(request: Request, q: str, wanted: tuple[str, ...], limit: int) -> list[search_queries.SearchHit]:
-    """In a search worker's thread: a read-only session of its own, under the request's time
-    limit, closed before the answer is sent."""
-    with read_session(request.app.state) as session:
-        return search_queries.search(session, q, types=wanted, limit=limit)
+    """In a search worker's thread: a connection of its own (one statement needs no ORM
+    session), under the request's time limit, given back before the answer is sent."""
+    state = request.app.state
+    with query_time_limit(int(state.settings.query_timeout_ms)), state.engine.connect() as connection:
+        return search_queries.search(connection, q, types=wanted, limit=limit)
