@@ -25,7 +25,7 @@ from equipment_db.analysis.models import (
     TargetTypePublic,
     TimelinePublic,
 )
-from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep, get_settings
+from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
@@ -127,7 +127,7 @@ def _system_answer(request: Request, session: Session, key: str, html: bool) -> 
         return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=slug).path)),
                                 status_code=307)  # fmt: skip
     if html:
-        return entry_pages.system_page(request, session, get_settings(request), slug)
+        return entry_pages.system_page(request, session, request.app.state.settings, slug)
     system = session.get(System, system_id)
     summary = analysis_queries.system_summary(session, system)  # type: ignore[arg-type]
     return _json(SystemDetailPublic, summary | {"url": _system_url(request, slug)})
