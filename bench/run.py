@@ -837,6 +837,8 @@ def table(result: dict[str, Any]) -> str:
             f"{num(r['R1'].get(qid, {}).get('value')):>6}{num(r['R2'].get(qid, {}).get('value')):>6}"
             f"{num(r['R3'].get(qid, {}).get('value'), 0):>9}  {item['title']}"
         )
+    if result.get("left_out"):
+        lines.append(f"left out (--leave-out): {', '.join(result['left_out'])}")
     bare = result["bare"]
     lines += ["", f"bare /constant: p50 {us(bare['c1']['p50_us'])}  p99 {us(bare['c1']['p99_us'])}  "
                   f"{num(bare['c16']['rps'], 0)} req/s at c=16 (saturated: {bare['c16'].get('saturated')})"]  # fmt: skip
@@ -904,13 +906,14 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         )
     python_client = args.python_client or shutil.which("wrk") is None
     duration = args.duration
-    queries = api_queries(probes)
+    queries = [q for q in api_queries(probes) if q.id not in args.leave_out]
     result: dict[str, Any] = {
         "schema": 1, "started_at": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale,
         "duration_s": duration, "client": "python" if python_client else "wrk",
         "uvicorn_options": uvicorn_options(), "datasette_version": datasette_version() if with_datasette else None,
         "cores": {"server": SERVER_CORE, "client": CLIENT_CORE}, "manifest": str(manifest_path), "probes": probes,
         "database": {"engine": engine, "url": _hide_password(url)} | database_facts(url),
+        "left_out": sorted(args.leave_out),
     }  # fmt: skip
 
     log(f"{engine} {result['database']['claims']:,} claims; in-process pass for the SQL of each request")
@@ -989,6 +992,15 @@ def _run(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     result["queries"] = items
     result["ratios"] = ratios(result)
     return result
+
+
+def _leave_out(text: str) -> frozenset[str]:
+    ids = frozenset(part.strip() for part in text.split(",") if part.strip())
+    known = {q.id for q in api_queries(dict.fromkeys(PROBE_KEYS, "x") | {"compare": ["x"]})}
+    wrong = sorted(ids - known) + sorted(ids & {"Q3-p1", "Q3-p200"})
+    if wrong:
+        raise argparse.ArgumentTypeError(f"cannot leave out {', '.join(wrong)} (queries: {', '.join(sorted(known))})")
+    return ids
 
 
 def check_schema(url: str) -> None:
@@ -1123,6 +1135,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", help="name in the output (default: the manifest's scale)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement (default 10)")
     parser.add_argument("--skip-datasette", action="store_true", help="do not measure Datasette")
+    parser.add_argument("--leave-out", type=_leave_out, default=frozenset(), metavar="Q6,...",
+                        help="queries not to measure, by id (not Q3-p1 or Q3-p200, which R5 needs); the "
+                             "results say which were left out")  # fmt: skip
     parser.add_argument(
         "--skip-import", action="store_true", help="do not run Q7/Q8 (the database is unchanged)"
     )
