@@ -483,7 +483,8 @@ def add_datasette(queries: list[Query], db_name: str, path: Path, probes: dict[s
 
     live = "rank != 'deprecated' AND retracted_at IS NULL"
     fts = search_queries._SQLITE.replace(":offsets", "(1, 2, 3)")  # every type (ROWID_OFFSET)
-    by_id = {q.id: q for q in queries}
+    # the measured queries, and throwaway ones for those left out (--leave-out)
+    by_id = {q.id: q for q in api_queries(probes)} | {q.id: q for q in queries}
     by_id["Q1"].datasette = f"/{db_name}/system.json?" + urlencode({"slug": probes["system"], "_shape": "array",
                                                                     "_nocount": 1})  # fmt: skip
     by_id["Q1"].datasette_note = "the system row only (the API adds aliases, values, target types, counts)"
