@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
@@ -18,17 +17,22 @@ BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,imag
 BASE = "https://db.example.org"
 
 
-def _parties(engine: sa.Engine) -> dict[str, str]:
-    """France holds Test System 1 (twice, once ranked deprecated) and receives it from the
-    Soviet Union (a former country, stored as SUHH); Test Claimant claims all three."""
+def _parties(dbs: DatabaseFactory) -> tuple[str, dict[str, str]]:
+    """A new database where France holds Test System 1 (twice, once ranked deprecated) and
+    receives it from the Soviet Union (a former country, stored as SUHH); Test Claimant claims
+    all three. Its URL, and the three claims' ids."""
+    url = dbs.migrated()
+    engine = engine_for(url)
     source = populate(engine)["source"]
     transfer = {"kind": "transfer", "counterparty_country": "SU", "scope": "delivered", "value": 10,
                 "qualifier": "exact", "value_text": "10 missiles"}  # fmt: skip
-    return {
+    claims = {
         "inventory": add_claim(engine, source),
         "deprecated": add_claim(engine, source, value=90, value_text="at least 90", rank="deprecated"),
         "transfer": add_claim(engine, source, **transfer),
     }
+    engine.dispose()
+    return url, claims
 
 
 def _page(client: TestClient, path: str) -> BeautifulSoup:
@@ -52,10 +56,7 @@ def _count(client: TestClient, href: str) -> int:
 
 
 def test_a_country_is_json_for_scripts_and_a_page_naming_it_for_browsers(dbs: DatabaseFactory) -> None:
-    url = dbs.migrated()
-    engine = engine_for(url)
-    _parties(engine)
-    engine.dispose()
+    url, _ = _parties(dbs)
     with api(url) as client:
         france = client.get("/v1/countries/FR").json()
         assert france == {"code": "FR", "name": "France", "claims_as_subject": {"inventory": 1, "transfer": 1},
@@ -100,10 +101,7 @@ def test_a_country_is_json_for_scripts_and_a_page_naming_it_for_browsers(dbs: Da
 
 
 def test_an_actor_is_json_for_scripts_and_a_page_with_their_claims_for_browsers(dbs: DatabaseFactory) -> None:
-    url = dbs.migrated()
-    engine = engine_for(url)
-    claims = _parties(engine)
-    engine.dispose()
+    url, claims = _parties(dbs)
     address = f"/v1/actors/{quote('Test Claimant')}"
     with api(url) as client:
         found = client.get(address).json()
@@ -134,10 +132,7 @@ def test_an_actor_is_json_for_scripts_and_a_page_with_their_claims_for_browsers(
 
 
 def test_a_claim_page_leads_to_its_claimants_and_countries_pages(dbs: DatabaseFactory) -> None:
-    url = dbs.migrated()
-    engine = engine_for(url)
-    claims = _parties(engine)
-    engine.dispose()
+    url, claims = _parties(dbs)
     with api(url) as client:
         soup = _page(client, f"/v1/claims/{claims['transfer']}")
         facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in soup.find(id="claim").find_next("dl").find_all("dt")}
