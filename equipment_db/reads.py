@@ -7,8 +7,10 @@ before, in an order whose column is unique, so a page costs the same wherever it
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
@@ -16,14 +18,48 @@ PAGE = 1000
 """Rows per statement when a reader walks a whole list (`every_row`)."""
 
 
+@cache
+def _pyformat(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (the statements run here hold no other `?` or `%`)."""
+    return sql.replace("?", "%s")
+
+
+def cursor_rows(connection: sa.Connection, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+    """The rows (tuples) of one statement on `connection`: written with `?` placeholders and a
+    sequence of params, or in the dialect's own style with a dict (SQL SQLAlchemy compiled for
+    it). Run as written on the driver's cursor (`exec_driver_sql` cost three times as much,
+    building result metadata no caller reads), announced to the engine's
+    `before_cursor_execute` listeners as SQLAlchemy announces its own, so the request's time
+    limit and read-only transaction hold as for any other statement (and the query-plan
+    tests and the bench's raw-SQL replay see it). A driver error is raised as SQLAlchemy's,
+    the connection invalidated if it died. Values come as the driver gives them: text for
+    enums, and for dates on SQLite."""
+    dialect = connection.dialect
+    if not isinstance(params, dict):
+        params = tuple(params)
+        if dialect.paramstyle != "qmark":  # psycopg
+            sql = _pyformat(sql)
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, False)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:
+        if dialect.is_disconnect(error, dbapi_connection, cursor):  # type: ignore[arg-type]
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(sql, params, error, dialect.loaded_dbapi.Error,
+                                         dialect=dialect) from error  # fmt: skip
+    finally:
+        cursor.close()
+
+
 def driver_rows(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-    """The rows of one statement written with `?` placeholders, run as written (no statement
-    to build or compile) on the session's connection, so that the request's time limit and
-    read-only transaction hold as for any other statement (the engine's events fire). Values
-    come as the driver gives them: text for enums, and for dates on SQLite."""
+    """As `cursor_rows`, on the session's connection, through `exec_driver_sql`: its rows are
+    named (`row.id`), which the system reads use, at the cost of building result metadata."""
     connection = session.connection()
-    if connection.dialect.paramstyle != "qmark":  # psycopg: %s (the SQL holds no literal %)
-        sql = sql.replace("?", "%s")
+    if connection.dialect.paramstyle != "qmark":  # psycopg
+        sql = _pyformat(sql)
     return connection.exec_driver_sql(sql, tuple(params)).all()
 
 

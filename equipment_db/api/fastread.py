@@ -17,7 +17,6 @@ holds two.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from functools import cache
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -27,12 +26,7 @@ from sqlmodel import Session
 
 from equipment_db.api.deps import _sessions, _start_limit
 from equipment_db.pages.negotiate import prefers_html
-
-
-@cache
-def _pyformat(sql: str) -> str:
-    """`?` placeholders as psycopg's `%s` (the statements here hold no other `?` or `%`)."""
-    return sql.replace("?", "%s")
+from equipment_db.reads import cursor_rows
 
 
 class Reader:
@@ -44,7 +38,6 @@ class Reader:
     def __init__(self, engine: sa.Engine, settings: Any = None, *, wants_html: bool = False) -> None:
         self.engine, self.settings, self.wants_html = engine, settings, wants_html
         self.dialect = engine.dialect
-        self._postgresql = engine.dialect.name == "postgresql"
         self._connection: sa.Connection | None = None
         self._session: Session | None = None
 
@@ -66,33 +59,8 @@ class Reader:
         return self._session
 
     def rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
-        """The rows of one statement (tuples): written with `?` placeholders and a sequence
-        of params, or in the dialect's own style with a dict (SQL SQLAlchemy compiled for it).
-
-        On the driver's cursor (`exec_driver_sql` cost three times as much, building result
-        metadata no caller reads), announced to the engine's `before_cursor_execute`
-        listeners as SQLAlchemy announces its own (PostgreSQL's time limit; the query-plan
-        tests; the bench's raw-SQL replay). A driver error is raised as SQLAlchemy's, the
-        connection invalidated if it died."""
-        if not isinstance(params, dict):
-            params = tuple(params)
-            if self._postgresql:
-                sql = _pyformat(sql)
-        connection = self.connection
-        dbapi_connection = connection.connection.dbapi_connection
-        cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            connection.dispatch.before_cursor_execute(connection, cursor, sql, params, None, False)
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-        except self.dialect.loaded_dbapi.Error as error:
-            if self.dialect.is_disconnect(error, dbapi_connection, cursor):  # type: ignore[arg-type]
-                connection.invalidate(error)
-            raise sa.exc.DBAPIError.instance(
-                sql, params, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
-            ) from error
-        finally:
-            cursor.close()
+        """`reads.cursor_rows` on the request's one connection."""
+        return cursor_rows(self.connection, sql, params)
 
     def close(self) -> None:
         if self._session is not None:
