@@ -27,6 +27,7 @@ from equipment_db.claims.records import claim_record
 from equipment_db.claims.text import describe_converted, describe_value, party_name
 from equipment_db.errors import NotFound
 from equipment_db.publicid import normalise_public_id
+from equipment_db.reads import placeholders
 from equipment_db.vocab import ClaimKind, Rank, VerificationStatus
 
 Rows = Callable[[str, Sequence[Any]], list[Any]]
@@ -64,11 +65,10 @@ LINKS_SQL = (
     " JOIN claim f ON f.id = k.from_claim_id JOIN claim t ON t.id = k.to_claim_id"
     " WHERE (k.from_claim_id = ? OR k.to_claim_id = ?) AND k.retracted_at IS NULL ORDER BY k.id"
 )
-_CHAIN_DEPTH = 20  # as queries.reporting_chains
 
 
 def _in(count: int) -> str:
-    return "(" + ", ".join("?" * count) + ")"
+    return f"({placeholders(count)})"
 
 
 def utc(value: Any) -> datetime | None:
@@ -143,7 +143,7 @@ def _reporting_chains(rows: Rows, cited: list[Any]) -> dict[int, list[dict[str, 
     source itself), read a level at a time; none is read when no source cites another."""
     known: dict[int, tuple[Any, ...]] = {r[0]: r[:7] for r in cited}
     wanted = {r[6] for r in cited if r[6] is not None} - set(known)
-    for _ in range(_CHAIN_DEPTH):
+    for _ in range(claim_queries.CHAIN_DEPTH):
         if not wanted:
             break
         found = rows(_SOURCE_SQL + _in(len(wanted)), sorted(wanted))
@@ -152,7 +152,7 @@ def _reporting_chains(rows: Rows, cited: list[Any]) -> dict[int, list[dict[str, 
     chains: dict[int, list[dict[str, Any]]] = {}
     for source_id in known.keys() & {r[0] for r in cited}:
         chain, seen, current = [], {source_id}, known[source_id]
-        while current[6] in known and current[6] not in seen and len(chain) + 1 < _CHAIN_DEPTH:
+        while current[6] in known and current[6] not in seen and len(chain) + 1 < claim_queries.CHAIN_DEPTH:
             current = known[current[6]]
             chain.append({"id": current[1], "publisher": current[2], "title": current[3], "url": current[4],
                           "archive_url": current[5]})  # fmt: skip

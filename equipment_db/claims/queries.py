@@ -501,8 +501,11 @@ def _names_claimant_pg(element: Any, compiler: Any, **kw: Any) -> str:
     return f"(CAST({column} AS jsonb) @> to_jsonb(CAST({actor_id} AS integer)))"
 
 
+CHAIN_DEPTH = 20  # the longest reporting chain followed (a source citing a source ...)
+
+
 def reporting_chains(
-    session: Session, sources: Sequence[Source], *, depth: int = 20
+    session: Session, sources: Sequence[Source], *, depth: int = CHAIN_DEPTH
 ) -> dict[int, list[Source]]:
     """Each source followed by the sources it cites, loaded a level at a time (not per source)."""
     known: dict[int, Source] = {s.id: s for s in sources}  # type: ignore[misc]
