@@ -88,6 +88,7 @@ def migrate_and_seed(engine: sa.Engine, seed_dir: Path, *, editor: str | None = 
     """Migrate to head and load the seed data in one transaction: both happen, or neither."""
     from sqlmodel import Session
 
+    from equipment_db.analysis import stored
     from equipment_db.seed.loader import SEED_EDITOR, load  # the write path loads only here
 
     with write_engine(engine).connect() as connection, connection.begin():
@@ -95,7 +96,7 @@ def migrate_and_seed(engine: sa.Engine, seed_dir: Path, *, editor: str | None = 
         session = Session(bind=connection, expire_on_commit=False)
         try:
             report = load(session, seed_dir, editor=editor or SEED_EDITOR)
-            session.flush()
+            stored.refresh(session)
         finally:
             session.close()
     return report

@@ -90,7 +90,9 @@ def write_engine(engine: sa.Engine) -> sa.Engine:
 
 @contextmanager
 def session_scope(engine: sa.Engine, *, write: bool = False) -> Iterator[Session]:
-    """One editor action, one transaction: commit on success, roll back on any error.
+    """One editor action, one transaction: commit on success, roll back on any error. Before
+    it commits, a write scope recomputes the stored summaries its writes changed
+    (`analysis.stored.refresh`), in the same transaction.
 
     Read scopes (`write=False`) never commit.
     """
@@ -99,6 +101,9 @@ def session_scope(engine: sa.Engine, *, write: bool = False) -> Iterator[Session
     try:
         yield session
         if write:
+            from equipment_db.analysis import stored  # the summaries are computed above this module
+
+            stored.refresh(session)
             session.commit()
         # A read scope just closes: its transaction ends without expiring what it loaded.
     except BaseException:

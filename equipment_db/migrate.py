@@ -43,7 +43,15 @@ def alembic_config(engine: sa.Engine | sa.Connection | None = None, url: str | N
 
 
 def upgrade(engine: sa.Engine | sa.Connection, revision: str = "head") -> None:
+    """Migrate to `revision`. On an engine brought to head, the stored summaries a migration
+    listed as stale are computed (a write scope does that as it commits); a caller that passes
+    a connection computes them in its own transaction (`bootstrap.migrate_and_seed`)."""
     command.upgrade(alembic_config(engine), revision)
+    if isinstance(engine, sa.Engine) and revision == "head":
+        from equipment_db.database import session_scope
+
+        with session_scope(engine, write=True):
+            pass
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:

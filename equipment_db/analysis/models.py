@@ -282,7 +282,7 @@ class QuantitiesPublic(BaseModel):
     rows: list[QuantityRowPublic]
 
 
-class _QuantityRowJSON(TypedDict):
+class QuantityRowJSON(TypedDict):
     country: str | None
     party: str
     year: int
@@ -297,17 +297,10 @@ class _QuantityRowJSON(TypedDict):
     estimate: bool
 
 
-class _SystemRefJSON(TypedDict):
+class SystemRefJSON(TypedDict):
     slug: str
     name: str
     url: str
-
-
-class QuantitiesJSON(TypedDict):
-    """QuantitiesPublic as plain dicts, for serializing thousands of rows without objects."""
-
-    system: _SystemRefJSON
-    rows: list[_QuantityRowJSON]
 
 
 class TargetTypePublic(SQLModel):

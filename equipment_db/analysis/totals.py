@@ -25,7 +25,6 @@ from equipment_db.actors import queries as actor_queries
 from equipment_db.analysis import consistency
 from equipment_db.analysis.queries import sources_by_claim, with_quantity
 from equipment_db.analysis.timeline import when
-from equipment_db.catalog.models import System
 from equipment_db.claims.models import Claim, ClaimLink
 from equipment_db.claims.text import party_name
 from equipment_db.vocab import ClaimKind, Counted, LinkKind, Qualifier, Rank, Scope, Stance
@@ -35,22 +34,16 @@ _COLUMNS = (Claim.id, Claim.public_id, Claim.kind, Claim.counted, Claim.scope, C
             Claim.about_start, Claim.about_end, Claim.stated_edtf)  # fmt: skip
 
 
-def quantities(session: Session, system: System, *, kind: ClaimKind | None = None, counted: str | None = None,
-               country: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def quantities(session: Session, system_id: int) -> list[dict[str, Any]]:
     """Rows of (party, year, kind, counted, scope): the claims, the total or the range, and
-    whether an estimate is in it; ordered by party, year, kind, counted and scope.
+    whether an estimate is in it; ordered by party, year, kind, counted and scope. Readers take
+    them as `stored` keeps them (computed when a write changes them, migration 0020).
 
     The claims are read as rows of the columns used (a system of the benchmark's S scale has
     15,000 quantity claims: loading each as a model object cost most of the request), and their
     links through the same condition in SQL rather than a list of ids."""
-    where = [Claim.system_id == system.id, with_quantity(), col(Claim.retracted_at).is_(None),
+    where = [Claim.system_id == system_id, with_quantity(), col(Claim.retracted_at).is_(None),
              Claim.rank != Rank.deprecated, Claim.stance != Stance.denies]  # fmt: skip
-    if kind is not None:
-        where.append(Claim.kind == kind)
-    if counted is not None:
-        where.append(Claim.counted == counted)
-    if country is not None:
-        where.append(Claim.country == country)
     claims = session.execute(select(*_COLUMNS).where(*where).order_by(Claim.id)).all()
     ids = [c.id for c in claims]
     links = session.exec(select(ClaimLink.from_claim_id, ClaimLink.to_claim_id, ClaimLink.kind).where(

@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from equipment_db.analysis.stored import party_key
 from equipment_db.claims.text import format_number, format_range
 
 WIDTH, PLOT_HEIGHT = 640, 170
@@ -19,6 +20,7 @@ FONT_PX = 13  # in viewBox units; pages.css sets it and keeps the chart at least
 MIN_WIDTH_PX = 560  # so its text renders at FONT_PX * MIN_WIDTH_PX / WIDTH >= 11 px; narrower screens scroll the chart's box
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56b4e9")  # Okabe-Ito: colour-blind safe
 MAX_COUNTRIES = 8
+CLAIMS_LISTED = 10  # per row of a chart's table; the rest are a link to the party's timeline
 
 
 def _nice_ceiling(value: float) -> float:
@@ -95,7 +97,7 @@ def charts(rows: list[dict[str, Any]], system_name: str) -> list[dict[str, Any]]
     """A chart per country, the most claimed first (at most 8), each with its rows as a table."""
     by_country: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        by_country[row["country"] or row["party"]].append(row)
+        by_country[party_key(row["country"], row["party"])].append(row)
     ranked = sorted(by_country.items(), key=lambda item: (-sum(r["claims"] for r in item[1]), item[0]))
     return [{"country": country, "rows": found,
              "svg": chart(country, found, title=f"{system_name} in {country}: quantities claimed per year")}

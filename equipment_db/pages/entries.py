@@ -9,13 +9,13 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from equipment_db.analysis import queries as analysis_queries
-from equipment_db.analysis import totals as analysis_totals
+from equipment_db.analysis import stored as analysis_stored
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.citations.entities import render_source, render_system
 from equipment_db.citations.jsonld import source_jsonld, system_jsonld
 from equipment_db.citations.render import CitationFormat
 from equipment_db.config import Settings
-from equipment_db.pages.chart import charts
+from equipment_db.pages.chart import CLAIMS_LISTED, MAX_COUNTRIES, charts
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page
 from equipment_db.sources import queries as source_queries
@@ -35,13 +35,13 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
     system = catalog_queries.get_system(session, key, field="key")
     shown, versions_shown = versions(request, session, settings, EntityType.system, system.id, system.slug, version)  # type: ignore[arg-type]
     base_url = settings.public_url.rstrip("/")
-    quantities = analysis_totals.quantities(session, system) if version is None else []
+    quantities = analysis_stored.party_rows(session, system.id, MAX_COUNTRIES) if version is None else []  # type: ignore[arg-type]
     summary = analysis_queries.system_summary(session, system)
     shown_ids = [v["claim"] for spec in summary["specifications"] for v in spec["values"]]
     return page(
         request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
         summary=summary, assessed=analysis_queries.value_assessments(session, shown_ids),
-        charts=charts(quantities, system.name),
+        charts=charts(quantities, system.name), claims_listed=CLAIMS_LISTED,
         latest_url=str(request.url_for("get_system", key=system.slug)),
         feed_url=str(request.url_for("system_changes_feed", key=system.slug)),
         feed_title=f"Changed claims about {system.name}",

@@ -44,7 +44,8 @@ ROWID_OFFSET = {"system": 1, "claim": 2, "source": 3}
 _FTS5_SHADOWS = frozenset(
     f"{SQLITE_INDEX}_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")
 )
-AGGREGATE_TABLES = ("claim_count", "quantity_tally")  # kept by triggers (migration 0005)
+# kept by triggers (migration 0005); the stored /quantities rows and the systems whose rows are stale (0020)
+AGGREGATE_TABLES = ("claim_count", "quantity_tally", "quantity_row", "quantity_stale")
 TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE, NAMES_TABLE, *AGGREGATE_TABLES}) | _FTS5_SHADOWS
 
 

@@ -7,18 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from pydantic import TypeAdapter
 from sqlmodel import Session, SQLModel
 
 from equipment_db import permalinks
 from equipment_db.analysis import compare as analysis_compare
 from equipment_db.analysis import queries as analysis_queries
+from equipment_db.analysis import stored as analysis_stored
 from equipment_db.analysis import timeline as analysis_timeline
-from equipment_db.analysis import totals as analysis_totals
 from equipment_db.analysis.models import (
     ComparePublic,
     CountryPublic,
-    QuantitiesJSON,
     QuantitiesPublic,
     SystemDetailPublic,
     SystemRowPublic,
@@ -225,7 +223,7 @@ def get_timeline(
     result = TimelinePublic.model_validate(found)
     if html:
         system = catalog_queries.get_system(session, result.system.slug, field="system")
-        rows = analysis_totals.quantities(session, system, country=result.country) if result.country else []
+        rows = analysis_stored.quantity_rows(session, system.id, country=result.country) if result.country else []
         return entry_pages.timeline_page(request, result.model_dump(), rows)
     return result
 
@@ -238,9 +236,6 @@ def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, 
                         include_retracted: IncludeRetracted = False,
                         limit: TimelineLimit = analysis_timeline.TIMELINE_LIMIT) -> TimelinePublic:  # fmt: skip
     return get_timeline(request, session, html, system.slug, country, include_deprecated, include_retracted, limit)
-
-
-QUANTITIES_JSON = TypeAdapter(QuantitiesJSON)
 
 
 @router.get("/v1/systems/{key}/quantities", tags=["systems"], response_model=QuantitiesPublic,
@@ -256,14 +251,12 @@ def get_quantities(
     if kind is not None and kind not in QUANTITY_KINDS:
         raise InvalidValue("kind", kind.value, f"is not a quantity kind ({', '.join(sorted(QUANTITY_KINDS))})")
     code = country_code(country, field="country") if country else None
-    rows = analysis_totals.quantities(session, system, kind=kind, counted=counted.value if counted else None,
-                                      country=code)  # fmt: skip
-    # Serialized straight from the rows by the schema of QuantitiesPublic (in Rust): the most
-    # claimed system of the benchmark's M scale has 21,762 rows, and a model object per row
-    # held ~40 MB per request (8 at once: the API's peak memory).
-    body = {"system": {"slug": system.slug, "name": system.name, "url": _system_url(request, system.slug)},
-            "rows": rows}  # fmt: skip
-    return Response(QUANTITIES_JSON.dump_json(body), media_type="application/json")
+    ref = {"slug": system.slug, "name": system.name, "url": _system_url(request, system.slug)}
+    # The stored rows' JSON, joined (migration 0020): the most claimed system of the benchmark's
+    # M scale has 21,762 rows, which cost seconds to compute and ~40 MB per request as objects.
+    body = analysis_stored.quantities_json(session, system.id, ref, kind=kind.value if kind else None,  # type: ignore[arg-type]
+                                           counted=counted.value if counted else None, country=code)  # fmt: skip
+    return Response(body, media_type="application/json")
 
 
 @router.get("/v1/target-types", tags=["systems"], response_model=Page[TargetTypePublic],

@@ -1,0 +1,134 @@
+"""A system's /quantities rows, stored (migration 0020), and kept true on every write.
+
+`totals.quantities` is the one definition of the rows. Computing them reads every quantity
+claim of the system (355 ms for the busiest system of the benchmark's S scale, 4.2 s at M),
+so the write path computes them when they change and stores each row as the JSON the API
+sends:
+
+- triggers list in `quantity_stale` every system whose rows a write may have changed, on
+  every write path (raw SQL included);
+- `refresh`, run by the write scope before it commits (`database.session_scope`), by the first
+  run and by `db upgrade`, recomputes the listed systems in the same transaction and empties
+  the list: the rows and the claims they come from commit together, or neither does;
+- a reader takes the stored rows of a system that is not listed, and computes the rows of one
+  that is (written outside the write path), so an answer is never older than the claims.
+
+Filters (kind, counted, country) pick rows out of the whole answer: a row's total does not
+depend on the filter it is read through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter
+from sqlmodel import Session
+
+from equipment_db.analysis import totals
+from equipment_db.analysis.models import QuantityRowJSON, SystemRefJSON
+from equipment_db.reads import cursor_rows
+
+ROW_TABLE, STALE_TABLE = "quantity_row", "quantity_stale"
+_ROW = TypeAdapter(QuantityRowJSON)
+_ROWS = TypeAdapter(list[QuantityRowJSON])
+_REF = TypeAdapter(SystemRefJSON)
+
+
+def refresh(session: Session) -> int:
+    """Recompute the rows of every listed system and empty the list; how many systems."""
+    session.flush()  # the triggers list what the pending changes touch
+    connection = session.connection()
+    stale = [system_id for (system_id,) in cursor_rows(connection, f"SELECT system_id FROM {STALE_TABLE}")]
+    for system_id in stale:
+        connection.execute(sa.text(f"DELETE FROM {ROW_TABLE} WHERE system_id = :system"), {"system": system_id})
+        rows = [_stored(system_id, position, row) for position, row in enumerate(totals.quantities(session, system_id))]
+        if rows:
+            connection.execute(sa.text(f"INSERT INTO {ROW_TABLE} (system_id, position, kind, counted, country, party, "
+                                       "claims, body) VALUES (:system, :position, :kind, :counted, :country, :party, "
+                                       ":claims, :body)"), rows)  # fmt: skip
+    if stale:
+        connection.execute(sa.text(f"DELETE FROM {STALE_TABLE}"))
+    return len(stale)
+
+
+def _stored(system_id: int, position: int, row: dict[str, Any]) -> dict[str, Any]:
+    return {"system": system_id, "position": position, "kind": row["kind"].value,
+            "counted": row["counted"].value if row["counted"] is not None else "", "country": row["country"] or "",
+            "party": row["party"], "claims": row["claims"], "body": _ROW.dump_json(row).decode()}  # fmt: skip
+
+
+def _bodies(session: Session, system_id: int, kind: str | None, counted: str | None,
+            country: str | None) -> list[str] | None:  # fmt: skip
+    """The stored JSON of the rows that pass the filters, in order; None while the system is listed."""
+    connection = session.connection()
+    if cursor_rows(connection, f"SELECT 1 FROM {STALE_TABLE} WHERE system_id = ?", (system_id,)):
+        return None
+    sql, params = f"SELECT body FROM {ROW_TABLE} WHERE system_id = ?", [system_id]
+    for column, value in (("kind", kind), ("counted", counted), ("country", country)):
+        if value is not None:
+            sql, params = f"{sql} AND {column} = ?", [*params, value]
+    return [body for (body,) in cursor_rows(connection, f"{sql} ORDER BY position", params)]
+
+
+def _passes(row: dict[str, Any], kind: str | None, counted: str | None, country: str | None) -> bool:
+    return ((kind is None or row["kind"].value == kind)
+            and (counted is None or (row["counted"] is not None and row["counted"].value == counted))
+            and (country is None or row["country"] == country))  # fmt: skip
+
+
+def quantity_rows(session: Session, system_id: int, *, kind: str | None = None, counted: str | None = None,
+                  country: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """The rows of `totals.quantities` that pass the filters, as dicts (for the pages)."""
+    bodies = _bodies(session, system_id, kind, counted, country)
+    if bodies is None:
+        return [row for row in totals.quantities(session, system_id) if _passes(row, kind, counted, country)]
+    return _ROWS.validate_json(_joined(bodies))  # type: ignore[return-value]
+
+
+def party_rows(session: Session, system_id: int, parties: int) -> list[dict[str, Any]]:
+    """The rows of the `parties` parties with the most claims (then by `party_key`), for a
+    system page's charts: the page draws those, and reads no other row."""
+    connection = session.connection()
+    if cursor_rows(connection, f"SELECT 1 FROM {STALE_TABLE} WHERE system_id = ?", (system_id,)):
+        rows = totals.quantities(session, system_id)
+        top = _top(((row["country"], row["party"], row["claims"]) for row in rows), parties)
+        return [row for row in rows if (row["country"] or "", row["party"]) in top]
+    groups = cursor_rows(connection, f"SELECT country, party, sum(claims) FROM {ROW_TABLE} WHERE system_id = ? "
+                                     "GROUP BY country, party", (system_id,))  # fmt: skip
+    top = _top(groups, parties)
+    if not top:
+        return []
+    pairs = " OR ".join("(country = ? AND party = ?)" for _ in top)
+    params = [system_id, *(value for pair in top for value in pair)]
+    bodies = cursor_rows(connection, f"SELECT body FROM {ROW_TABLE} WHERE system_id = ? AND ({pairs}) "
+                                     "ORDER BY position", params)  # fmt: skip
+    return _ROWS.validate_json(_joined(body for (body,) in bodies))  # type: ignore[return-value]
+
+
+def party_key(country: str | None, party: str) -> str:
+    """How the charts tell parties apart: the country's code, else the party's name."""
+    return country or party
+
+
+def _top(rows: Iterable[tuple[str | None, str, int]], parties: int) -> set[tuple[str, str]]:
+    """The (country or '', party) of the `parties` parties with the most claims in `rows`."""
+    claims: dict[tuple[str, str], int] = {}
+    for country, party, n in rows:
+        claims[(country or "", party)] = claims.get((country or "", party), 0) + int(n)
+    return set(sorted(claims, key=lambda pair: (-claims[pair], party_key(*pair)))[:parties])
+
+
+def quantities_json(session: Session, system_id: int, system: SystemRefJSON, *, kind: str | None = None,
+                    counted: str | None = None, country: str | None = None) -> bytes:  # fmt: skip
+    """The body of /quantities: the `system` referred to and its rows that pass the filters."""
+    bodies = _bodies(session, system_id, kind, counted, country)
+    if bodies is None:
+        bodies = [_ROW.dump_json(row).decode() for row in totals.quantities(session, system_id)
+                  if _passes(row, kind, counted, country)]  # fmt: skip
+    return b'{"system":' + _REF.dump_json(system) + b',"rows":' + _joined(bodies) + b"}"
+
+
+def _joined(bodies: Iterable[str]) -> bytes:
+    return f"[{','.join(bodies)}]".encode()
