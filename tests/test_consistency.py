@@ -166,3 +166,25 @@ def test_totals_add_up_distinct_deliveries_and_give_stocks_as_a_range(dbs: Datab
            "missiles", "--value", value, "--about", day, "--source", ANADOLU)  # fmt: skip
     [stock] = _quantities(url, kind="inventory")
     assert (stock["measure"], stock["low"], stock["high"], stock["claims"]) == ("stock", 4000, 5000, 2)
+
+
+def test_the_pairs_compared_are_every_pair_of_alike_overlapping_facts_in_order() -> None:
+    import random
+    from itertools import combinations
+
+    from equipment_db.analysis.consistency import overlapping_pairs
+
+    chance = random.Random(7)
+    for _ in range(200):
+        facts = []
+        for n in range(chance.randrange(0, 40)):
+            start = date(2020, 1, 1).toordinal() + chance.randrange(0, 2000)
+            first, last = date.fromordinal(start), date.fromordinal(start + chance.choice([0, 1, 30, 364, 900]))
+            facts.append(_flow(f"C-{n}", first.isoformat(), last.isoformat(), 1.0,
+                               scope=chance.choice(["delivered", "ordered"]),
+                               counterparty=chance.choice(["DE", "US", None])))  # fmt: skip
+        expected = [(i, j) for i, j in combinations(range(len(facts)), 2)
+                    if (facts[i].kind, facts[i].scope, facts[i].party, facts[i].counterparty)
+                    == (facts[j].kind, facts[j].scope, facts[j].party, facts[j].counterparty)
+                    and facts[i].start <= facts[j].end and facts[j].start <= facts[i].end]  # fmt: skip
+        assert overlapping_pairs(facts) == expected

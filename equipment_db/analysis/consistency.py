@@ -24,11 +24,12 @@ period: pledged, ordered, delivered, produced, used, lost, ...). Its number is a
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import combinations
-from typing import TypeVar
+from functools import cached_property
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 STOCK_SCOPES = frozenset({"inventory", "deployed", "mobilised"})
@@ -54,12 +55,18 @@ class Fact:
     qualifier: str | None = None
     stance: str = "affirms"
     label: str = ""  # how a flag names it: "C-AAA: more than 700 missiles delivered, 2022-02/2022-12"
+    describe: Callable[[], str] | None = field(default=None, compare=False, repr=False)  # the label, when asked
+
+    @cached_property
+    def named(self) -> str:
+        """The label, worded only for the facts a flag names (`describe`, when given)."""
+        return self.describe() if self.describe is not None else self.label
 
     @property
     def is_stock(self) -> bool:
         return self.scope in STOCK_SCOPES
 
-    @property
+    @cached_property  # read for each pair it is in
     def bounds(self) -> tuple[float, float] | None:
         """[low, high] its qualifier allows; None when it gives no number to compare."""
         if self.qualifier == "unspecified" or (self.low is None and self.high is None):
@@ -129,22 +136,40 @@ def check(facts: Sequence[Fact], *, same_as: Iterable[tuple[str, str]] = (),
     flags = [*_pairs(dated), *_sums(dated)]
     by_id = {f.id: f for f in facts}
     for a, b in contradicts:
-        label_a, label_b = (by_id[x].label if x in by_id else x for x in (a, b))
+        label_a, label_b = (by_id[x].named if x in by_id else x for x in (a, b))
         flags.append(Flag([a, b], "editor", f"An editor linked {label_a} as contradicting {label_b}.", "editor"))
     return flags
 
 
+def overlapping_pairs(dated: Sequence[Fact]) -> list[tuple[int, int]]:
+    """The (i, j), i < j, of facts of one kind, scope, party and counterparty whose periods
+    overlap, in the order of `combinations(range(len(dated)), 2)`: only those can conflict. Built
+    by a sweep over each group by start, not from all 19,900 pairs of 200 facts."""
+    alike: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for index, fact in enumerate(dated):
+        alike[(fact.kind, fact.scope, fact.party, fact.counterparty)].append(index)
+    found = []
+    for indexes in alike.values():
+        by_start = sorted(indexes, key=lambda i: dated[i].start)  # type: ignore[arg-type,return-value]
+        for position, i in enumerate(by_start):
+            end = dated[i].end
+            for j in by_start[position + 1:]:
+                if dated[j].start > end:  # type: ignore[operator]
+                    break
+                found.append((min(i, j), max(i, j)))
+    return sorted(found)
+
+
 def _pairs(dated: Sequence[Fact]) -> Iterable[Flag]:
-    for a, b in combinations(dated, 2):
-        if (a.kind, a.scope, a.party, a.counterparty) != (b.kind, b.scope, b.party, b.counterparty):
-            continue
+    for i, j in overlapping_pairs(dated):
+        a, b = dated[i], dated[j]
         if not _overlap(a, b):
             continue
         if a.stance != b.stance:
             denial, other = (a, b) if a.stance == "denies" else (b, a)
             bounds = other.bounds
             if bounds is None or bounds[1] > 0:
-                yield Flag([denial.id, other.id], "denial", f"{denial.label} denies what {other.label} affirms.",
+                yield Flag([denial.id, other.id], "denial", f"{denial.named} denies what {other.named} affirms.",
                            basis=(other.counted, other.scope))  # fmt: skip
             continue
         if a.stance == "denies" or a.counted != b.counted:
@@ -153,10 +178,10 @@ def _pairs(dated: Sequence[Fact]) -> Iterable[Flag]:
         if ba is None or bb is None or not (ba[1] < bb[0] or bb[1] < ba[0]):
             continue
         if a.is_stock:
-            yield Flag([a.id, b.id], "stocks_disjoint", f"{a.label} cannot be true at the same time as {b.label}: "
+            yield Flag([a.id, b.id], "stocks_disjoint", f"{a.named} cannot be true at the same time as {b.named}: "
                        f"{_range(ba)} and {_range(bb)} do not meet.", basis=(a.counted, a.scope))  # fmt: skip
         elif (a.start, a.end) == (b.start, b.end):
-            yield Flag([a.id, b.id], "equal_periods", f"{a.label} and {b.label} count the same period: "
+            yield Flag([a.id, b.id], "equal_periods", f"{a.named} and {b.named} count the same period: "
                        f"{_range(ba)} and {_range(bb)} do not meet.", basis=(a.counted, a.scope))  # fmt: skip
 
 
@@ -164,18 +189,21 @@ def _sums(dated: Sequence[Fact]) -> Iterable[Flag]:
     """For each flow, the disjoint sub-periods inside it whose lower bounds add up to the most
     (weighted interval scheduling); a flag when that sum exceeds the flow's upper bound."""
     flows = [f for f in dated if not f.is_stock and f.stance == "affirms" and f.bounds is not None]
+    alike: dict[tuple[str | None, ...], list[Fact]] = defaultdict(list)  # flows of one basis, in order
+    for flow in flows:
+        alike[_basis(flow)].append(flow)
     for whole in flows:
-        parts = [f for f in flows if f is not whole and _basis(f) == _basis(whole) and _within(f, whole)
+        parts = [f for f in alike[_basis(whole)] if f is not whole and _within(f, whole)
                  and (f.start, f.end) != (whole.start, whole.end)]  # fmt: skip
         if not parts:
             continue
         total, chosen = _heaviest_disjoint(parts)
         high = whole.bounds[1]  # type: ignore[index]
         if total > high:
-            named = " + ".join(p.label for p in chosen)
+            named = " + ".join(p.named for p in chosen)
             verb = "exceeds" if len(chosen) == 1 else f"(together at least {_number(total)}) exceed"
             yield Flag([*(p.id for p in chosen), whole.id], "parts_exceed_whole",
-                       f"{named} {verb} {whole.label}, which allows at most {_number(high)}.",
+                       f"{named} {verb} {whole.named}, which allows at most {_number(high)}.",
                        basis=(whole.counted, whole.scope))  # fmt: skip
 
 

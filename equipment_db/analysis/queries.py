@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, or_
@@ -23,7 +24,7 @@ from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
 from equipment_db.reads import driver_rows, placeholders
 from equipment_db.sources.models import Source
-from equipment_db.vocab import Attribute, ClaimKind, Qualifier, Rank
+from equipment_db.vocab import Attribute, ClaimKind, DatePrecision, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
 # The driver's text to enums, by dict (calling the enum costs more, thousands of times a request)
@@ -42,16 +43,30 @@ def with_quantity() -> Any:
     )  # fmt: skip
 
 
-def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[Source]]:
-    """The sources carrying each claim (active citations, in citation order), in one query."""
-    found: dict[int, list[Source]] = {claim_id: [] for claim_id in claim_ids}
+class SourceRef(NamedTuple):
+    """What the readers of a claim's sources use: its ids, names and publication date."""
+
+    id: int
+    public_id: str
+    publisher: str | None
+    title: str | None
+    published_on: date | None
+    published_precision: DatePrecision | None
+
+
+def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[SourceRef]]:
+    """The sources carrying each claim (active citations, in citation order), in one query, as
+    rows of the columns used (a timeline reads 600 sources: as model objects they cost 9 ms)."""
+    found: dict[int, list[SourceRef]] = {claim_id: [] for claim_id in claim_ids}
     statement = (
-        select(Citation.claim_id, Source)
+        select(Citation.claim_id, Source.id, Source.public_id, Source.publisher, Source.title, Source.published_on,
+               Source.published_precision)
         .join(Source, col(Source.id) == Citation.source_id)
         .where(col(Citation.claim_id).in_(list(claim_ids)), col(Citation.retracted_at).is_(None))
         .order_by(Citation.id)
-    )
-    for claim_id, source in session.exec(statement):
+    )  # fmt: skip
+    for claim_id, *columns in session.execute(statement):
+        source = SourceRef(*columns)
         if all(known.id != source.id for known in found[claim_id]):
             found[claim_id].append(source)
     return found

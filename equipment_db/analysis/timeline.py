@@ -15,14 +15,13 @@ from equipment_db.actors import queries as actor_queries
 from equipment_db.actors.models import Actor
 from equipment_db.analysis import consistency
 from equipment_db.analysis.consistency import STOCK_SCOPES
-from equipment_db.analysis.queries import sources_by_claim, with_quantity
+from equipment_db.analysis.queries import SourceRef, sources_by_claim, with_quantity
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims import rules
 from equipment_db.claims.models import Claim, ClaimLink
 from equipment_db.claims.text import describe_value, party_name
 from equipment_db.errors import MissingValue
 from equipment_db.normalize.dates import format_partial, parse_partial_date, stored_edtf
-from equipment_db.sources.models import Source
 from equipment_db.vocab import DatePrecision, LinkKind, Rank
 
 
@@ -42,7 +41,7 @@ def _partial(day: date, precision: DatePrecision, basis: str) -> When:
     return When(day, parse_partial_date(text, field=basis).end, text, basis)
 
 
-def when(claim: Claim, sources: Sequence[Source]) -> When | None:
+def when(claim: Claim, sources: Sequence[SourceRef]) -> When | None:
     """The period the claim is `about`; else the date it was `stated` (a statement about the
     present); else the earliest publication date of a source carrying it; else None."""
     if claim.about_edtf:
@@ -73,8 +72,9 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
     party = rules.resolve_party(country, "party", rules.DatabaseResolver(session), field="country")
     column, value = next((name, v) for name, v in party.items() if v not in (None, False))
     code = party["country"]
+    # the claims as rows of every column, read by name like the model (201 model objects cost 5 ms)
     statement = (
-        select(Claim, Actor.name)
+        select(Claim.__table__, Actor.name.label("claimant_name"))  # type: ignore[attr-defined]
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id)
         .where(Claim.system_id == system.id, getattr(Claim, column) == value, with_quantity())
         .order_by(func.coalesce(Claim.about_start, Claim.stated_on).desc().nulls_last(), col(Claim.id).desc())
@@ -84,9 +84,10 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
         statement = statement.where(Claim.rank != Rank.deprecated)
     if not include_retracted:
         statement = statement.where(col(Claim.retracted_at).is_(None))
-    rows = session.exec(statement).all()
-    truncated = len(rows) > max(1, min(limit, TIMELINE_MAX))
-    rows = sorted(rows[: len(rows) - 1] if truncated else rows, key=lambda row: row[0].id)
+    found = session.execute(statement).all()
+    truncated = len(found) > max(1, min(limit, TIMELINE_MAX))
+    rows = sorted(((row, row.claimant_name) for row in (found[: len(found) - 1] if truncated else found)),
+                  key=lambda pair: pair[0].id)  # fmt: skip
     ids = [claim.id for claim, _ in rows]
     cited = sources_by_claim(session, ids)  # type: ignore[arg-type]
     links = session.exec(
@@ -150,19 +151,23 @@ def _counterparties(session: Session, claims: Sequence[Claim]) -> dict[int, str]
     return {k: v for k, v in named.items() if v}  # type: ignore[misc]
 
 
-def _fact(claim: Claim, claimant: str | None, at: When | None, sources: Sequence[Source]) -> consistency.Fact:
+def _fact(claim: Claim, claimant: str | None, at: When | None, sources: Sequence[SourceRef]) -> consistency.Fact:
     """A claim as the checker reads it; its label names it in a flag: `C-AAA: more than 700
-    missiles, delivered, 2022-02/2022-12 (Test Official, via Anadolu Agency)`."""
-    who = ", ".join(part for part in (claimant, f"via {sources[0].publisher}" if sources and sources[0].publisher
-                                      else None) if part)  # fmt: skip
+    missiles, delivered, 2022-02/2022-12 (Test Official, via Anadolu Agency)`, worded only if a
+    flag names it."""
     scope = getattr(claim.scope, "value", None)
-    label = f"{claim.public_id}: {describe_value(claim) or 'no number'}{', ' + scope if scope else ''}" + (
-        f", {at.text}" if at else "") + (f" ({who})" if who else "")  # fmt: skip
+
+    def label() -> str:
+        who = ", ".join(part for part in (claimant, f"via {sources[0].publisher}" if sources and sources[0].publisher
+                                          else None) if part)  # fmt: skip
+        return f"{claim.public_id}: {describe_value(claim) or 'no number'}{', ' + scope if scope else ''}" + (
+            f", {at.text}" if at else "") + (f" ({who})" if who else "")  # fmt: skip
+
     actor = f"actor:{claim.counterparty_actor_id}" if claim.counterparty_actor_id is not None else None
     counterparty = claim.counterparty_country or actor or ("unknown" if claim.counterparty_unknown else None)
     return consistency.Fact(
         id=claim.public_id, kind=claim.kind.value, scope=scope, counted=getattr(claim.counted, "value", None),
         party="party", counterparty=counterparty, start=at.start if at else None, end=at.end if at else None,
         low=claim.value_low, high=claim.value_high, qualifier=getattr(claim.qualifier, "value", None),
-        stance=claim.stance.value, label=label,
+        stance=claim.stance.value, describe=label,
     )  # fmt: skip

@@ -26,6 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from equipment_db.errors import InvalidValue
@@ -90,6 +91,7 @@ def format_date(value: date | str | None, precision: str | None = None) -> str |
     return join_parts(parts) if parts else None
 
 
+@lru_cache(maxsize=4096)  # a timeline formats the same few hundred publication dates
 def format_partial(value: date, precision: DatePrecision | str) -> str:
     """`format_date` for a stored date, whose precision must be one of DatePrecision."""
     return format_date(value, DatePrecision(precision).value)  # type: ignore[return-value]

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -45,8 +46,17 @@ def environment() -> Environment:
 
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """Render `template`; every page knows its own address and its JSON twin."""
-    html = environment().get_template(template).render(request=request, path=request.url.path, **context)
+    html = environment().get_template(template).render(request=request, path=request.url.path,
+                                                       claim_url=claim_urls(request), **context)  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
+
+
+def claim_urls(request: Request) -> Callable[[str], str]:
+    """A claim's address from its public id, as `request.url_for("get_claim", ...)` gives it,
+    without routing each time (a system page links up to 7,000 claims: 40 µs each)."""
+    marker = "C-0"
+    head = str(request.url_for("get_claim", claim_id=marker)).removesuffix(marker)
+    return lambda public_id: head + quote(public_id, safe="")
 
 
 def error_page(request: Request, problem: dict[str, Any], headers: dict[str, str] | None) -> HTMLResponse:

@@ -47,6 +47,9 @@ _FTS5_SHADOWS = frozenset(
 # kept by triggers (migration 0005); the stored /quantities rows and the systems whose rows are stale (0020)
 AGGREGATE_TABLES = ("claim_count", "quantity_tally", "quantity_row", "quantity_stale")
 TABLES = frozenset({SQLITE_INDEX, PG_TABLE, DEFER_TABLE, NAMES_TABLE, *AGGREGATE_TABLES}) | _FTS5_SHADOWS
+# Indexes on an expression that each engine spells its own way (NULLS LAST): declared only by
+# their migration (0021), like the search objects, and left out of the comparison with the models.
+MIGRATION_ONLY_INDEXES = frozenset({"ix_claim_timeline"})
 
 
 def is_search_table(name: str | None) -> bool:
@@ -59,8 +62,11 @@ def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> 
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Alembic `include_object`: skip the search tables and anything that belongs to them."""
+    """Alembic `include_object`: skip the search tables, anything that belongs to them, and the
+    migration-only indexes."""
     if type_ == "table":
         return not is_search_table(name)
+    if type_ == "index" and name in MIGRATION_ONLY_INDEXES:
+        return False
     table = getattr(obj, "table", None)
     return not (table is not None and is_search_table(table.name))
