@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -51,12 +52,15 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what `quote` leaves as it is
+
+
 def claim_urls(request: Request) -> Callable[[str], str]:
     """A claim's address from its public id, as `request.url_for("get_claim", ...)` gives it,
     without routing each time (a system page links up to 7,000 claims: 40 µs each)."""
     marker = "C-0"
     head = str(request.url_for("get_claim", claim_id=marker)).removesuffix(marker)
-    return lambda public_id: head + quote(public_id, safe="")
+    return lambda public_id: head + (public_id if _PLAIN.fullmatch(public_id) else quote(public_id, safe=""))
 
 
 def error_page(request: Request, problem: dict[str, Any], headers: dict[str, str] | None) -> HTMLResponse:
