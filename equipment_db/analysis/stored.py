@@ -48,8 +48,9 @@ def refresh(session: Session) -> int:
             connection.execute(sa.text(f"INSERT INTO {ROW_TABLE} (system_id, position, kind, counted, country, party, "
                                        "claims, body) VALUES (:system, :position, :kind, :counted, :country, :party, "
                                        ":claims, :body)"), rows)  # fmt: skip
-    if stale:
-        connection.execute(sa.text(f"DELETE FROM {STALE_TABLE}"))
+    if stale:  # only those recomputed: on PostgreSQL another transaction may list one meanwhile
+        connection.execute(sa.text(f"DELETE FROM {STALE_TABLE} WHERE system_id = :system"),
+                           [{"system": system_id} for system_id in stale])  # fmt: skip
     return len(stale)
 
 
