@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 
 class Reader:
-    """What a hot route needs of its request, in one dependency (each one more cost FastAPI
+    """What a hot route needs of its request, in one object (each dependency more cost FastAPI
     tens of microseconds): its connection, where `rows(sql, params)` runs a statement written
     with `?` placeholders on either engine; `session`, an ORM session holding that connection;
     the app's `settings`; and whether the client `wants_html` (`negotiate.prefers_html`)."""

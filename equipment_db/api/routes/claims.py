@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from equipment_db import permalinks
 from equipment_db.api.deps import ClaimDep, ClaimId, SessionDep, SettingsDep, VersionDep
 from equipment_db.api.fastread import Reader, json_response, read
-from equipment_db.api.paging import MAX_LIMIT, Page, decode_cursor, encode_cursor, url_template
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
 from equipment_db.citations.cited import cited_version
@@ -37,41 +37,46 @@ from equipment_db.vocab import (
 
 router = APIRouter(tags=["claims"])
 ClaimPage = Page[ClaimRowPublic]
+Text = Annotated[str | None, Query(max_length=200)]
 
 
 class ClaimListQuery(BaseModel):
-    """The claims list's query, validated in one call (a parameter at a time cost FastAPI
-    ~6 µs each, 147 µs a request)."""
+    """The claims list's query, validated in one call: a parameter at a time cost FastAPI
+    147 µs a request for these 24 (measured)."""
 
-    system: str | None = Field(None, max_length=200, description="Slug or any alias.", examples=["igla-s"])
-    country: str | None = Field(None, max_length=100, examples=["VE"],
-                                description="The party as a country: code or name.")  # fmt: skip
-    party: str | None = Field(None, max_length=200, examples=["XK"], description="The holder or recipient, any "
-                              "kind: a country, `actor:NAME` or `unknown`.")  # fmt: skip
-    counterparty: str | None = Field(None, max_length=200, description="The other party (a transfer's "
-                                     "supplier), any kind, as `party`.")  # fmt: skip
+    system: Annotated[
+        str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
+    ] = None
+    country: Annotated[str | None, Query(max_length=100, examples=["VE"], description="The party as a country: "
+                                                                                     "code or name.")] = None
+    party: Annotated[str | None, Query(max_length=200, description="The holder or recipient, any kind: a country, "
+                                       "`actor:NAME` or `unknown`.", examples=["XK"])] = None
+    counterparty: Annotated[str | None, Query(max_length=200, description="The other party (a transfer's supplier), "
+                                              "any kind, as `party`.")] = None
     kind: ClaimKind | None = None
-    scope: Scope | None = Field(None, description="The state of what is counted.")
-    counted: Counted | None = Field(None, description="What a quantity counts.")
-    stance: Stance | None = Field(None, description="`denies`: denials only.")
-    external_id: str | None = Field(None, max_length=300, description="An external id, SCHEME:VALUE.",
-                                    examples=["sipri_deal:12345"])  # fmt: skip
-    attribute: Attribute | None = Field(None, description="A specification attribute.")
-    claimant: str | None = Field(None, max_length=200)
-    source: str | None = Field(None, max_length=2000, description="Source id or URL.")
+    scope: Annotated[Scope | None, Query(description="The state of what is counted.")] = None
+    counted: Annotated[Counted | None, Query(description="What a quantity counts.")] = None
+    stance: Annotated[Stance | None, Query(description="`denies`: denials only.")] = None
+    external_id: Annotated[str | None, Query(max_length=300, description="An external id, SCHEME:VALUE.",
+                                             examples=["sipri_deal:12345"])] = None
+    attribute: Annotated[Attribute | None, Query(description="A specification attribute.")] = None
+    claimant: Text = None
+    source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None
     status: VerificationStatus | None = None
     rank: Rank | None = None
-    stated_from: str | None = Field(None, max_length=10, examples=["2025"])
-    stated_to: str | None = Field(None, max_length=10)
-    about_from: str | None = Field(None, max_length=10)
-    about_to: str | None = Field(None, max_length=10)
-    text: str | None = Field(None, max_length=200)
+    stated_from: Annotated[str | None, Query(max_length=10, examples=["2025"])] = None
+    stated_to: Annotated[str | None, Query(max_length=10)] = None
+    about_from: Annotated[str | None, Query(max_length=10)] = None
+    about_to: Annotated[str | None, Query(max_length=10)] = None
+    text: Text = None
     include_deprecated: bool = False
     include_retracted: bool = False
-    include: Literal["citations"] | None = Field(
-        None, description="`citations`: each row carries its citations and their sources (one more query).")
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT}).")
-    cursor: str | None = Field(None, max_length=200, description="The `next` cursor of the previous page.")
+    include: Annotated[
+        Literal["citations"] | None,
+        Query(description="`citations`: each row carries its citations and their sources (one more query)."),
+    ] = None
+    limit: LimitQuery = 50
+    cursor: CursorQuery = None
 
 
 _NOT_FILTERS = ("include", "limit", "cursor")
