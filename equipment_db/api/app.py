@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-from collections.abc import AsyncIterator
+import functools
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio
 import sqlalchemy as sa
@@ -14,13 +16,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from equipment_db import __version__
 from equipment_db.api import problems
 from equipment_db.api.caching import CachingMiddleware
-from equipment_db.api.deps import install_query_limit, reject_nul_characters
+from equipment_db.api.deps import check_request, install_query_limit
 from equipment_db.api.lanes import app_lanes
 from equipment_db.api.public import PublicURLMiddleware
 from equipment_db.api.routes import assets, claims, exports, meta, overview, search, sources, systems
 from equipment_db.bootstrap import open_existing
 from equipment_db.config import Settings, get_settings
-from equipment_db.pages import finding as finding_pages
 
 DESCRIPTION = """Military-equipment systems and the sourced public claims made about them.
 
@@ -42,6 +43,24 @@ def _few_malloc_arenas() -> None:
         pass
 
 
+# A request is matched against each router in turn, route by route (FastAPI matches an included
+# router's routes twice, once to find it and once to run it): the lookups' routers come first.
+# No path of one router matches a route of another, so the order changes only the time taken.
+MATCHED = (claims, systems, search, meta, overview, sources, exports, assets)
+DOCUMENTED = (meta, overview, systems, claims, sources, search, exports, assets)  # the OpenAPI document's order
+
+
+def _documented_openapi(app: FastAPI, openapi: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """FastAPI's OpenAPI document, its paths in `DOCUMENTED` order (as the routers were once
+    included), whatever order they are matched in."""
+    schema = openapi()
+    paths = schema.get("paths", {})
+    order = dict.fromkeys(route.path_format for module in DOCUMENTED for route in module.router.routes
+                          if hasattr(route, "path_format"))  # fmt: skip
+    schema["paths"] = {path: paths[path] for path in order if path in paths} | paths
+    return schema
+
+
 def create_app(settings: Settings | None = None, engine: sa.Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     @asynccontextmanager
@@ -54,15 +73,16 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
                   responses=problems.PROBLEM_RESPONSES,
-                  dependencies=[Depends(reject_nul_characters), Depends(finding_pages.drop_empty_fields)],
+                  dependencies=[Depends(check_request)],
                   lifespan=lifespan, docs_url=None, redoc_url=None)  # fmt: skip
     app.state.settings = settings
     app.state.engine = engine or open_existing(settings, pool_size=settings.api_connections)
     app.state.lanes = app_lanes(settings.search_workers, settings.search_queue, settings.export_streams)
     install_query_limit(app.state.engine)
     problems.install(app)
-    for module in (meta, overview, systems, claims, sources, search, exports, assets):
+    for module in MATCHED:
         app.include_router(module.router)
+    app.openapi = functools.partial(_documented_openapi, app, app.openapi)  # type: ignore[method-assign]
     app.add_middleware(CachingMiddleware)
     app.add_middleware(PublicURLMiddleware, public_url=settings.public_url)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "OPTIONS"],

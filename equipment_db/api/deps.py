@@ -33,6 +33,7 @@ from equipment_db.catalog.models import System
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.models import Claim
 from equipment_db.config import Settings
+from equipment_db.pages import finding as finding_pages
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import Source
 
@@ -145,11 +146,18 @@ def _sessions(state: Any) -> anyio.Semaphore:
     return held[1]
 
 
+async def check_request(request: Request) -> None:
+    """Installed on every route by `create_app`: `reject_nul_characters`, then the pages'
+    `drop_empty_fields`. One dependency, `async` (it does no I/O, so no hop to the thread
+    pool): FastAPI solves each dependency of every request anew."""
+    await reject_nul_characters(request)
+    await finding_pages.drop_empty_fields(request)
+
+
 async def reject_nul_characters(request: Request) -> None:
     """No key or text of this API holds a NUL character, and PostgreSQL text cannot (the
     driver refuses it: a 500). A parameter holding one is refused, as invalid, on every
-    engine, before any query. Installed on every route by `create_app`; `async` (it does no
-    I/O) so that it costs no hop to the thread pool."""
+    engine, before any query."""
     named = [("path", k, v) for k, v in request.path_params.items()]
     for location, name, value in named + [("query", k, v) for k, v in request.query_params.multi_items()]:
         if isinstance(value, str) and "\x00" in value:

@@ -22,7 +22,7 @@ from equipment_db.errors import Ambiguous, NotFound
 from equipment_db.history.queries import version_fields
 from equipment_db.normalize.countries import country_code
 from equipment_db.normalize.names import name_key
-from equipment_db.reads import contains, driver_rows, every_row
+from equipment_db.reads import contains, cursor_rows, driver_rows, every_row
 from equipment_db.vocab import ClaimKind, EntityType, SystemCategory
 
 
@@ -45,15 +45,16 @@ def find_system_key(session: Session, key: str) -> SystemRef | None:
     """The id, slug and name of the system `key` names: by slug, then by name or alias, case-
     and punctuation-insensitively (as plain rows: a redirect from an alias needs no more)."""
     text = key.strip()
-    exact = driver_rows(session, _BY_SLUG, (text.lower(),))
+    connection = session.connection()
+    exact = cursor_rows(connection, _BY_SLUG, (text.lower(),))
     if exact:
         return SystemRef(*exact[0])
     folded = name_key(text)
     if not folded:
         return None
-    candidates = [SystemRef(*row) for row in driver_rows(session, _BY_ALIAS, (folded,))]
+    candidates = [SystemRef(*row) for row in cursor_rows(connection, _BY_ALIAS, (folded,))]
     if not candidates:
-        candidates = [SystemRef(*row) for row in driver_rows(session, "SELECT id, slug, name FROM system")
+        candidates = [SystemRef(*row) for row in cursor_rows(connection, "SELECT id, slug, name FROM system")
                       if name_key(row[1]) == folded or name_key(row[2]) == folded]  # fmt: skip
     if len(candidates) > 1:
         raise Ambiguous("system", key, sorted(found.slug for found in candidates))

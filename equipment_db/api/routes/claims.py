@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel
 
 from equipment_db import permalinks
 from equipment_db.api.deps import ClaimDep, ClaimId, SessionDep, SettingsDep, VersionDep
-from equipment_db.api.fastread import ReaderDep, json_response
+from equipment_db.api.fastread import Reader, json_response, read
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
@@ -39,57 +40,65 @@ ClaimPage = Page[ClaimRowPublic]
 Text = Annotated[str | None, Query(max_length=200)]
 
 
-@router.get(permalinks.CLAIMS, summary="List claims, filtered, oldest first, with cursor pagination",
-            response_model=Page[ClaimRowPublic], responses=HTML_PAGE)  # fmt: skip
-def list_claims(
-    request: Request,
-    reader: ReaderDep,
+class ClaimListQuery(BaseModel):
+    """The claims list's query, validated in one call: a parameter at a time cost FastAPI
+    147 µs a request for these 24 (measured)."""
+
     system: Annotated[
         str | None, Query(max_length=200, description="Slug or any alias.", examples=["igla-s"])
-    ] = None,
+    ] = None
     country: Annotated[str | None, Query(max_length=100, examples=["VE"], description="The party as a country: "
-                                                                                     "code or name.")] = None,
+                                                                                     "code or name.")] = None
     party: Annotated[str | None, Query(max_length=200, description="The holder or recipient, any kind: a country, "
-                                       "`actor:NAME` or `unknown`.", examples=["XK"])] = None,
+                                       "`actor:NAME` or `unknown`.", examples=["XK"])] = None
     counterparty: Annotated[str | None, Query(max_length=200, description="The other party (a transfer's supplier), "
-                                              "any kind, as `party`.")] = None,
-    kind: ClaimKind | None = None,
-    scope: Annotated[Scope | None, Query(description="The state of what is counted.")] = None,
-    counted: Annotated[Counted | None, Query(description="What a quantity counts.")] = None,
-    stance: Annotated[Stance | None, Query(description="`denies`: denials only.")] = None,
+                                              "any kind, as `party`.")] = None
+    kind: ClaimKind | None = None
+    scope: Annotated[Scope | None, Query(description="The state of what is counted.")] = None
+    counted: Annotated[Counted | None, Query(description="What a quantity counts.")] = None
+    stance: Annotated[Stance | None, Query(description="`denies`: denials only.")] = None
     external_id: Annotated[str | None, Query(max_length=300, description="An external id, SCHEME:VALUE.",
-                                             examples=["sipri_deal:12345"])] = None,
-    attribute: Annotated[Attribute | None, Query(description="A specification attribute.")] = None,
-    claimant: Text = None,
-    source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None,
-    status: VerificationStatus | None = None,
-    rank: Rank | None = None,
-    stated_from: Annotated[str | None, Query(max_length=10, examples=["2025"])] = None,
-    stated_to: Annotated[str | None, Query(max_length=10)] = None,
-    about_from: Annotated[str | None, Query(max_length=10)] = None,
-    about_to: Annotated[str | None, Query(max_length=10)] = None,
-    text: Text = None,
-    include_deprecated: bool = False,
-    include_retracted: bool = False,
+                                             examples=["sipri_deal:12345"])] = None
+    attribute: Annotated[Attribute | None, Query(description="A specification attribute.")] = None
+    claimant: Text = None
+    source: Annotated[str | None, Query(max_length=2000, description="Source id or URL.")] = None
+    status: VerificationStatus | None = None
+    rank: Rank | None = None
+    stated_from: Annotated[str | None, Query(max_length=10, examples=["2025"])] = None
+    stated_to: Annotated[str | None, Query(max_length=10)] = None
+    about_from: Annotated[str | None, Query(max_length=10)] = None
+    about_to: Annotated[str | None, Query(max_length=10)] = None
+    text: Text = None
+    include_deprecated: bool = False
+    include_retracted: bool = False
     include: Annotated[
         Literal["citations"] | None,
         Query(description="`citations`: each row carries its citations and their sources (one more query)."),
-    ] = None,
-    limit: LimitQuery = 50,
-    cursor: CursorQuery = None,
-) -> Page[ClaimRowPublic] | Response:
+    ] = None
+    limit: LimitQuery = 50
+    cursor: CursorQuery = None
+
+
+_NOT_FILTERS = ("include", "limit", "cursor")
+
+
+@router.get(permalinks.CLAIMS, summary="List claims, filtered, oldest first, with cursor pagination",
+            response_model=Page[ClaimRowPublic], responses=HTML_PAGE)  # fmt: skip
+async def list_claims(request: Request, query: Annotated[ClaimListQuery, Query()]) -> Page[ClaimRowPublic] | Response:
+    return await read(request, _claims_answer, request, query)
+
+
+def _claims_answer(reader: Reader, request: Request, query: ClaimListQuery) -> Response:
+    filters = {name: value for name, value in query if name not in _NOT_FILTERS}
     where = claim_queries.filter_from_input(
-        lambda: reader.session, system=system, country=country, party=party, counterparty=counterparty, kind=kind,
-        attribute=attribute, claimant=claimant, source=source, status=status, rank=rank, stated_from=stated_from,
-        stated_to=stated_to, about_from=about_from, about_to=about_to, text=text, scope=scope, counted=counted,
-        stance=stance, external_id=external_id, include_deprecated=include_deprecated,
-        include_retracted=include_retracted, system_id_of=lambda key: claim_prepared.system_id(reader.rows, key),
-    )  # fmt: skip
-    after_id = decode_cursor(cursor, request)
+        lambda: reader.session, **filters, system_id_of=lambda key: claim_prepared.system_id(reader.rows, key)
+    )
+    limit = query.limit
+    after_id = decode_cursor(query.cursor, request)
     rows = claim_prepared.claim_rows(reader.rows, reader.dialect, where, limit=limit + 1, after_id=after_id)
     more = len(rows) > limit
     rows = rows[:limit]
-    if include == "citations":
+    if query.include == "citations":
         cited = claim_prepared.citations_by_claim(reader.rows, [r["_row_id"] for r in rows])
         for row in rows:
             row["citations"] = cited[row["_row_id"]]
@@ -105,7 +114,11 @@ def list_claims(
 
 @router.get(permalinks.CLAIM, summary="One claim with its citations, reporting chains and links",
             response_model=ClaimDetailPublic, responses=HTML_PAGE)  # fmt: skip
-def get_claim(request: Request, reader: ReaderDep, claim_id: ClaimId) -> ClaimDetailPublic | Response:
+async def get_claim(request: Request, claim_id: ClaimId) -> ClaimDetailPublic | Response:
+    return await read(request, _claim_answer, request, claim_id)
+
+
+def _claim_answer(reader: Reader, request: Request, claim_id: str) -> Response:
     if reader.wants_html:
         claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
         return claim_pages.claim_page(request, reader.session, reader.settings, claim.public_id)

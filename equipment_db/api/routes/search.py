@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from equipment_db.api.deps import query_time_limit
 from equipment_db.api.lanes import lane
 from equipment_db.pages import finding as finding_pages
-from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
+from equipment_db.pages.negotiate import HTML_PAGE, prefers_html
 from equipment_db.search import queries as search_queries
 from equipment_db.search.queries import MAX_LIMIT, MAX_QUERY_LENGTH
 
@@ -61,7 +61,7 @@ come first and an older entry that would score higher is not returned. Ask for f
 
 @router.get("", summary="Search systems, claims and sources by words, best match first",
             description=DESCRIPTION, response_model=SearchResultsPublic, responses=HTML_PAGE)  # fmt: skip
-async def search(request: Request, html: WantsHtml, q: Words, types: Types = "system,claim,source",
+async def search(request: Request, q: Words, types: Types = "system,claim,source",
                  limit: Limit = 20) -> SearchResultsPublic | Response:  # fmt: skip
     # Searches run in a lane of their own (equipment_db/api/lanes.py): a common word's matches
     # are merged in memory (~30 MB for a million documents), so a few at a time keep the
@@ -76,6 +76,8 @@ async def search(request: Request, html: WantsHtml, q: Words, types: Types = "sy
              "items": [{"type": h.type, "id": h.key, "title": h.title, "snippet": h.snippet, "score": h.score,
                         "url": base + PATHS[h.type].format(h.key)} for h in hits]}  # fmt: skip
     # The page is rendered here, in the event loop, from the hits the lane found: no session.
+    # Asked here, not by the `WantsHtml` dependency: each dependency costs FastAPI ~10 µs a request.
+    html = prefers_html(request.headers.get("accept"))
     return finding_pages.search_page(request, found) if html else JSONResponse(found)
 
 

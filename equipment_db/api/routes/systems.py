@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlmodel import Session, SQLModel
+from starlette.datastructures import URL
 
 from equipment_db import permalinks
 from equipment_db.analysis import compare as analysis_compare
@@ -24,6 +25,7 @@ from equipment_db.analysis.models import (
     TimelinePublic,
 )
 from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
+from equipment_db.api.fastread import Reader, read
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
@@ -61,7 +63,7 @@ def _next(
 
 
 def _system_url(request: Request, slug: str) -> str:
-    return str(request.url_for("get_system", key=slug))
+    return url_template(request, "get_system", "key")(slug)
 
 
 def _json(model: type[SQLModel], found: dict[str, Any]) -> Response:
@@ -114,18 +116,18 @@ def list_systems(
 @router.get(permalinks.SYSTEM, tags=["systems"], response_model=SystemDetailPublic,
             responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
-async def get_system(request: Request, session: SessionDep, key: SystemKey, html: WantsHtml) -> Response:
-    return await run_in_threadpool(_system_answer, request, session, key, html)
+async def get_system(request: Request, key: SystemKey) -> Response:
+    return await read(request, _system_answer, request, key)
 
 
-def _system_answer(request: Request, session: Session, key: str, html: bool) -> Response:
+def _system_answer(reader: Reader, request: Request, key: str) -> Response:
     """An alias redirects once its slug is read, before the system is loaded."""
+    session = reader.session
     system_id, slug, _ = catalog_queries.get_system_key(session, key, field="key")
     if key != slug:
-        return RedirectResponse(str(request.url.replace(path=request.url_for("get_system", key=slug).path)),
-                                status_code=307)  # fmt: skip
-    if html:
-        return entry_pages.system_page(request, session, request.app.state.settings, slug)
+        return RedirectResponse(str(request.url.replace(path=URL(_system_url(request, slug)).path)), status_code=307)
+    if reader.wants_html:
+        return entry_pages.system_page(request, session, reader.settings, slug)
     system = session.get(System, system_id)
     summary = analysis_queries.system_summary(session, system)  # type: ignore[arg-type]
     return _json(SystemDetailPublic, summary | {"url": _system_url(request, slug)})
