@@ -60,11 +60,16 @@ def _stored(system_id: int, position: int, row: dict[str, Any]) -> dict[str, Any
             "party": row["party"], "claims": row["claims"], "body": _ROW.dump_json(row).decode()}  # fmt: skip
 
 
+def _listed(connection: sa.Connection, system_id: int) -> bool:
+    """Whether the system's stored rows may be stale (a write outside the write path)."""
+    return bool(cursor_rows(connection, f"SELECT 1 FROM {STALE_TABLE} WHERE system_id = ?", (system_id,)))
+
+
 def _bodies(session: Session, system_id: int, kind: str | None, counted: str | None,
             country: str | None) -> list[str] | None:  # fmt: skip
     """The stored JSON of the rows that pass the filters, in order; None while the system is listed."""
     connection = session.connection()
-    if cursor_rows(connection, f"SELECT 1 FROM {STALE_TABLE} WHERE system_id = ?", (system_id,)):
+    if _listed(connection, system_id):
         return None
     sql, params = f"SELECT body FROM {ROW_TABLE} WHERE system_id = ?", [system_id]
     for column, value in (("kind", kind), ("counted", counted), ("country", country)):
@@ -92,7 +97,7 @@ def party_rows(session: Session, system_id: int, parties: int) -> list[dict[str,
     """The rows of the `parties` parties with the most claims (then by `party_key`), for a
     system page's charts: the page draws those, and reads no other row."""
     connection = session.connection()
-    if cursor_rows(connection, f"SELECT 1 FROM {STALE_TABLE} WHERE system_id = ?", (system_id,)):
+    if _listed(connection, system_id):
         rows = totals.quantities(session, system_id)
         top = _top(((row["country"], row["party"], row["claims"]) for row in rows), parties)
         return [row for row in rows if (row["country"] or "", row["party"]) in top]

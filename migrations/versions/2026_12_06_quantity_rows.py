@@ -44,10 +44,6 @@ def _mark(where: str, source: str = "claim AS c") -> str:
             "ON CONFLICT (system_id) DO NOTHING")  # fmt: skip
 
 
-def _claim(row: str) -> str:
-    return _mark(f"c.id = {row}.id")
-
-
 def _citation(row: str) -> str:
     return _mark(f"c.id = {row}.claim_id")
 
