@@ -204,3 +204,30 @@ def test_the_system_page_draws_the_most_claimed_parties_and_lists_ten_claims_a_r
 
 def _charts(html: str) -> str:
     return str(BeautifulSoup(html, "html.parser").find("h2", id="quantities").find_next_siblings("figure"))
+
+
+def test_the_stored_rows_are_served_in_their_order_whatever_order_they_were_written_in(dbs: DatabaseFactory) -> None:
+    """The engine joins the stored rows into one array (`stored._joined_in_sql`); its order must
+    be the rows' `position`, not the order the table holds them in."""
+    url = dbs.seeded()
+    for n, country in enumerate(["UA", "PL", "LT", "EE", "LV", "FI"]):
+        _delivery(url, country, str(10 + n), str(2015 + n))
+    expected = _served(url)
+    assert len(expected) >= 6
+    engine = engine_for(url)
+    try:
+        system_id = _system_id(engine)
+        with engine.begin() as connection:  # the same rows again, written last position first
+            rows = connection.execute(sa.text("SELECT * FROM quantity_row WHERE system_id = :s ORDER BY position DESC"),
+                                      {"s": system_id}).mappings().all()  # fmt: skip
+            connection.execute(sa.text("DELETE FROM quantity_row WHERE system_id = :s"), {"s": system_id})
+            connection.execute(sa.text("INSERT INTO quantity_row (system_id, position, kind, counted, country, party, "
+                                       "claims, body) VALUES (:system_id, :position, :kind, :counted, :country, "
+                                       ":party, :claims, :body)"), [dict(r) for r in rows])  # fmt: skip
+    finally:
+        engine.dispose()
+    assert _served(url) == expected
+    assert _served(url, kind="transfer") == _picked(expected, kind="transfer")
+    with api(url) as client:
+        page = client.get("/v1/systems/igla-s", headers={"Accept": "text/html"})
+    assert page.status_code == 200
