@@ -15,9 +15,9 @@ from tests.factories import add_claim, populate
 WORD = "zorblat"
 
 
-def _claims(engine: sa.Engine) -> list[str]:
+def _claims(engine: sa.Engine, source: str | None = None) -> list[str]:
     """Five claims holding WORD, oldest first; the oldest holds it most often (the best score)."""
-    source = populate(engine)["source"]
+    source = source or populate(engine)["source"]
     best = add_claim(engine, source, note=f"Test note: {WORD} {WORD} {WORD} {WORD}.")
     others = [add_claim(engine, source, note=f"Test note {n}: one {WORD} among many other plain words here.")
               for n in range(4)]  # fmt: skip
@@ -56,3 +56,19 @@ def test_the_candidates_are_counted_among_the_types_asked_for(dbs: DatabaseFacto
     assert len(newest_first) == 1, newest_first  # the source is older than every claim, still ranked
     assert {h.type for h in _found(engine, WORD, candidates=2)} == {"claim"}
     assert len(_found(engine, WORD, candidates=2, types=("claim",))) == 2
+
+
+def test_a_last_word_that_common_as_typed_is_not_also_read_as_a_prefix(dbs: DatabaseFactory) -> None:
+    """A last word is a prefix (`zorblat` finds `zorblats`) unless, as typed, it is already found in
+    `candidates` entries: then the longer word's entries are not among the candidates."""
+    engine = engine_for(dbs.migrated())
+    source = populate(engine)["source"]
+    claims = _claims(engine, source)  # five claims hold WORD as typed
+    longer = add_claim(engine, source, note=f"Test note: only {WORD}s here.")  # the newest entry
+    as_prefix = _found(engine, WORD, candidates=6)  # fewer than 6 as typed: a prefix
+    assert sorted(h.key for h in as_prefix) == sorted([*claims, longer]), as_prefix
+    as_typed = _found(engine, WORD, candidates=5)  # 5 as typed: matched as typed, the newest 5 of them
+    assert sorted(h.key for h in as_typed) == sorted(claims), as_typed
+    assert [h.key for h in _found(engine, f"{WORD}s", candidates=5)] == [longer]
+    two_words = _found(engine, f"only {WORD}", candidates=5)  # as typed in no entry: still a prefix
+    assert [h.key for h in two_words] == [longer]

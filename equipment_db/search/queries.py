@@ -5,7 +5,8 @@ into words, and `search_tokens` splits each word where both engines split text
 (`schema.SEPARATORS`: `Su-30` is `su 30`, `Igla-S` written with U+2011 is `igla s`), with
 diacritics dropped. Each engine then gets the same query, which it cannot misread: every
 word a phrase of its tokens, all words required, the last token of the last word also a
-prefix (`"su 30" "igla s"*`).
+prefix (`"su 30" "igla s"*`), unless the query without the prefix already matches
+`CANDIDATES` entries (`_SQLITE_CHOSEN`).
 
 - SQLite FTS5: each phrase a string literal (`"su 30"`), the last followed by `*`.
 - PostgreSQL: `to_tsquery('simple', ...)` over quoted lexemes, `'su' <-> '30' & 'igla' <->
@@ -88,18 +89,19 @@ def _phrases(words: Sequence[str], *, fold: bool = True) -> list[list[str]]:
     return phrases
 
 
-def fts5_query(words: Sequence[str]) -> str:
+def fts5_query(words: Sequence[str], *, prefix: bool = True) -> str:
     """Each word a phrase of its tokens, as an FTS5 string literal, joined by spaces (AND);
-    the last also a prefix: `Su-30`, `def` -> `"su 30" "def"*`."""
+    the last also a prefix (unless `prefix` is false): `Su-30`, `def` -> `"su 30" "def"*`."""
     phrases = _phrases(words, fold=False)
-    return " ".join('"' + " ".join(tokens).replace('"', '""') + '"' for tokens in phrases) + "*"
+    return " ".join('"' + " ".join(tokens).replace('"', '""') + '"' for tokens in phrases) + ("*" if prefix else "")
 
 
-def tsquery(words: Sequence[str]) -> str:
+def tsquery(words: Sequence[str], *, prefix: bool = True) -> str:
     """The same query for PostgreSQL's `to_tsquery('simple', ...)`: `'su' <-> '30' & 'def':*`."""
     phrases = [["'" + token.replace("\\", "\\\\").replace("'", "''") + "'" for token in tokens]
                for tokens in _phrases(words)]  # fmt: skip
-    phrases[-1][-1] += ":*"
+    if prefix:
+        phrases[-1][-1] += ":*"
     return " & ".join("(" + " <-> ".join(tokens) + ")" for tokens in phrases)
 
 
@@ -116,6 +118,16 @@ _ORDER = "CASE doc_type WHEN 'system' THEN 0 WHEN 'source' THEN 1 ELSE 2 END, do
 # would have scored higher is not returned (bench/README.md, "Q4: what the ranking gives up").
 CANDIDATES = 1000
 
+# The last word is a prefix (`"pirrek"*`) unless, matched as typed, it is already found in
+# CANDIDATES entries of the types asked for: FTS5 reads a prefix by merging the document list
+# of every word it begins, with no way to skip to the newest (at M, 155 ms for a common word
+# against 36 ms as typed). So a common last word is matched as typed, and an entry that
+# holds only a longer word beginning with it (`pirreks`) is not among the candidates; a
+# word found in fewer entries is still a prefix. `:exact` is the query without the prefix;
+# the choice is made once, in SQL (0.1 ms for a common word at S), and both passes below use it.
+_SQLITE_CHOSEN = """(SELECT CASE WHEN (SELECT rowid FROM search_index WHERE search_index MATCH :exact
+    AND rowid % 4 IN :offsets ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1) IS NULL THEN :match ELSE :exact END)"""
+
 # One pass: FTS5 ranks by its `rank` column (bm25 with the column weights) and returns
 # rows in that order itself, so snippet() runs only for the rows kept. The scalar subquery
 # (run once) is the rowid of the CANDIDATES-th newest match: FTS5 takes `rowid >= ...` as a
@@ -125,17 +137,20 @@ _SQLITE = f"""
 SELECT doc_type, doc_key, title, -rank AS score,
        snippet(search_index, -1, '{START}', '{STOP}', '{ELLIPSIS}', 16) AS snippet
 FROM search_index
-WHERE search_index MATCH :match AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND rowid % 4 IN :offsets
-  AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH :match AND rowid % 4 IN :offsets
-                         ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1), 0)
+WHERE search_index MATCH {_SQLITE_CHOSEN} AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND rowid % 4 IN :offsets
+  AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH {_SQLITE_CHOSEN}
+                         AND rowid % 4 IN :offsets ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1), 0)
 ORDER BY rank LIMIT :limit
 """
 
 _HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
 _NEWEST = "d.doc_id * 4 + CASE d.doc_type WHEN 'system' THEN 1 WHEN 'claim' THEN 2 ELSE 3 END DESC"
 _POSTGRES = f"""
-WITH query AS (
-    SELECT to_tsquery('simple', :query) AS q
+WITH query AS (  -- the last word as typed when it is that common (_SQLITE_CHOSEN)
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM search_document AS e
+                             WHERE e.document @@ to_tsquery('simple', :exact) AND e.doc_type IN :types
+                             OFFSET :candidates - 1 LIMIT 1)
+                THEN to_tsquery('simple', :exact) ELSE to_tsquery('simple', :query) END AS q
 ), candidates AS (
     SELECT d.doc_type, d.doc_key, d.title, d.body, d.document
     FROM search_document AS d, query
@@ -178,11 +193,12 @@ def search(
     dialect = session.dialect if isinstance(session, sa.Connection) else session.get_bind().dialect
     if dialect.name == "sqlite":
         statement = _sqlite_statement(tuple(sorted(ROWID_OFFSET[t] for t in types)))
-        params = {"match": fts5_query(words), "limit": limit, "candidates": candidates}
+        params = {"match": fts5_query(words), "exact": fts5_query(words, prefix=False), "limit": limit,
+                  "candidates": candidates}
     else:
         statement = _POSTGRES_STATEMENT
-        params = {"query": tsquery(words), "types": list(types), "limit": limit, "headline": _HEADLINE,
-                  "candidates": candidates}
+        params = {"query": tsquery(words), "exact": tsquery(words, prefix=False), "types": list(types),
+                  "limit": limit, "headline": _HEADLINE, "candidates": candidates}
     rows = session.execute(statement, params).all()
     hits = [SearchHit(type=r.doc_type, key=r.doc_key, title=r.title, snippet=r.snippet,
                       score=round(float(r.score), 6)) for r in rows]  # fmt: skip

@@ -56,7 +56,11 @@ DESCRIPTION = f"""Every live system, claim and source holding all the words, bes
 asked for are ranked, newest by when their entry was created. A word found in fewer entries is
 ranked over all of them; for a word found in more, the best of the newest {search_queries.CANDIDATES:,}
 come first and an older entry that would score higher is not returned. Ask for fewer types
-(`types=system`) or add a word to reach older entries."""
+(`types=system`) or add a word to reach older entries.
+
+**The last word as a prefix.** The last word also finds the words it begins (`stinger` finds
+`stingers`), unless, as typed, it is already in {search_queries.CANDIDATES:,} entries of the
+types asked for: then it is matched as typed only."""
 
 
 @router.get("", summary="Search systems, claims and sources by words, best match first",
