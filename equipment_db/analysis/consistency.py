@@ -151,12 +151,12 @@ def overlapping_pairs(dated: Sequence[Fact]) -> list[tuple[int, int]]:
     found = []
     for indexes in alike.values():
         by_start = sorted(indexes, key=lambda i: dated[i].start)  # type: ignore[arg-type,return-value]
+        starts = [dated[i].start for i in by_start]
         for position, i in enumerate(by_start):
             end = dated[i].end
-            for j in by_start[position + 1:]:
-                if dated[j].start > end:  # type: ignore[operator]
-                    break
-                found.append((min(i, j), max(i, j)))
+            # the facts starting by its end (bisect: ~4,800 pairs a timeline at the benchmark's M)
+            for j in by_start[position + 1 : bisect_right(starts, end, position + 1)]:  # type: ignore[type-var]
+                found.append((i, j) if i < j else (j, i))
     return sorted(found)
 
 

@@ -18,12 +18,11 @@ from sqlmodel import Session, col, select
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import System
 from equipment_db.claims.conditions import active
-from equipment_db.claims.models import Citation, Claim
+from equipment_db.claims.models import Claim
 from equipment_db.claims.rules import QUANTITY_KINDS
 from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.normalize.countries import country_code, country_name
 from equipment_db.reads import driver_rows, placeholders
-from equipment_db.sources.models import Source
 from equipment_db.vocab import Attribute, ClaimKind, DatePrecision, Qualifier, Rank
 
 ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
@@ -31,6 +30,7 @@ ATTRIBUTE_ORDER = {attribute: i for i, attribute in enumerate(Attribute)}
 _ATTRIBUTES = {a.value: a for a in Attribute}
 _QUALIFIERS = {q.value: q for q in Qualifier}
 _RANKS = {r.value: r for r in Rank}
+_PRECISIONS = {p.value: p for p in DatePrecision}
 _SPECIFICATION = ClaimKind.specification.value
 
 
@@ -56,19 +56,21 @@ class SourceRef(NamedTuple):
 
 def sources_by_claim(session: Session, claim_ids: Sequence[int]) -> dict[int, list[SourceRef]]:
     """The sources carrying each claim (active citations, in citation order), in one query, as
-    rows of the columns used (a timeline reads 600 sources: as model objects they cost 9 ms)."""
+    rows of the columns used, read on the driver's cursor (a timeline reads 600 sources: as
+    model objects they cost 9 ms, as SQLAlchemy rows 4 ms)."""
     found: dict[int, list[SourceRef]] = {claim_id: [] for claim_id in claim_ids}
-    statement = (
-        select(Citation.claim_id, Source.id, Source.public_id, Source.publisher, Source.title, Source.published_on,
-               Source.published_precision)
-        .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(Citation.claim_id).in_(list(claim_ids)), col(Citation.retracted_at).is_(None))
-        .order_by(Citation.id)
-    )  # fmt: skip
-    for claim_id, *columns in session.execute(statement):
-        source = SourceRef(*columns)
-        if all(known.id != source.id for known in found[claim_id]):
-            found[claim_id].append(source)
+    if not found:
+        return found
+    rows = driver_rows(session, "SELECT ct.claim_id, s.id, s.public_id, s.publisher, s.title, s.published_on, "
+                                "s.published_precision FROM citation AS ct JOIN source AS s ON s.id = ct.source_id "
+                                f"WHERE ct.claim_id IN ({placeholders(len(found))}) AND ct.retracted_at IS NULL "
+                                "ORDER BY ct.id", list(found))  # fmt: skip
+    for claim_id, source_id, public_id, publisher, title, published_on, precision in rows:
+        if all(known.id != source_id for known in found[claim_id]):
+            found[claim_id].append(SourceRef(
+                source_id, public_id, publisher, title,
+                date.fromisoformat(published_on) if isinstance(published_on, str) else published_on,  # SQLite: text
+                _PRECISIONS[precision] if precision is not None else None))  # fmt: skip
     return found
 
 
