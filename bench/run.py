@@ -499,8 +499,10 @@ def add_datasette(queries: list[Query], db_name: str, path: Path, probes: dict[s
         "rank__not": "deprecated", "retracted_at__isnull": 1, "_sort": "id", "_size": 50, "_nocount": 1,
     })  # fmt: skip
     for q, words in (("Q4-rare", "rare_word"), ("Q4-common", "common_word"), ("Q4-multi", "phrase")):
-        match = search_queries.fts5_query(search_queries.search_words(probes[words]))
-        by_id[q].datasette = sql(fts, match=match, limit=20, candidates=search_queries.CANDIDATES)
+        found = search_queries.search_words(probes[words])
+        by_id[q].datasette = sql(fts, match=search_queries.fts5_query(found), limit=20,
+                                 exact=search_queries.fts5_query(found, prefix=False),
+                                 candidates=search_queries.CANDIDATES)  # fmt: skip
         by_id[q].datasette_note = "the API's FTS5 statement as a canned ?sql= query"
     one = "(SELECT * FROM claim WHERE public_id = :claim)"
     by_id["Q5-one"].datasette = sql(_CLAIM_CITATIONS.format(claims=one), claim=probes["claim_3_citations"])
