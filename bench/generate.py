@@ -874,6 +874,16 @@ def _load(db: str, written: Written, phases: Phases, *, delta: bool) -> dict[str
     if written.revisions is not None:
         result["revision"] = import_file(db, written.revisions)
         phases.done("revisions")
+    if make_url(db).get_backend_name() == "postgresql":
+        # planner statistics, which autovacuum gathers only some time later: a run started at
+        # once found a rare word's search at 30 ms instead of 5 (2026-12-06)
+        engine = sa.create_engine(db)
+        try:
+            with engine.begin() as connection:
+                connection.execute(sa.text("ANALYZE"))
+        finally:
+            engine.dispose()
+        phases.done("analyze")
     return result
 
 
