@@ -207,8 +207,8 @@ def _charts(html: str) -> str:
 
 
 def test_the_stored_rows_are_served_in_their_order_whatever_order_they_were_written_in(dbs: DatabaseFactory) -> None:
-    """The engine joins the stored rows into one array (`stored._joined_in_sql`); its order must
-    be the rows' `position`, not the order the table holds them in."""
+    """The stored rows are joined into one array (`stored._joined`: by SQLite itself); its order
+    must be the rows' `position`, not the order the table holds them in."""
     url = dbs.seeded()
     for n, country in enumerate(["UA", "PL", "LT", "EE", "LV", "FI"]):
         _delivery(url, country, str(10 + n), str(2015 + n))

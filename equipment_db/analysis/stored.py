@@ -79,10 +79,10 @@ def _array(session: Session, system_id: int, kind: str | None, counted: str | No
     for column, value in (("kind", kind), ("counted", counted), ("country", country)):
         if value is not None:
             where, params = f"{where} AND {column} = ?", [*params, value]
-    return _joined_in_sql(connection, where, params, around)
+    return _joined(connection, where, params, around)
 
 
-def _joined_in_sql(connection: sa.Connection, where: str, params: list[Any],
+def _joined(connection: sa.Connection, where: str, params: list[Any],
                    around: tuple[str, str] = ("[", "]")) -> bytes:  # fmt: skip
     """`body,body,...` of the stored rows `where` says, in their order, between the texts `around`."""
     before, after = around
@@ -132,7 +132,7 @@ def party_rows(session: Session, system_id: int, parties: int) -> list[dict[str,
         return []
     pairs = " OR ".join("(country = ? AND party = ?)" for _ in top)
     params = [system_id, *(value for pair in top for value in pair)]
-    return _ROWS.validate_json(_joined_in_sql(connection, f"system_id = ? AND ({pairs})", params))  # type: ignore[return-value]
+    return _ROWS.validate_json(_joined(connection, f"system_id = ? AND ({pairs})", params))  # type: ignore[return-value]
 
 
 def party_key(country: str | None, party: str) -> str:

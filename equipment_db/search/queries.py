@@ -6,7 +6,7 @@ into words, and `search_tokens` splits each word where both engines split text
 diacritics dropped. Each engine then gets the same query, which it cannot misread: every
 word a phrase of its tokens, all words required, the last token of the last word also a
 prefix (`"su 30" "igla s"*`), unless the query without the prefix already matches
-`CANDIDATES` entries (`_SQLITE_CHOSEN`).
+`CANDIDATES` entries (`chosen` in `_SQLITE`).
 
 - SQLite FTS5: each phrase a string literal (`"su 30"`), the last followed by `*`.
 - PostgreSQL: `to_tsquery('simple', ...)` over quoted lexemes, `'su' <-> '30' & 'igla' <->
@@ -124,21 +124,23 @@ CANDIDATES = 1000
 # against 36 ms as typed). So a common last word is matched as typed, and an entry that
 # holds only a longer word beginning with it (`pirreks`) is not among the candidates; a
 # word found in fewer entries is still a prefix. `:exact` is the query without the prefix;
-# the choice is made once, in SQL (0.1 ms for a common word at S), and both passes below use it.
-_SQLITE_CHOSEN = """(SELECT CASE WHEN (SELECT rowid FROM search_index WHERE search_index MATCH :exact
-    AND rowid % 4 IN :offsets ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1) IS NULL THEN :match ELSE :exact END)"""
-
+# `chosen` makes the choice once, in SQL (0.1 ms for a common word at S), and both passes use it.
+#
 # One pass: FTS5 ranks by its `rank` column (bm25 with the column weights) and returns
 # rows in that order itself, so snippet() runs only for the rows kept. The scalar subquery
 # (run once) is the rowid of the CANDIDATES-th newest match: FTS5 takes `rowid >= ...` as a
 # range and scores only the matches in it. A type is read from the rowid (rowid % 4), not
 # from the stored column. Ties are put in a stable order (type, key) in Python.
 _SQLITE = f"""
+WITH chosen(q) AS MATERIALIZED (
+    SELECT CASE WHEN (SELECT rowid FROM search_index WHERE search_index MATCH :exact AND rowid % 4 IN :offsets
+                      ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1) IS NULL THEN :match ELSE :exact END
+)
 SELECT doc_type, doc_key, title, -rank AS score,
        snippet(search_index, -1, '{START}', '{STOP}', '{ELLIPSIS}', 16) AS snippet
 FROM search_index
-WHERE search_index MATCH {_SQLITE_CHOSEN} AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND rowid % 4 IN :offsets
-  AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH {_SQLITE_CHOSEN}
+WHERE search_index MATCH (SELECT q FROM chosen) AND rank MATCH 'bm25(0.0, 0.0, 4.0, 1.0)' AND rowid % 4 IN :offsets
+  AND rowid >= coalesce((SELECT rowid FROM search_index WHERE search_index MATCH (SELECT q FROM chosen)
                          AND rowid % 4 IN :offsets ORDER BY rowid DESC LIMIT 1 OFFSET :candidates - 1), 0)
 ORDER BY rank LIMIT :limit
 """
@@ -146,7 +148,7 @@ ORDER BY rank LIMIT :limit
 _HEADLINE = f'StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
 _NEWEST = "d.doc_id * 4 + CASE d.doc_type WHEN 'system' THEN 1 WHEN 'claim' THEN 2 ELSE 3 END DESC"
 _POSTGRES = f"""
-WITH query AS (  -- the last word as typed when it is that common (_SQLITE_CHOSEN)
+WITH query AS (  -- the last word as typed when it is that common (`chosen` in _SQLITE)
     SELECT CASE WHEN EXISTS (SELECT 1 FROM search_document AS e
                              WHERE e.document @@ to_tsquery('simple', :exact) AND e.doc_type IN :types
                              OFFSET :candidates - 1 LIMIT 1)
