@@ -630,7 +630,7 @@ def history(ctx: typer.Context, claim_id: str = typer.Argument(..., help="Claim 
         revisions = history_queries.revisions(session, EntityType.claim, claim.id)  # type: ignore[arg-type]
     rows, before = [], None
     for r in revisions:
-        changes = [] if before is None else history_queries.changed_fields(before, r.snapshot)
+        changes = [] if before is None else history_queries.changes_by_name(before, r.snapshot)
         rows.append({"version": r.version, "action": r.action.value, "at": r.created_at.isoformat(), "editor": r.editor,
                      "reason": r.reason, "changed": [{"field": name, "from": old, "to": new}
                                                      for name, old, new in changes]})  # fmt: skip

@@ -455,8 +455,11 @@ def test_claim_history_lists_every_version_oldest_first(dbs: DatabaseFactory) ->
     )  # fmt: skip
     table = lines(ok(url, "claim", "history", MADURO).stdout)
     assert table[1] == "┃ version ┃ action ┃ at ┃ editor ┃ reason ┃ changed ┃"
-    graded = r"│ 4 │ update │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC │ test-editor │ graded C4 │ reliability: \(empty\) -> C │"
-    assert any(re.fullmatch(graded, line) for line in table), table  # to the second, with what changed
+    graded = (r"│ 4 │ update │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC │ test-editor │ graded C4 │ "
+              r"assessment_rationale: \(empty\) -> Test rationale\. │")
+    row = next(i for i, line in enumerate(table) if re.fullmatch(graded, line))  # to the second, with what changed
+    assert table[row + 1 : row + 3] == ["│ │ │ │ │ │ credibility: (empty) -> 4 │",
+                                        "│ │ │ │ │ │ reliability: (empty) -> C │"], table  # by field name  # fmt: skip
     changed = read_json(url, "claim", "history", MADURO)[3]["changed"]
     assert {"field": "credibility", "from": None, "to": "4"} in changed
     assert {"field": "reliability", "from": None, "to": "C"} in changed

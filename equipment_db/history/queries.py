@@ -61,8 +61,16 @@ QUIET = frozenset({"version", "updated_at", "created_at", "id", "system_id", "re
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for each field whose value differs between two snapshots."""
+    """(field, before, after) for each field whose value differs between two snapshots, in the
+    order of `after`'s keys."""
     names = [k for k in after if k not in QUIET and before.get(k) != after.get(k)]
     names += [k for k in before if k not in after and k not in QUIET]
     return [(name, before.get(name), after.get(name)) for name in names]
+
+
+def changes_by_name(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """`changed_fields` by field name, as a history shows them: a stored snapshot's keys come
+    back in an order that is not fixed (seen: a grade's three fields in two orders on SQLite
+    under the parallel test runner), and a history must read the same each time it is shown."""
+    return sorted(changed_fields(before, after))
 

@@ -68,7 +68,7 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any
     also as its changed words (`diff`), since cut to a prefix both sides can look the same."""
     return [{"field": name.replace("_", " "), "before": _text(old), "after": _text(new),
              "diff": word_diff(old, new) if _long_text(old, new) else None}
-            for name, old, new in history_queries.changed_fields(before, after)]  # fmt: skip
+            for name, old, new in history_queries.changes_by_name(before, after)]  # fmt: skip
 
 
 def history(revisions: Sequence[Revision], version_url: Any, *, private_editors: bool) -> list[dict[str, Any]]:
