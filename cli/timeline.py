@@ -37,7 +37,7 @@ def timeline(
         emit([found], columns=[], as_json=True)
         return
     rows = [{
-        "date": e["date"], "from": e["date_basis"], "claim": e["claim"], "kind": e["kind"].value,
+        "date": e["date"], "from": e["date_basis"], "claim": e["claim"], "kind": str(e["kind"]),
         "value": e["value_text"] or _value(e), "counts": ", ".join(str(getattr(x, "value", x)) for x in
                                                                     (e["counted"], e["scope"]) if x),
         "measure": "stock" if e["measure"] == "stock" else "flow, in all since" if e["cumulative"] else "flow",

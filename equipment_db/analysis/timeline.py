@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Enum, String, type_coerce
 from sqlmodel import Session, col, func, select
 
 from equipment_db.actors import queries as actor_queries
@@ -18,10 +19,11 @@ from equipment_db.analysis.consistency import STOCK_SCOPES
 from equipment_db.analysis.queries import SourceRef, sources_by_claim, with_quantity
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.claims import rules
-from equipment_db.claims.models import Claim, ClaimLink
+from equipment_db.claims.models import Claim
 from equipment_db.claims.text import describe_value, party_name
 from equipment_db.errors import MissingValue
 from equipment_db.normalize.dates import format_partial, parse_partial_date, stored_edtf
+from equipment_db.reads import driver_rows, placeholders
 from equipment_db.vocab import DatePrecision, LinkKind, Rank
 
 
@@ -60,7 +62,24 @@ TIMELINE_LIMIT = 200
 TIMELINE_MAX = 500  # contradictions compare every pair: 125,000 pairs at most
 
 
-_COLUMNS = [c for c in Claim.__table__.columns if c.name not in ("created_at", "updated_at", "retracted_at")]  # type: ignore[attr-defined]
+# The claim columns the timeline reads (its entries, `when`, `_fact` and `describe_value`).
+# The other 24 (the JSON list of claimants, five more enums, the write times, the notes) cost
+# more to convert than these, for nothing.
+_READ = ("id", "public_id", "kind", "attribute", "value_low", "value_high", "unit", "original_unit", "original_low",
+         "original_high", "qualifier", "value_text", "counted", "scope", "stance", "counterparty_country",
+         "counterparty_actor_id", "counterparty_unknown", "stated_edtf", "about_edtf", "about_start", "about_end",
+         "verification_status")  # fmt: skip
+# The vocabularies as the text they are stored as: they are StrEnums, so the text compares,
+# hashes and words the same, and the response model makes the members (1,400 conversions a
+# timeline saved).
+_COLUMNS = [type_coerce(column, String).label(name) if isinstance((column := Claim.__table__.c[name]).type, Enum)  # type: ignore[attr-defined]
+            else column for name in _READ]  # fmt: skip
+
+
+# the links between two of a timeline's claims that it reads, in one statement on the driver
+_LINKS = {kind.value: kind for kind in (LinkKind.same_as, LinkKind.supersedes, LinkKind.contradicts)}
+_LINKS_SQL = ("SELECT from_claim_id, to_claim_id, kind FROM claim_link WHERE kind IN (?, ?, ?) AND retracted_at IS NULL "
+              "AND from_claim_id IN ({0}) AND to_claim_id IN ({0})")  # fmt: skip
 
 
 def timeline(session: Session, system_key: str, country: str, *, include_deprecated: bool = False,
@@ -75,9 +94,8 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
     party = rules.resolve_party(country, "party", rules.DatabaseResolver(session), field="country")
     column, value = next((name, v) for name, v in party.items() if v not in (None, False))
     code = party["country"]
-    # the claims as rows, read by name like the model (201 model objects cost 5 ms), of every
-    # column but the times of the row's writes, which nothing here reads (each one parsed cost
-    # more than the rest of its row)
+    # the claims as rows, read by name like the model (201 model objects cost 5 ms), of the
+    # columns read here
     statement = (
         select(*_COLUMNS, Actor.name.label("claimant_name"))
         .outerjoin(Actor, col(Actor.id) == Claim.claimant_id)
@@ -95,12 +113,8 @@ def timeline(session: Session, system_key: str, country: str, *, include_depreca
                   key=lambda pair: pair[0].id)  # fmt: skip
     ids = [claim.id for claim, _ in rows]
     cited = sources_by_claim(session, ids)  # type: ignore[arg-type]
-    links = session.exec(
-        select(ClaimLink.from_claim_id, ClaimLink.to_claim_id, ClaimLink.kind).where(
-            col(ClaimLink.kind).in_([LinkKind.same_as, LinkKind.supersedes, LinkKind.contradicts]),
-            col(ClaimLink.retracted_at).is_(None),
-            col(ClaimLink.from_claim_id).in_(ids), col(ClaimLink.to_claim_id).in_(ids))
-    ).all()  # fmt: skip
+    links = [(a, b, _LINKS[kind]) for a, b, kind in driver_rows(session, _LINKS_SQL.format(placeholders(len(ids))),
+                                                                 [*_LINKS, *ids, *ids])] if ids else []  # fmt: skip
     linked = [(a, b) for a, b, kind in links if kind is LinkKind.same_as]
 
     dated = [(claim, claimant, when(claim, cited[claim.id])) for claim, claimant in rows]  # type: ignore[index]
@@ -160,7 +174,7 @@ def _fact(claim: Claim, claimant: str | None, at: When | None, sources: Sequence
     """A claim as the checker reads it; its label names it in a flag: `C-AAA: more than 700
     missiles, delivered, 2022-02/2022-12 (Test Official, via Anadolu Agency)`, worded only if a
     flag names it."""
-    scope = getattr(claim.scope, "value", None)
+    scope = claim.scope
 
     def label() -> str:
         who = ", ".join(part for part in (claimant, f"via {sources[0].publisher}" if sources and sources[0].publisher
@@ -171,8 +185,7 @@ def _fact(claim: Claim, claimant: str | None, at: When | None, sources: Sequence
     actor = f"actor:{claim.counterparty_actor_id}" if claim.counterparty_actor_id is not None else None
     counterparty = claim.counterparty_country or actor or ("unknown" if claim.counterparty_unknown else None)
     return consistency.Fact(
-        id=claim.public_id, kind=claim.kind.value, scope=scope, counted=getattr(claim.counted, "value", None),
+        id=claim.public_id, kind=claim.kind, scope=scope, counted=claim.counted,
         party="party", counterparty=counterparty, start=at.start if at else None, end=at.end if at else None,
-        low=claim.value_low, high=claim.value_high, qualifier=getattr(claim.qualifier, "value", None),
-        stance=claim.stance.value, describe=label,
+        low=claim.value_low, high=claim.value_high, qualifier=claim.qualifier, stance=claim.stance, describe=label,
     )  # fmt: skip

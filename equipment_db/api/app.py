@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -69,7 +70,16 @@ def create_app(settings: Settings | None = None, engine: sa.Engine | None = None
         # hold a database connection and a malloc arena; under the GIL 8 serve as fast.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_threads
         _few_malloc_arenas()
-        yield
+        # The objects alive at start-up (modules, routes, models, the engine: ~150,000) stay
+        # alive while it serves, yet each full collection walked them all: 39 ms, once in about
+        # 16 timelines at the benchmark's S (2.4 ms a request on average). Frozen, they are left
+        # out of collections (0.02 ms); given back at shutdown, so an app that stops frees them.
+        gc.collect()
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
 
     app = FastAPI(title="equipment-db", version=__version__, description=DESCRIPTION,
                   responses=problems.PROBLEM_RESPONSES,
