@@ -1,4 +1,7 @@
-"""What the analysis reads give: systems with their specifications, comparisons, timelines."""
+"""What the analysis reads give: systems with their specifications, comparisons, timelines.
+
+All are plain Pydantic models: a SQLModel runs its own Python `__init__` for each nested
+object it validates (a system lookup at the benchmark's S: 12 % of its instructions)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from typing import Literal
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlmodel import Field, SQLModel
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from equipment_db.vocab import (
@@ -23,165 +25,165 @@ from equipment_db.vocab import (
 )
 
 
-class SystemRowPublic(SQLModel):
+class SystemRowPublic(BaseModel):
     """One line of a system list."""
 
-    slug: str = Field(schema_extra={"examples": ["igla-s"]})
-    name: str = Field(schema_extra={"examples": ["9K338 Igla-S"]})
+    slug: str = PydanticField(examples=["igla-s"])
+    name: str = PydanticField(examples=["9K338 Igla-S"])
     category: SystemCategory
-    origin_country: str | None = Field(default=None, schema_extra={"examples": ["RU"]})
-    aliases: list[str] = Field(default=[], schema_extra={"examples": [["Igla-S", "9K338", "SA-24"]]})
+    origin_country: str | None = PydanticField(default=None, examples=["RU"])
+    aliases: list[str] = PydanticField(default=[], examples=[["Igla-S", "9K338", "SA-24"]])
     retracted: bool
-    url: str = Field(description="This system's address in the API.")
+    url: str = PydanticField(description="This system's address in the API.")
 
 
-class AliasPublic(SQLModel):
-    name: str = Field(schema_extra={"examples": ["SA-24 Grinch"]})
+class AliasPublic(BaseModel):
+    name: str = PydanticField(examples=["SA-24 Grinch"])
     kind: AliasKind
 
 
-class ValuePublic(SQLModel):
+class ValuePublic(BaseModel):
     """One sourced value of a specification, in the canonical unit with the source's words."""
 
-    claim: str = Field(schema_extra={"examples": ["C-FHB0D92J"]})
-    value_low: float | None = Field(default=None, schema_extra={"examples": [6000]})
-    value_high: float | None = Field(default=None, schema_extra={"examples": [6000]})
-    unit: str | None = Field(
-        default=None, description="The canonical unit.", schema_extra={"examples": ["m"]}
+    claim: str = PydanticField(examples=["C-FHB0D92J"])
+    value_low: float | None = PydanticField(default=None, examples=[6000])
+    value_high: float | None = PydanticField(default=None, examples=[6000])
+    unit: str | None = PydanticField(
+        default=None, description="The canonical unit.", examples=["m"]
     )
-    original_unit: str | None = Field(default=None, description="The unit the source used.",
-                                      schema_extra={"examples": ["km"]})  # fmt: skip
-    original_low: str | None = Field(default=None, description="The source's number in its unit, as given.",
-                                     schema_extra={"examples": ["6"]})  # fmt: skip
-    original_high: str | None = Field(default=None, description="The source's number in its unit, as given.",
-                                      schema_extra={"examples": ["6"]})  # fmt: skip
+    original_unit: str | None = PydanticField(default=None, description="The unit the source used.",
+                                             examples=["km"])  # fmt: skip
+    original_low: str | None = PydanticField(default=None, description="The source's number in its unit, as given.",
+                                            examples=["6"])  # fmt: skip
+    original_high: str | None = PydanticField(default=None, description="The source's number in its unit, as given.",
+                                             examples=["6"])  # fmt: skip
     qualifier: Qualifier | None = None
-    value_text: str | None = Field(default=None, description="The source's own words.",
-                                   schema_extra={"examples": ["between 500 meters and 6 kilometers away"]})  # fmt: skip
+    value_text: str | None = PydanticField(default=None, description="The source's own words.",
+                                          examples=["between 500 meters and 6 kilometers away"])  # fmt: skip
     rank: Rank
-    preferred: bool = Field(description="Whether this is the value shown when one must be chosen.")
-    sources: list[str] = Field(description="Publishers of the sources that carry it.",
-                               schema_extra={"examples": [["defensivelines.com"]]})  # fmt: skip
+    preferred: bool = PydanticField(description="Whether this is the value shown when one must be chosen.")
+    sources: list[str] = PydanticField(description="Publishers of the sources that carry it.",
+                                      examples=[["defensivelines.com"]])  # fmt: skip
 
 
-class SpecificationPublic(SQLModel):
+class SpecificationPublic(BaseModel):
     """One attribute: its preferred value (null when values compete and none is preferred)."""
 
     attribute: Attribute
     preferred: ValuePublic | None = None
-    competing: int = Field(description="How many active, not deprecated values it has.")
-    values: list[ValuePublic] = Field(
+    competing: int = PydanticField(description="How many active, not deprecated values it has.")
+    values: list[ValuePublic] = PydanticField(
         description="The preferred value first, then the first others in order of entry: at most 5. "
         "`/v1/claims?system=...&kind=specification&attribute=...` lists every one."
     )
 
 
-class TargetTypeClaimsPublic(SQLModel):
-    slug: str = Field(schema_extra={"examples": ["helicopter"]})
-    name: str = Field(schema_extra={"examples": ["Helicopter"]})
-    claims: list[str] = Field(description="The capability claims that say so.")
+class TargetTypeClaimsPublic(BaseModel):
+    slug: str = PydanticField(examples=["helicopter"])
+    name: str = PydanticField(examples=["Helicopter"])
+    claims: list[str] = PydanticField(description="The capability claims that say so.")
 
 
-class ClaimCountsPublic(SQLModel):
+class ClaimCountsPublic(BaseModel):
     """Active, not deprecated claims about the system."""
 
-    by_kind: dict[str, int] = Field(schema_extra={"examples": [{"specification": 8, "deployment": 4}]})
-    by_country: dict[str, int] = Field(schema_extra={"examples": [{"VE": 12}]})
+    by_kind: dict[str, int] = PydanticField(examples=[{"specification": 8, "deployment": 4}])
+    by_country: dict[str, int] = PydanticField(examples=[{"VE": 12}])
 
 
-class SystemDetailPublic(SQLModel):
-    slug: str = Field(schema_extra={"examples": ["igla-s"]})
-    name: str = Field(schema_extra={"examples": ["9K338 Igla-S"]})
+class SystemDetailPublic(BaseModel):
+    slug: str = PydanticField(examples=["igla-s"])
+    name: str = PydanticField(examples=["9K338 Igla-S"])
     category: SystemCategory
-    origin_country: str | None = Field(default=None, schema_extra={"examples": ["RU"]})
+    origin_country: str | None = PydanticField(default=None, examples=["RU"])
     manufacturer: str | None = None
-    parent: str | None = Field(default=None, description="The parent system's slug.")
+    parent: str | None = PydanticField(default=None, description="The parent system's slug.")
     wikidata_qid: str | None = None
     description: str | None = None
     version: int
     created_at: datetime
     updated_at: datetime
     retracted_at: datetime | None = None
-    url: str = Field(description="This system's address in the API.")
+    url: str = PydanticField(description="This system's address in the API.")
     aliases: list[AliasPublic]
     specifications: list[SpecificationPublic]
     target_types: list[TargetTypeClaimsPublic]
     claim_counts: ClaimCountsPublic
 
 
-class SystemRefPublic(SQLModel):
-    slug: str = Field(schema_extra={"examples": ["fim-92-stinger"]})
-    name: str = Field(schema_extra={"examples": ["FIM-92 Stinger"]})
+class SystemRefPublic(BaseModel):
+    slug: str = PydanticField(examples=["fim-92-stinger"])
+    name: str = PydanticField(examples=["FIM-92 Stinger"])
     url: str
 
 
 class CompareValuePublic(ValuePublic):
     """One sourced value in a comparison, worded in its row's unit with the source's beside it."""
 
-    unit_converted: bool = Field(
+    unit_converted: bool = PydanticField(
         description="Whether the value is in its row's `unit`. False when its unit does not convert to it (another "
         "dimension, another currency, a unit where the row has none or none where it has one): it is then "
         "worded as given, never converted, and `unit_note` says why. True when there is no number."
     )
-    unit_note: str | None = Field(default=None, description="Why the value is not in the row's unit.",
-                                  schema_extra={"examples": ["given in EUR: no exchange rate is applied"]})  # fmt: skip
-    value_words: str | None = Field(
+    unit_note: str | None = PydanticField(default=None, description="Why the value is not in the row's unit.",
+                                         examples=["given in EUR: no exchange rate is applied"])  # fmt: skip
+    value_words: str | None = PydanticField(
         default=None,
         description="The value in the row's unit, each number rounded to the significant figures the source gave "
         "(at least 3): `value_low` and `value_high` keep the exact conversion. As given when not converted; "
         "null when there is no number (`value_text` has the source's words).",
-        schema_extra={"examples": ["up to 5,150 m"]},
+        examples=["up to 5,150 m"],
     )
-    given_words: str | None = Field(
+    given_words: str | None = PydanticField(
         default=None,
         description="The value as the source gave it, when its unit is not the row's; null otherwise.",
-        schema_extra={"examples": ["up to 3.2 mi"]},
+        examples=["up to 3.2 mi"],
     )
 
 
-class AttributeRowPublic(SQLModel):
+class AttributeRowPublic(BaseModel):
     """One attribute across the compared systems: every competing value of each, in one unit."""
 
     attribute: Attribute
-    unit: str | None = Field(
+    unit: str | None = PydanticField(
         default=None,
         description="The canonical unit of the attribute's dimension, which every value is worded in; null for "
         "plain numbers and words.",
-        schema_extra={"examples": ["m"]},
+        examples=["m"],
     )
-    systems: dict[str, list[CompareValuePublic]] = Field(
+    systems: dict[str, list[CompareValuePublic]] = PydanticField(
         description="System slug -> its values, the preferred one first, then (with `include_deprecated`) those "
         "ranked deprecated; [] when none is known."
     )
-    deprecated_hidden: dict[str, int] = Field(
+    deprecated_hidden: dict[str, int] = PydanticField(
         description="System slug -> how many of its values ranked deprecated are not shown: all of them unless "
         "`include_deprecated`, then those beyond the first 5 (0 for none).",
-        schema_extra={"examples": [{"igla-s": 1, "fim-92-stinger": 0}]},
+        examples=[{"igla-s": 1, "fim-92-stinger": 0}],
     )
 
 
-class ComparisonClaimPublic(SQLModel):
+class ComparisonClaimPublic(BaseModel):
     """A source comparing two of the listed systems."""
 
-    claim: str = Field(schema_extra={"examples": ["C-HMXXXQ24"]})
-    system: str = Field(schema_extra={"examples": ["igla-s"]})
-    related_system: str = Field(schema_extra={"examples": ["fim-92-stinger"]})
-    value_text: str | None = Field(
-        default=None, schema_extra={"examples": ["comparable to the US Stinger missile"]}
+    claim: str = PydanticField(examples=["C-HMXXXQ24"])
+    system: str = PydanticField(examples=["igla-s"])
+    related_system: str = PydanticField(examples=["fim-92-stinger"])
+    value_text: str | None = PydanticField(
+        default=None, examples=["comparable to the US Stinger missile"]
     )
     sources: list[str]
 
 
-class ComparePublic(SQLModel):
+class ComparePublic(BaseModel):
     systems: list[SystemRefPublic]
     attributes: list[AttributeRowPublic]
-    include_deprecated: bool = Field(description="Whether values ranked deprecated are shown.")
-    deprecated_hidden: int = Field(description="How many values ranked deprecated are not shown, in all rows.")
-    show_deprecated_url: str | None = Field(
+    include_deprecated: bool = PydanticField(description="Whether values ranked deprecated are shown.")
+    deprecated_hidden: int = PydanticField(description="How many values ranked deprecated are not shown, in all rows.")
+    show_deprecated_url: str | None = PydanticField(
         default=None, description="The same comparison with the deprecated values shown; null when none is hidden "
         "or they are shown already."
     )
-    target_types: dict[str, dict[str, list[str]]] = Field(
+    target_types: dict[str, dict[str, list[str]]] = PydanticField(
         description="Target type slug -> system slug -> capability claim ids ([] when no claim says so)."
     )
     comparisons: list[ComparisonClaimPublic]
@@ -303,35 +305,35 @@ class SystemRefJSON(TypedDict):
     url: str
 
 
-class TargetTypePublic(SQLModel):
-    slug: str = Field(schema_extra={"examples": ["uav"]})
-    name: str = Field(schema_extra={"examples": ["UAV / drone"]})
+class TargetTypePublic(BaseModel):
+    slug: str = PydanticField(examples=["uav"])
+    name: str = PydanticField(examples=["UAV / drone"])
     description: str | None = None
-    capability_claims: int = Field(description="Active, not deprecated capability claims naming it.")
+    capability_claims: int = PydanticField(description="Active, not deprecated capability claims naming it.")
 
 
-class CountrySystemPublic(SQLModel):
-    slug: str = Field(schema_extra={"examples": ["igla-s"]})
+class CountrySystemPublic(BaseModel):
+    slug: str = PydanticField(examples=["igla-s"])
     name: str
     quantity_claims: int
     url: str
 
 
-class CountryPublic(SQLModel):
+class CountryPublic(BaseModel):
     """Active, not deprecated claims about a country."""
 
-    code: str = Field(schema_extra={"examples": ["VE"]})
-    name: str = Field(schema_extra={"examples": ["Venezuela"]})
-    claims_as_subject: dict[str, int] = Field(description="Claims whose country it is, by kind.")
-    claims_as_counterparty: dict[str, int] = Field(description="Claims naming it as counterparty, by kind.")
-    systems: list[CountrySystemPublic] = Field(description="Systems with quantity claims about it.")
+    code: str = PydanticField(examples=["VE"])
+    name: str = PydanticField(examples=["Venezuela"])
+    claims_as_subject: dict[str, int] = PydanticField(description="Claims whose country it is, by kind.")
+    claims_as_counterparty: dict[str, int] = PydanticField(description="Claims naming it as counterparty, by kind.")
+    systems: list[CountrySystemPublic] = PydanticField(description="Systems with quantity claims about it.")
 
 
-class CountryRowPublic(SQLModel):
+class CountryRowPublic(BaseModel):
     """One line of the country list: a country that claims not retracted name as a party."""
 
-    code: str = Field(schema_extra={"examples": ["VE"]})
-    name: str = Field(schema_extra={"examples": ["Venezuela"]})
-    claims: int = Field(description="Claims whose party (holder, recipient) it is.")
-    claims_as_counterparty: int = Field(description="Claims naming it as the other party (a supplier).")
-    url: str = Field(description="The country's summary in the API.")
+    code: str = PydanticField(examples=["VE"])
+    name: str = PydanticField(examples=["Venezuela"])
+    claims: int = PydanticField(description="Claims whose party (holder, recipient) it is.")
+    claims_as_counterparty: int = PydanticField(description="Claims naming it as the other party (a supplier).")
+    url: str = PydanticField(description="The country's summary in the API.")

@@ -287,51 +287,52 @@ class ClaimLinkCreate(SQLModel):
     note: str | None = Field(default=None, description="Why they are linked.")
 
 
-class ClaimPublic(SQLModel):
+class ClaimPublic(BaseModel):  # plain Pydantic, as CitationPublic
     """A claim as the API and `--json` give it: the import record's fields plus its version."""
 
-    id: str = Field(schema_extra={"examples": ["C-YSESYR2E"]})
+    id: str = PydanticField(examples=["C-YSESYR2E"])
     kind: ClaimKind
-    system: str | None = Field(default=None, schema_extra={"examples": ["igla-s"]})
+    system: str | None = PydanticField(default=None, examples=["igla-s"])
     subject: str | None = None
     attribute: Attribute | None = None
     target_type: str | None = None
     related_system: str | None = None
-    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]},
-                                description="The party (holder, recipient) when it is a country: its code.")
-    counterparty_country: str | None = Field(default=None, description="The counterparty (supplier, captor) when it "
-                                                                       "is a country: its code.")  # fmt: skip
-    party: str | None = Field(default=None, description="The party when it is not a country: `actor:NAME` or "
-                                                        "`unknown`; null for a country or none.")  # fmt: skip
-    counterparty: str | None = Field(default=None, description="The counterparty when it is not a country, as "
-                                                               "`party`.")  # fmt: skip
-    party_name: str | None = Field(default=None, schema_extra={"examples": ["Venezuela"]},
-                                   description="The party as a reader names it: a country's name, an actor's "
-                                               "name or `unknown`.")  # fmt: skip
+    country: str | None = PydanticField(default=None, examples=["VE"],
+                                       description="The party (holder, recipient) when it is a country: its code.")
+    counterparty_country: str | None = PydanticField(default=None, description="The counterparty (supplier, captor) when it "
+                                                                              "is a country: its code.")  # fmt: skip
+    party: str | None = PydanticField(default=None, description="The party when it is not a country: `actor:NAME` or "
+                                                               "`unknown`; null for a country or none.")  # fmt: skip
+    counterparty: str | None = PydanticField(default=None, description="The counterparty when it is not a country, as "
+                                                                      "`party`.")  # fmt: skip
+    party_name: str | None = PydanticField(default=None, examples=["Venezuela"],
+                                          description="The party as a reader names it: a country's name, an actor's "
+                                                      "name or `unknown`.")  # fmt: skip
     counterparty_name: str | None = None
     location: str | None = None
-    value_low: float | None = Field(default=None, schema_extra={"examples": [5000]})
+    value_low: float | None = PydanticField(default=None, examples=[5000])
     value_high: float | None = None
     unit: str | None = None
-    qualifier: Qualifier | None = Field(default=None, schema_extra={"examples": ["at_least"]})
-    value_text: str | None = Field(default=None, schema_extra={"examples": ["no less than 5,000"]})
-    value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
-    value_converted: str | None = Field(
-        default=None, schema_extra={"examples": ["583 m/s"]},
+    qualifier: Qualifier | None = PydanticField(default=None, examples=["at_least"])
+    value_text: str | None = PydanticField(default=None, examples=["no less than 5,000"])
+    value_as_worded: str | None = PydanticField(default=None, examples=["at least 5,000 missiles"])
+    value_converted: str | None = PydanticField(
+        default=None, examples=["583 m/s"],
         description="The value in the canonical unit, rounded to the source's significant figures; null when "
                     "the source used the canonical unit or gave no number.")  # fmt: skip
     counted: Counted | None = None
     scope: Scope | None = None
-    stance: Stance = Field(default=Stance.affirms, description="`denies`: the claimant denies what the claim states.")
+    stance: Stance = PydanticField(default=Stance.affirms,
+                                   description="`denies`: the claimant denies what the claim states.")
     claimant: str | None = None
-    claimants: list[str] | None = Field(
+    claimants: list[str] | None = PydanticField(
         default=None, description="Every claimant, in the source's order, when there are several (the first is "
                                   "`claimant`).")  # fmt: skip
-    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]},
-                               description="When it was stated: one EDTF date (2025-10-22, 2025-10~, 198X).")
-    about: str | None = Field(default=None, schema_extra={"examples": ["2009/2012"]},
-                              description="The time it is about: an EDTF date or interval (2009/2012, 1997/.., "
-                                          "2022-02/2022-07-27).")  # fmt: skip
+    stated: str | None = PydanticField(default=None, examples=["2025-10-22"],
+                                      description="When it was stated: one EDTF date (2025-10-22, 2025-10~, 198X).")
+    about: str | None = PydanticField(default=None, examples=["2009/2012"],
+                                     description="The time it is about: an EDTF date or interval (2009/2012, 1997/.., "
+                                                 "2022-02/2022-07-27).")  # fmt: skip
     verification_status: VerificationStatus
     verification_note: str | None = None
     rank: Rank
@@ -345,7 +346,7 @@ class ClaimPublic(SQLModel):
     updated_at: datetime
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
-    url: str | None = Field(default=None, description="This claim's address in the API.")
+    url: str | None = PydanticField(default=None, description="This claim's address in the API.")
 
 
 class CitationPublic(BaseModel):  # plain Pydantic: lists carry many (SQLModel validates 3x slower)
@@ -360,7 +361,7 @@ class CitationPublic(BaseModel):  # plain Pydantic: lists carry many (SQLModel v
     reporting_chain: list[dict[str, str | None]] = []
 
 
-class ClaimLinkPublic(SQLModel):
+class ClaimLinkPublic(BaseModel):
     id: int
     from_claim: str
     kind: LinkKind
