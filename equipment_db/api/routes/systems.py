@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from starlette.datastructures import URL
 
 from equipment_db import permalinks
@@ -25,7 +25,7 @@ from equipment_db.analysis.models import (
     TimelinePublic,
 )
 from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
-from equipment_db.api.fastread import Reader, read
+from equipment_db.api.fastread import Reader, json_response, read
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
@@ -64,14 +64,6 @@ def _next(
 
 def _system_url(request: Request, slug: str) -> str:
     return url_template(request, "get_system", "key")(slug)
-
-
-def _json(model: type[SQLModel], found: dict[str, Any]) -> Response:
-    """`found` validated as the route's response model and serialised by it (in Rust), as
-    FastAPI would. The hot routes are async and do their work in one trip to the thread pool:
-    a sync route makes one for each sync dependency, one for itself and one more to validate
-    what it returns."""
-    return Response(model.model_validate(found).model_dump_json(by_alias=True), media_type="application/json")
 
 
 @router.get(permalinks.SYSTEMS, tags=["systems"], response_model=Page[SystemRowPublic], responses=HTML_PAGE,
@@ -130,7 +122,7 @@ def _system_answer(reader: Reader, request: Request, key: str) -> Response:
         return entry_pages.system_page(request, session, reader.settings, slug)
     system = session.get(System, system_id)
     summary = analysis_queries.system_summary(session, system)  # type: ignore[arg-type]
-    return _json(SystemDetailPublic, summary | {"url": _system_url(request, slug)})
+    return json_response(SystemDetailPublic.model_validate(summary | {"url": _system_url(request, slug)}))
 
 
 @router.get(permalinks.SYSTEM_VERSION, tags=["systems"], response_model=RevisionSnapshotPublic,
@@ -202,7 +194,7 @@ def _compare_answer(request: Request, session: Session, html: bool, systems: str
         found["show_deprecated_url"] = str(request.url.include_query_params(include_deprecated="true"))
     if html:
         return entry_pages.compare_page(request, session, ComparePublic.model_validate(found).model_dump())
-    return _json(ComparePublic, found)
+    return json_response(ComparePublic.model_validate(found))
 
 
 @router.get(permalinks.TIMELINE, tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
