@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from equipment_db.pages import chart as chart_module
-from equipment_db.pages.chart import FONT_PX, MIN_WIDTH_PX, WIDTH, chart
+from equipment_db.pages.chart import CLAIMS_LISTED, FONT_PX, MIN_WIDTH_PX, WIDTH, chart, figures_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 CSS = Path(chart_module.__file__).parent / "static" / "pages.css"
@@ -78,3 +79,44 @@ def test_chart_text_renders_at_a_legible_size_on_a_390_px_screen() -> None:
     rendered = max(MIN_WIDTH_PX, content_width) / WIDTH * FONT_PX
     assert rendered >= FLOOR_PX, rendered
     assert 'class="chart-box scroll"' in str(chart("VE", _rows(1, range(2020, 2022)), title="Test System 1"))
+
+
+def _claim_url(public_id: str) -> str:
+    return "https://example.org/v1/claims/" + quote(public_id, safe="")
+
+
+def _table(rows: list[dict[str, object]]) -> list[list[ET.Element]]:
+    markup = str(figures_table(rows, _claim_url, "https://example.org/v1/systems/test-system-1/timeline?country=VE&x=1"))
+    return [list(tr) for tr in ET.fromstring(f"<tbody>{markup}</tbody>")]
+
+
+def _row(**changes: object) -> dict[str, object]:
+    return {"country": "VE", "party": "Venezuela", "year": 2009, "kind": "transfer", "counted": "missiles",
+            "scope": None, "measure": "flow", "claims": 1, "claim_ids": ["C-AAAA1111"], "low": 200.0,
+            "high": 200.0, "estimate": False} | changes  # fmt: skip
+
+
+def test_the_figures_table_reads_each_row_in_words_and_links_its_claims() -> None:
+    (flow,), (stock,) = _table([_row()]), _table([_row(kind="inventory", counted="firing_units", scope="in_service",
+                                                        measure="stock", low=35.0, high=None, estimate=True)])  # fmt: skip
+    assert ["".join(cell.itertext()) for cell in flow] == ["2009", "transfer", "missiles", "total", "200", "200",
+                                                           "C-AAAA1111"]  # fmt: skip
+    assert flow[6][0].get("href") == "https://example.org/v1/claims/C-AAAA1111"
+    assert ["".join(cell.itertext()) for cell in stock][:6] == ["2009", "inventory", "firing units, in service",
+                                                                "range (estimates in it)", "35", ""]  # fmt: skip
+    ((*_, low, high, _claims),) = _table([_row(measure="stock", low=2.5, high=1200.0)])
+    assert (low.text, high.text) == ("2.5", "1,200")  # as the chart's labels word them, not 1200.0
+
+
+def test_the_figures_table_lists_the_first_claims_and_links_the_rest_to_the_timeline() -> None:
+    ids = [f"C-TEST{n:04d}" for n in range(CLAIMS_LISTED + 3)]
+    ((*_, claims),) = _table([_row(claim_ids=ids, claims=len(ids))])
+    links = claims.findall("a")
+    assert [a.text for a in links[:-1]] == ids[:CLAIMS_LISTED]
+    assert links[-1].text == "3 more"
+    assert links[-1].get("href") == "https://example.org/v1/systems/test-system-1/timeline?country=VE&x=1"
+
+
+def test_the_figures_table_escapes_what_it_is_given() -> None:
+    ((*_, claims),) = _table([_row(claim_ids=['C-"<b>&'])])
+    assert claims[0].text == 'C-"<b>&' and claims[0].get("href") == "https://example.org/v1/claims/C-%22%3Cb%3E%26"

@@ -7,9 +7,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Callable
-from typing import Annotated, Any, Generic, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query, Request
 from pydantic import BaseModel
@@ -58,24 +56,3 @@ def decode_cursor(cursor: str | None, request: Request) -> int | None:
     if scope != cursor_scope(request):
         raise InvalidValue("cursor", cursor, "belongs to another list or other filters: start again without it")
     return after
-
-
-def url_template(request: Request, route: str, param: str) -> Callable[[str], str]:
-    """`request.url_for(route, **{param: value})` for many values: the route is looked up once
-    per app and base URL (Starlette's url_for walks every route; per row it cost a quarter of
-    a list request, and once per request a tenth of a claim's)."""
-    scope = request.scope
-    key = (route, param, scope.get("scheme"), scope.get("server"), scope.get("root_path", ""),
-           request.headers.get("host"))  # fmt: skip
-    templates = _templates.setdefault(request.app, {})
-    template = templates.get(key)
-    if template is None:
-        if len(templates) > 1000:  # a bound: the root path and the host come with requests
-            templates.clear()
-        template = templates[key] = str(request.url_for(route, **{param: _MARKER}))
-    head, _, tail = template.partition(_MARKER)
-    return lambda value: head + value + tail
-
-
-_MARKER = "__equipment_db_key__"
-_templates: WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = WeakKeyDictionary()

@@ -15,7 +15,7 @@ from equipment_db.citations.entities import render_source, render_system
 from equipment_db.citations.jsonld import source_jsonld, system_jsonld
 from equipment_db.citations.render import CitationFormat
 from equipment_db.config import Settings
-from equipment_db.pages.chart import CLAIMS_LISTED, MAX_COUNTRIES, charts
+from equipment_db.pages.chart import MAX_COUNTRIES, charts, figures_table
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page
 from equipment_db.sources import queries as source_queries
@@ -41,7 +41,7 @@ def system_page(request: Request, session: Session, settings: Settings, key: str
     return page(
         request, "system.html", title=shown.snapshot["name"], system=shown.snapshot,
         summary=summary, assessed=analysis_queries.value_assessments(session, shown_ids),
-        charts=charts(quantities, system.name), claims_listed=CLAIMS_LISTED,
+        charts=charts(quantities, system.name), figures_table=figures_table,
         latest_url=str(request.url_for("get_system", key=system.slug)),
         feed_url=str(request.url_for("system_changes_feed", key=system.slug)),
         feed_title=f"Changed claims about {system.name}",

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import quote
+from weakref import WeakKeyDictionary
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -48,19 +49,35 @@ def environment() -> Environment:
 def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """Render `template`; every page knows its own address and its JSON twin."""
     html = environment().get_template(template).render(request=request, path=request.url.path,
-                                                       claim_url=claim_urls(request), **context)  # fmt: skip
+                                                       claim_url=url_template(request, "get_claim", "claim_id"),
+                                                       source_url=url_template(request, "get_source", "source_id"),
+                                                       **context)  # fmt: skip
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what `quote` leaves as it is
 
 
-def claim_urls(request: Request) -> Callable[[str], str]:
-    """A claim's address from its public id, as `request.url_for("get_claim", ...)` gives it,
-    without routing each time (a system page links up to 7,000 claims: 40 µs each)."""
-    marker = "C-0"
-    head = str(request.url_for("get_claim", claim_id=marker)).removesuffix(marker)
-    return lambda public_id: head + (public_id if _PLAIN.fullmatch(public_id) else quote(public_id, safe=""))
+def url_template(request: Request, route: str, param: str) -> Callable[[str], str]:
+    """`request.url_for(route, **{param: value})` for many values, the value percent-quoted
+    unless plain: the route is looked up once per app and base URL (Starlette's url_for walks
+    every route, ~40 µs: per row it cost a quarter of a list request, and a system page links
+    up to 7,000 claims)."""
+    scope = request.scope
+    key = (route, param, scope.get("scheme"), scope.get("server"), scope.get("root_path", ""),
+           request.headers.get("host"))  # fmt: skip
+    templates = _templates.setdefault(request.app, {})
+    template = templates.get(key)
+    if template is None:
+        if len(templates) > 1000:  # a bound: the root path and the host come with requests
+            templates.clear()
+        template = templates[key] = str(request.url_for(route, **{param: _MARKER}))
+    head, _, tail = template.partition(_MARKER)
+    return lambda value: head + (value if _PLAIN.fullmatch(value) else quote(value, safe="")) + tail
+
+
+_MARKER = "__equipment_db_key__"
+_templates: WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = WeakKeyDictionary()
 
 
 def error_page(request: Request, problem: dict[str, Any], headers: dict[str, str] | None) -> HTMLResponse:

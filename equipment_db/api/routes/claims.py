@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from equipment_db import permalinks
 from equipment_db.api.deps import ClaimDep, ClaimId, SessionDep, SettingsDep, VersionDep
 from equipment_db.api.fastread import Reader, json_response, read
-from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, revision_public, snapshot_public
 from equipment_db.citations import jsonld
 from equipment_db.citations.cited import cited_version
@@ -24,6 +24,7 @@ from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
 from equipment_db.pages import claims as claim_pages
 from equipment_db.pages import finding as finding_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
+from equipment_db.pages.render import url_template
 from equipment_db.vocab import (
     Attribute,
     ClaimKind,

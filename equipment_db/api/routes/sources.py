@@ -19,7 +19,6 @@ from equipment_db.api.paging import (
     Page,
     decode_cursor,
     encode_cursor,
-    url_template,
 )
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.citations.entities import render_source
@@ -30,6 +29,7 @@ from equipment_db.pages import entries as entry_pages
 from equipment_db.pages import finding as finding_pages
 from equipment_db.pages import parties as party_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
+from equipment_db.pages.render import url_template
 from equipment_db.sources import queries as source_queries
 from equipment_db.sources.models import SourcePublic, SourceRowPublic
 from equipment_db.vocab import ActorKind, EntityType, SourceKind

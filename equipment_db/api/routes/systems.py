@@ -26,7 +26,7 @@ from equipment_db.analysis.models import (
 )
 from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
 from equipment_db.api.fastread import Reader, json_response, read
-from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor, url_template
+from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog.models import System
@@ -41,6 +41,7 @@ from equipment_db.pages import entries as entry_pages
 from equipment_db.pages import finding as finding_pages
 from equipment_db.pages import parties as party_pages
 from equipment_db.pages.negotiate import HTML_PAGE, WantsHtml
+from equipment_db.pages.render import url_template
 from equipment_db.vocab import ClaimKind, Counted, EntityType, SystemCategory
 
 router = APIRouter()
