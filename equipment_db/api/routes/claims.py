@@ -122,7 +122,7 @@ async def get_claim(request: Request, claim_id: ClaimId) -> ClaimDetailPublic | 
 def _claim_answer(reader: Reader, request: Request, claim_id: str) -> Response:
     if reader.wants_html:
         claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
-        return claim_pages.claim_page(request, reader.session, reader.settings, claim.public_id)
+        return claim_pages.claim_page(request, reader.session, reader.settings, claim)
     detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
     detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
     return json_response(ClaimDetailPublic.model_validate(detail))
@@ -140,7 +140,7 @@ def get_version(request: Request, session: SessionDep, settings: SettingsDep, cl
                 version: VersionDep,
                 html: WantsHtml) -> RevisionSnapshotPublic | Response:  # fmt: skip
     if html:
-        return claim_pages.claim_page(request, session, settings, claim.public_id, version)
+        return claim_pages.claim_page(request, session, settings, claim, version)
     r = history_queries.revision(session, EntityType.claim, claim.id, version, key=claim.public_id)  # type: ignore[arg-type]
     return snapshot_public(request, r, _version_url(request, claim.public_id, r.version))  # fmt: skip
 
