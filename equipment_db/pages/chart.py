@@ -4,6 +4,7 @@ year's lowest to highest figure per kind and counting basis. No script, prints a
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,15 @@ MIN_WIDTH_PX = 560  # so its text renders at FONT_PX * MIN_WIDTH_PX / WIDTH >= 1
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#56b4e9")  # Okabe-Ito: colour-blind safe
 MAX_COUNTRIES = 8
 CLAIMS_LISTED = 10  # per row of a chart's table; the rest are a link to the party's timeline
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _html(text: str) -> str:
+    """`escape(text)`, skipped when nothing in it needs escaping: a page has tens of thousands
+    of claim ids, figures and words, and escape builds a Markup object for each."""
+    return escape(text) if _SPECIAL.search(text) else text
 
 
 def _nice_ceiling(value: float) -> float:
@@ -70,16 +80,19 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
     for year in tick_years:
         parts.append(f'<text x="{x(year, (len(series) - 1) / 2):.1f}" y="{TOP + plot_h + 16}" '
                      f'text-anchor="middle">{year}</text>')  # fmt: skip
+    in_series: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        in_series[(r["kind"], r["counted"])].append(r)
     for index, (kind, counted) in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
-        for row in (r for r in rows if (r["kind"], r["counted"]) == (kind, counted)):
+        for row in in_series[(kind, counted)]:
             low = row["low"] if row["low"] is not None else row["high"]
             high = row["high"] if row["high"] is not None else row["low"]
             cx = x(row["year"], index)
             label = (f"{row['year']}, {_series_label(kind, counted)}: "
                      f"{format_number(low) if low == high else format_range(low, high)} "
                      f"({row['claims']} claim{'s' if row['claims'] != 1 else ''})")  # fmt: skip
-            parts.append(f'<g><title>{escape(label)}</title>'
+            parts.append(f'<g><title>{_html(label)}</title>'
                          f'<line x1="{cx:.1f}" x2="{cx:.1f}" y1="{y(low):.1f}" y2="{y(high):.1f}" stroke="{colour}" '
                          f'stroke-width="3"/><circle cx="{cx:.1f}" cy="{y(high):.1f}" r="{RADIUS}" fill="{colour}"/>'
                          + ("" if low == high else f'<circle cx="{cx:.1f}" cy="{y(low):.1f}" r="3" fill="#fff" '
@@ -95,7 +108,7 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
 
 
 def _words(value: str | None) -> str:
-    return escape(value.replace("_", " ")) if value else ""
+    return _html(value.replace("_", " ")) if value else ""
 
 
 def _figure(value: float | None) -> str:
@@ -110,10 +123,10 @@ def figures_table(rows: list[dict[str, Any]], claim_url: Callable[[str], str], m
     parts = []
     for r in rows:
         ids = r["claim_ids"]
-        links = ", ".join(f'<a href="{escape(claim_url(i))}">{escape(i)}</a>' for i in ids[:CLAIMS_LISTED])
+        links = ", ".join(f'<a href="{_html(claim_url(i))}">{_html(i)}</a>' for i in ids[:CLAIMS_LISTED])
         if len(ids) > CLAIMS_LISTED:
             links += f' and <a href="{more}">{len(ids) - CLAIMS_LISTED} more</a>'
-        parts.append(f'<tr><td>{escape(r["year"])}</td><td>{_words(r["kind"])}</td><td>{_words(r["counted"])}'
+        parts.append(f'<tr><td>{r["year"]:d}</td><td>{_words(r["kind"])}</td><td>{_words(r["counted"])}'
                      + (f", {_words(r['scope'])}" if r["scope"] else "")
                      + f'</td><td>{"total" if r["measure"] == "flow" else "range"}'
                      + (' <span class="muted">(estimates in it)</span>' if r["estimate"] else "")
