@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from equipment_db.base import Versioned, country_field, enum_field
@@ -49,33 +51,33 @@ class ActorUpdate(SQLModel):
     description: str | None = None
 
 
-class ActorClaimPublic(SQLModel):
+class ActorClaimPublic(BaseModel):
     """A claim an actor made."""
 
-    id: str = Field(schema_extra={"examples": ["C-YSESYR2E"]})
+    id: str = PydanticField(examples=["C-YSESYR2E"])
     kind: ClaimKind
-    value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
-    stated: str | None = Field(default=None, schema_extra={"examples": ["2025-10-22"]})
+    value_as_worded: str | None = PydanticField(default=None, examples=["at least 5,000 missiles"])
+    stated: str | None = PydanticField(default=None, examples=["2025-10-22"])
     status: VerificationStatus
-    api_url: str = Field(description="The claim's address in the API.")
+    api_url: str = PydanticField(description="The claim's address in the API.")
 
 
-class ActorRowPublic(SQLModel):
+class ActorRowPublic(BaseModel):
     """One line of an actor list."""
 
-    name: str = Field(schema_extra={"examples": ["Nicolás Maduro"]})
+    name: str = PydanticField(examples=["Nicolás Maduro"])
     kind: ActorKind
-    country: str | None = Field(default=None, schema_extra={"examples": ["VE"]})
-    role: str | None = Field(default=None, schema_extra={"examples": ["President of Venezuela"]})
+    country: str | None = PydanticField(default=None, examples=["VE"])
+    role: str | None = PydanticField(default=None, examples=["President of Venezuela"])
     retracted: bool
-    api_url: str = Field(description="This actor's address in the API.")
+    api_url: str = PydanticField(description="This actor's address in the API.")
 
 
-class ActorPublic(SQLModel):
+class ActorPublic(BaseModel):
     """An actor as the API gives it: the import record's fields, its version fields, and
     the claims the actor made."""
 
-    name: str = Field(schema_extra={"examples": ["Nicolás Maduro"]})
+    name: str = PydanticField(examples=["Nicolás Maduro"])
     kind: ActorKind
     country: str | None = None
     role: str | None = None
@@ -86,9 +88,9 @@ class ActorPublic(SQLModel):
     updated_at: datetime
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
-    claims_total: int = Field(description="How many entries `claims` holds without the limit.")
-    claims: list[ActorClaimPublic] = Field(
+    claims_total: int = PydanticField(description="How many entries `claims` holds without the limit.")
+    claims: list[ActorClaimPublic] = PydanticField(
         description="The claims (not retracted) this actor made, oldest first; at most `claims_limit`."
     )
-    claims_url: str = Field(description="All of them, paginated: /v1/claims?claimant=...")
-    api_url: str = Field(description="This actor's address in the API.")
+    claims_url: str = PydanticField(description="All of them, paginated: /v1/claims?claimant=...")
+    api_url: str = PydanticField(description="This actor's address in the API.")

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from equipment_db.base import datetime_field, enum_field, utcnow
@@ -33,13 +35,13 @@ class Revision(SQLModel, table=True):
     snapshot: dict[str, Any] = Field(sa_type=sa.JSON)
 
 
-class RevisionPublic(SQLModel):
+class RevisionPublic(BaseModel):
     """One version of an entry, as it was: immutable."""
 
     version: int
     action: RevisionAction
     created_at: datetime
-    editor: str | None = Field(description="Who made the change; null where editors are kept private.")
+    editor: str | None = PydanticField(description="Who made the change; null where editors are kept private.")
     reason: str | None = None
     url: str
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlmodel import Field, SQLModel
 
 from equipment_db.base import datetime_field, enum_field, utcnow
@@ -26,7 +27,7 @@ class EditorNote(SQLModel, table=True):
     text: str = Field(sa_type=sa.Text)
 
 
-class EditorNotePublic(SQLModel):
+class EditorNotePublic(BaseModel):
     """For editors (the CLI), not for the API."""
 
     entry: str

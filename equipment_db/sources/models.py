@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
 from sqlmodel import Field, SQLModel
 
 from equipment_db.base import Versioned, datetime_field, enum_field
@@ -80,71 +82,71 @@ class SourceUpdate(SQLModel):
     cites: str | None = None
 
 
-class SourceChainLinkPublic(SQLModel):
+class SourceChainLinkPublic(BaseModel):
     """One step of a reporting chain: the source, then the one it cites, and so on."""
 
-    id: str = Field(schema_extra={"examples": ["S-SNXDBGDV"]})
-    publisher: str | None = Field(default=None, schema_extra={"examples": ["CNN"]})
+    id: str = PydanticField(examples=["S-SNXDBGDV"])
+    publisher: str | None = PydanticField(default=None, examples=["CNN"])
     title: str | None = None
     url: str | None = None
     archive_url: str | None = None
 
 
-class SourceClaimPublic(SQLModel):
+class SourceClaimPublic(BaseModel):
     """A claim a source carries, and how: its role and the words quoted from it."""
 
-    id: str = Field(schema_extra={"examples": ["C-YSESYR2E"]})
+    id: str = PydanticField(examples=["C-YSESYR2E"])
     kind: ClaimKind
-    value_as_worded: str | None = Field(default=None, schema_extra={"examples": ["at least 5,000 missiles"]})
+    value_as_worded: str | None = PydanticField(default=None, examples=["at least 5,000 missiles"])
     role: CitationRole
     quote: str | None = None
     locator: str | None = None
-    api_url: str = Field(description="The claim's address in the API.")
+    api_url: str = PydanticField(description="The claim's address in the API.")
 
 
-class SourceRowPublic(SQLModel):
+class SourceRowPublic(BaseModel):
     """One line of a source list."""
 
-    id: str = Field(schema_extra={"examples": ["S-PJZ2YVHP"]})
+    id: str = PydanticField(examples=["S-PJZ2YVHP"])
     kind: SourceKind
     title: str | None = None
-    publisher: str | None = Field(default=None, schema_extra={"examples": ["Anadolu Agency"]})
-    published: str | None = Field(default=None, schema_extra={"examples": ["2025-10-23"]})
-    url: str | None = Field(default=None, description="Where the source itself is published.")
-    language: str | None = Field(default=None, schema_extra={"examples": ["en"]})
-    cites: str | None = Field(default=None, description="The id of the source this one cites.")
+    publisher: str | None = PydanticField(default=None, examples=["Anadolu Agency"])
+    published: str | None = PydanticField(default=None, examples=["2025-10-23"])
+    url: str | None = PydanticField(default=None, description="Where the source itself is published.")
+    language: str | None = PydanticField(default=None, examples=["en"])
+    cites: str | None = PydanticField(default=None, description="The id of the source this one cites.")
     retracted: bool
-    api_url: str = Field(description="This source's address in the API.")
+    api_url: str = PydanticField(description="This source's address in the API.")
 
 
-class SourcePublic(SQLModel):
+class SourcePublic(BaseModel):
     """A source as the API gives it: the import record's fields, its version fields, the
     chain of sources it reports from (itself first), and the claims it carries."""
 
-    id: str = Field(schema_extra={"examples": ["S-PJZ2YVHP"]})
+    id: str = PydanticField(examples=["S-PJZ2YVHP"])
     kind: SourceKind
     title: str | None = None
     publisher: str | None = None
     authors: list[str] = []
-    url: str | None = Field(default=None, description="Where the source itself is published.")
-    published: str | None = Field(default=None, schema_extra={"examples": ["2025-10-23"]})
+    url: str | None = PydanticField(default=None, description="Where the source itself is published.")
+    published: str | None = PydanticField(default=None, examples=["2025-10-23"])
     accessed: str | None = None
     archive_url: str | None = None
     language: str | None = None
     fetched_at: str | None = None
     content_sha256: str | None = None
     note: str | None = None
-    cites: str | None = Field(default=None, description="The id of the source this one cites.")
+    cites: str | None = PydanticField(default=None, description="The id of the source this one cites.")
     version: int
     created_at: datetime
     updated_at: datetime
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
     reporting_chain: list[SourceChainLinkPublic]
-    claims_total: int = Field(description="How many entries `claims` holds without the limit.")
-    claims: list[SourceClaimPublic] = Field(
+    claims_total: int = PydanticField(description="How many entries `claims` holds without the limit.")
+    claims: list[SourceClaimPublic] = PydanticField(
         description="The claims (not retracted) this source carries, one entry per citation, oldest first; "
         "at most `claims_limit`."
     )
-    claims_url: str = Field(description="All of them, paginated: /v1/claims?source=...")
-    api_url: str = Field(description="This source's address in the API.")
+    claims_url: str = PydanticField(description="All of them, paginated: /v1/claims?source=...")
+    api_url: str = PydanticField(description="This source's address in the API.")
