@@ -12,6 +12,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from equipment_db.analysis.stored import party_key
+from equipment_db.citations.text import words
 from equipment_db.claims.text import format_number, format_range
 
 WIDTH, PLOT_HEIGHT = 640, 170
@@ -108,7 +109,7 @@ def chart(country: str, rows: list[dict[str, Any]], *, title: str) -> Markup:
 
 
 def _words(value: str | None) -> str:
-    return _html(value.replace("_", " ")) if value else ""
+    return _html(words(value) or "")
 
 
 def _figure(value: float | None) -> str:
