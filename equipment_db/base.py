@@ -37,9 +37,17 @@ class UTCDateTime(sa.TypeDecorator):
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return stored_utc(value)
+
+
+def stored_utc(value: Any) -> datetime | None:
+    """A datetime as the driver gives it (SQLite: text), read as `UTCDateTime` reads it:
+    timezone-aware UTC. For rows read on the driver's cursor, not through the ORM."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def enum_type(enum_cls: type[StrEnum], name: str) -> sa.Enum:

@@ -136,10 +136,10 @@ def compare_systems(
         matrix.setdefault(target, {s.slug: [] for s in systems})[slugs[system_id]].append(claim_id)  # type: ignore[index]
 
     compared = driver_rows(session, _COMPARED.format(listed, listed), ids + ids)
-    cited = publishers_by_claim(session, [c.id for c in compared])  # type: ignore[misc]
-    comparisons = [{"claim": c.public_id, "system": slugs[c.system_id], "related_system": slugs[c.related_system_id],  # type: ignore[index]
-                    "value_text": c.value_text, "sources": cited[c.id]}  # type: ignore[index]
-                   for c in compared]  # fmt: skip
+    cited = publishers_by_claim(session, [claim_id for claim_id, *_ in compared])
+    comparisons = [{"claim": public_id, "system": slugs[system_id], "related_system": slugs[related_id],  # type: ignore[index]
+                    "value_text": value_text, "sources": cited[claim_id]}
+                   for claim_id, public_id, system_id, related_id, value_text in compared]  # fmt: skip
     return {
         "systems": [{"slug": s.slug, "name": s.name} for s in systems],
         "attributes": rows,

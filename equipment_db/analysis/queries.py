@@ -246,7 +246,7 @@ _CAPABLE = ("SELECT target_type.slug, target_type.name, claim.public_id FROM tar
             "ORDER BY target_type.slug, claim.public_id")  # fmt: skip
 
 
-def system_summary(session: Session, system: System) -> dict[str, Any]:
+def system_summary(session: Session, system: System | catalog_queries.SystemRow) -> dict[str, Any]:
     """The system's record (`catalog.queries.system_view`), then one entry per specification
     attribute, the target types it can engage and its claim counts."""
     counted = claim_counts(session, [system.id])  # type: ignore[list-item]

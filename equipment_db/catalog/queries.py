@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from equipment_db.base import stored_utc
 from equipment_db.catalog.models import Alias, ExternalId, System, TargetType
 from equipment_db.catalog.records import external_id_record, system_record
 from equipment_db.claims.conditions import active, capable_systems
@@ -59,6 +61,41 @@ def find_system_key(session: Session, key: str) -> SystemRef | None:
     if len(candidates) > 1:
         raise Ambiguous("system", key, sorted(found.slug for found in candidates))
     return candidates[0] if candidates else None
+
+
+class SystemRow(NamedTuple):
+    """A system's own columns, read as the ORM reads them, for what only reads them
+    (`system_view`)."""
+
+    id: int
+    slug: str
+    name: str
+    category: SystemCategory
+    origin_country: str | None
+    manufacturer: str | None
+    parent_id: int | None
+    wikidata_qid: str | None
+    description: str | None
+    version: int
+    created_at: datetime | None
+    updated_at: datetime | None
+    retracted_at: datetime | None
+    retraction_reason: str | None
+
+
+_SYSTEM_ROW = f"SELECT {', '.join(SystemRow._fields)} FROM system WHERE id = ?"
+
+
+def system_row(session: Session, system_id: int) -> SystemRow | None:
+    """The system with this id as one row on the driver's cursor: the API's system lookup
+    (Q1) read it through `session.get`, which cost a third of a millisecond of its answer."""
+    found = cursor_rows(session.connection(), _SYSTEM_ROW, (system_id,))
+    if not found:
+        return None
+    (id_, slug, name, category, origin, manufacturer, parent_id, qid, description, version, created, updated,
+     retracted, reason) = found[0]  # fmt: skip
+    return SystemRow(id_, slug, name, SystemCategory(category), origin, manufacturer, parent_id, qid, description,
+                     version, stored_utc(created), stored_utc(updated), stored_utc(retracted), reason)  # fmt: skip
 
 
 def find_system(session: Session, key: str) -> System | None:
@@ -126,7 +163,7 @@ _EXTERNAL_IDS = ("SELECT scheme, value, part FROM external_id WHERE entity_type 
                  "AND retracted_at IS NULL ORDER BY scheme, value, part")  # fmt: skip
 
 
-def system_view(session: Session, system: System) -> dict[str, Any]:
+def system_view(session: Session, system: System | SystemRow) -> dict[str, Any]:
     """A system's record, its active aliases and external ids, and its version fields (the
     related rows read as plain rows: this starts the API's hottest answer)."""
     parent = driver_rows(session, _PARENT, (system.parent_id,)) if system.parent_id else []

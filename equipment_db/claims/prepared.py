@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from collections import namedtuple
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import Enum
 from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 
+from equipment_db.base import stored_utc as utc
 from equipment_db.catalog.records import external_id_record
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims.queries import ClaimFilter
@@ -69,15 +70,6 @@ LINKS_SQL = (
 
 def _in(count: int) -> str:
     return f"({placeholders(count)})"
-
-
-def utc(value: Any) -> datetime | None:
-    """A stored datetime as the ORM reads it: timezone-aware UTC (SQLite gives text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _json_list(value: Any) -> list[Any] | None:

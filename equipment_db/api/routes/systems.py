@@ -29,11 +29,10 @@ from equipment_db.api.fastread import Reader, json_response, read
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
 from equipment_db.catalog import queries as catalog_queries
-from equipment_db.catalog.models import System
 from equipment_db.citations.entities import render_system
 from equipment_db.citations.render import CitationFormat
 from equipment_db.claims.rules import QUANTITY_KINDS
-from equipment_db.errors import InvalidValue
+from equipment_db.errors import InvalidValue, NotFound
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import RevisionSnapshotPublic
 from equipment_db.normalize.countries import country_code
@@ -121,8 +120,10 @@ def _system_answer(reader: Reader, request: Request, key: str) -> Response:
         return RedirectResponse(str(request.url.replace(path=URL(_system_url(request, slug)).path)), status_code=307)
     if reader.wants_html:
         return entry_pages.system_page(request, session, reader.settings, slug)
-    system = session.get(System, system_id)
-    summary = analysis_queries.system_summary(session, system)  # type: ignore[arg-type]
+    system = catalog_queries.system_row(session, system_id)
+    if system is None:  # nothing deletes a system; only a write rolled back since the key was read
+        raise NotFound("system", key, field="key")
+    summary = analysis_queries.system_summary(session, system)
     return json_response(SystemDetailPublic.model_validate(summary | {"url": _system_url(request, slug)}))
 
 
