@@ -100,7 +100,7 @@ def claim_detail(rows: Rows, key: str, *, field: str = "claim") -> dict[str, Any
     detail["value_as_worded"] = describe_value(claim)  # type: ignore[arg-type]
     detail["value_converted"] = describe_converted(claim)  # type: ignore[arg-type]
     cited = rows(CITATIONS_SQL, (claim.id,))
-    chains = _reporting_chains(rows, cited)
+    chains = reporting_chains(rows, cited)
     detail["citations"] = [
         {"source": public, "publisher": publisher, "title": title, "url": url, "archive_url": archive_url,
          "quote": quote, "locator": locator, "role": role, "reporting_chain": chains[source_id]}
@@ -127,12 +127,14 @@ def _claimant_names(rows: Rows, ids: list[int]) -> list[str | None]:
     return [names.get(i) for i in ids]
 
 
-_SOURCE_SQL = "SELECT id, public_id, publisher, title, url, archive_url, cites_source_id FROM source WHERE id IN "
+SOURCE_COLUMNS = "id, public_id, publisher, title, url, archive_url, cites_source_id"
+_SOURCE_SQL = f"SELECT {SOURCE_COLUMNS} FROM source WHERE id IN "
 
 
-def _reporting_chains(rows: Rows, cited: list[Any]) -> dict[int, list[dict[str, Any]]]:
+def reporting_chains(rows: Rows, cited: list[Any]) -> dict[int, list[dict[str, Any]]]:
     """Each cited source's reporting chain after it (`queries.reporting_chains`, less the
-    source itself), read a level at a time; none is read when no source cites another."""
+    source itself), read a level at a time; none is read when no source cites another.
+    `cited`: rows whose first seven columns are `SOURCE_COLUMNS`."""
     known: dict[int, tuple[Any, ...]] = {r[0]: r[:7] for r in cited}
     wanted = {r[6] for r in cited if r[6] is not None} - set(known)
     for _ in range(claim_queries.CHAIN_DEPTH):

@@ -3,6 +3,7 @@ reporting chains, assessment, related claims, history, and every way to cite it.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import Request
@@ -20,7 +21,7 @@ from equipment_db.claims.text import describe_converted, describe_quantity, part
 from equipment_db.config import Settings
 from equipment_db.pages.history import versions
 from equipment_db.pages.render import cite_box, page, url_template
-from equipment_db.reads import cursor_rows
+from equipment_db.reads import driver_rows
 from equipment_db.vocab import EntityType
 
 # How a link reads from this claim's side: (it is the link's `from`, it is the link's `to`).
@@ -68,7 +69,7 @@ def claim_page(request: Request, session: Session, settings: Settings, claim: Cl
     shown, versions_shown = versions(request, session, settings, EntityType.claim, claim.id, public_id, version)  # type: ignore[arg-type]
     snapshot = shown.snapshot
     cited = cite_revision(session, claim, shown, settings.public_url)
-    detail = claim_prepared.claim_detail(lambda sql, params: cursor_rows(session.connection(), sql, params), public_id)
+    detail = claim_prepared.claim_detail(partial(driver_rows, session), public_id)
     related = _related(request, session, public_id, detail["links"])
     sources = _sources(request, snapshot, detail, current=version is None)
     citation_key = (str(session.get_bind().url), "claim", public_id, shown.version, shown.created_at, cited.base_url)

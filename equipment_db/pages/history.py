@@ -13,7 +13,6 @@ from equipment_db import permalinks
 from equipment_db.config import Settings
 from equipment_db.errors import NotFound
 from equipment_db.history import queries as history_queries
-from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType
 
 _SHOWN = 90
@@ -71,7 +70,8 @@ def changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any
             for name, old, new in history_queries.changes_by_name(before, after)]  # fmt: skip
 
 
-def history(revisions: Sequence[Revision], version_url: Any, *, private_editors: bool) -> list[dict[str, Any]]:
+def history(revisions: Sequence[history_queries.RevisionRow], version_url: Any, *,
+            private_editors: bool) -> list[dict[str, Any]]:  # fmt: skip
     """Newest first; each version with its link and what it changed from the one before."""
     rows = []
     previous: dict[str, Any] = {}
@@ -87,7 +87,7 @@ def history(revisions: Sequence[Revision], version_url: Any, *, private_editors:
 
 
 def versions(request: Request, session: Session, settings: Settings, kind: EntityType, entity_id: int,
-             key: str, version: int | None) -> tuple[Revision, dict[str, Any]]:  # fmt: skip
+             key: str, version: int | None) -> tuple[history_queries.RevisionRow, dict[str, Any]]:  # fmt: skip
     """The revision shown (the latest, or `version`) and what every entry page says of its
     versions: which one this is, the latest, the history, the JSON twin and the permalink.
     Links to versions stay on the host the page was asked on; the permalink (the page's

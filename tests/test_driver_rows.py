@@ -1,5 +1,6 @@
-"""A system read as one row on the driver's cursor (`catalog.queries.system_row`, the API's
-system lookup) is the system the ORM reads, and its summary is the same, on both engines."""
+"""What is read as plain rows on the driver's cursor is what the ORM reads, on both engines:
+a system (`catalog.queries.system_row`, the API's system lookup) and its summary, and an
+entry's revisions (`history.queries.revisions`, every entry page's history)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
 from equipment_db.catalog.models import ExternalIdCreate, System, SystemCreate
 from equipment_db.database import session_scope
-from equipment_db.vocab import IdScheme, SystemCategory
+from equipment_db.history import queries as history_queries
+from equipment_db.history.models import Revision
+from equipment_db.vocab import EntityType, IdScheme, RevisionAction, SystemCategory
 from tests.factories import EDIT
 
 
@@ -51,3 +54,31 @@ def test_every_system_reads_as_the_orm_reads_it(seeded: sa.Engine) -> None:
     assert views["test-system-1-m"]["external_ids"] == [{"scheme": "wikidata", "value": "Q2"}]
     assert views["test-system-2"]["retracted_at"] is not None
     assert views["test-system-1"]["origin_country"] == "XK"
+
+
+def test_every_revision_reads_as_the_orm_reads_it(seeded: sa.Engine) -> None:
+    _variant_and_retracted(seeded)
+    with Session(seeded) as session:
+        stored = session.exec(select(Revision).order_by(Revision.entity_type, Revision.entity_id,
+                                                        Revision.version)).all()  # fmt: skip
+        entities = sorted({(r.entity_type, r.entity_id) for r in stored})
+        found = [row for kind, entity in entities for row in history_queries.revisions(session, kind, entity)]
+    assert len(found) == len(stored) > 50
+    for row, revision in zip(found, stored, strict=True):
+        assert row._asdict() == revision.model_dump(), (revision.entity_type, revision.entity_key, revision.version)
+        assert row.created_at.tzinfo is not None
+    # What the comparison covered: every kind of entry, a retraction, nested snapshots.
+    assert {r.entity_type for r in stored} >= {EntityType.system, EntityType.claim, EntityType.source}
+    assert any(r.action is RevisionAction.retract for r in found)
+    assert any(r.snapshot.get("citations") for r in found)
+
+
+def test_an_unwritten_revision_is_flushed_before_the_history_is_read(seeded: sa.Engine) -> None:
+    with Session(seeded) as session:
+        system = catalog_service.create_system(session, SystemCreate(
+            slug="test-system-9", name="Test System 9", category=SystemCategory.manpads), edit=EDIT)  # fmt: skip
+        session.add(Revision(entity_type=EntityType.system, entity_id=system.id, entity_key=system.slug, version=2,
+                             action=RevisionAction.update, editor="test-editor", snapshot={}))  # fmt: skip
+        assert session.new  # not written yet
+        assert [r.version for r in history_queries.revisions(session, EntityType.system, system.id)] == [1, 2]  # type: ignore[arg-type]
+        session.rollback()
