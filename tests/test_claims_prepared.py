@@ -4,6 +4,7 @@ their ORM twins in `claims.queries` give, on both engines."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -90,19 +91,37 @@ def test_several_claimants_an_actor_party_and_a_retracted_citation_read_the_same
     assert found == wanted
 
 
-def test_an_unknown_or_malformed_claim_id_is_refused_as_the_orm_refuses_it(dbs: DatabaseFactory) -> None:
+@pytest.mark.parametrize("read", [prepared.claim_detail, prepared.claim_key])
+def test_an_unknown_or_malformed_claim_id_is_refused_as_the_orm_refuses_it(dbs: DatabaseFactory, read: Any) -> None:
     engine = engine_for(dbs.seeded())
     reader = Reader(engine)
     try:
         with pytest.raises(NotFound) as unknown:
-            prepared.claim_detail(reader.rows, "C-00000000", field="claim_id")
+            read(reader.rows, "C-00000000", field="claim_id")
         with pytest.raises(InvalidValue) as malformed:
-            prepared.claim_detail(reader.rows, "xyz", field="claim_id")
+            read(reader.rows, "xyz", field="claim_id")
     finally:
         reader.close()
         engine.dispose()
     assert (unknown.value.field, unknown.value.message) == ("claim_id", "claim not found: 'C-00000000'")
     assert malformed.value.field == "claim_id" and "is not a claim id" in malformed.value.message
+
+
+def test_a_claims_key_is_the_claim_the_orm_finds_however_its_id_is_typed(dbs: DatabaseFactory) -> None:
+    engine = engine_for(dbs.seeded())
+    reader = Reader(engine)
+    try:
+        with Session(engine) as session:
+            claims = session.exec(select(Claim).order_by(Claim.id)).all()
+            for claim in claims:
+                for typed in (claim.public_id, claim.public_id.lower(), claim.public_id.replace("-", "")):
+                    wanted = claim_queries.get_claim(session, typed)
+                    assert prepared.claim_key(reader.rows, typed) == (wanted.id, wanted.public_id) == (
+                        claim.id, claim.public_id)  # fmt: skip
+    finally:
+        reader.close()
+        engine.dispose()
+    assert len(claims) > 10
 
 
 LIST_FILTERS = [

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from enum import Enum
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -74,6 +74,23 @@ def _in(count: int) -> str:
 
 def _json_list(value: Any) -> list[Any] | None:
     return json.loads(value) if isinstance(value, str) else value
+
+
+class ClaimKey(NamedTuple):
+    """What a claim's page needs of the claim before it reads the rest."""
+
+    id: int
+    public_id: str
+
+
+def claim_key(rows: Rows, key: str, *, field: str = "claim") -> ClaimKey:
+    """`queries.get_claim`'s id and public id of the claim `key` names, as one row: 400 for
+    what is not a claim id, 404 for an unknown one."""
+    public_id = normalise_public_id(key, "claim", field=field)
+    found = rows("SELECT id, public_id FROM claim WHERE public_id = ?", (public_id,))
+    if not found:
+        raise NotFound("claim", key, field=field)
+    return ClaimKey(*found[0])
 
 
 def claim_detail(rows: Rows, key: str, *, field: str = "claim") -> dict[str, Any]:

@@ -62,9 +62,10 @@ def _sources(request: Request, snapshot: dict[str, Any], detail: dict[str, Any],
     return shown
 
 
-def claim_page(request: Request, session: Session, settings: Settings, claim: Claim,
+def claim_page(request: Request, session: Session, settings: Settings, claim: Claim | claim_prepared.ClaimKey,
                version: int | None = None) -> HTMLResponse:  # fmt: skip
-    """The latest version, or `version` as it was recorded (with a pointer to the latest)."""
+    """The latest version, or `version` as it was recorded (with a pointer to the latest); of
+    the claim, only its id and public id are read here."""
     public_id = claim.public_id
     shown, versions_shown = versions(request, session, settings, EntityType.claim, claim.id, public_id, version)  # type: ignore[arg-type]
     snapshot = shown.snapshot

@@ -121,7 +121,7 @@ async def get_claim(request: Request, claim_id: ClaimId) -> ClaimDetailPublic | 
 
 def _claim_answer(reader: Reader, request: Request, claim_id: str) -> Response:
     if reader.wants_html:
-        claim = claim_queries.get_claim(reader.session, claim_id, field="claim_id")
+        claim = claim_prepared.claim_key(reader.rows, claim_id, field="claim_id")
         return claim_pages.claim_page(request, reader.session, reader.settings, claim)
     detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
     detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
