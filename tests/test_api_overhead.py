@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import anyio.to_thread
 import pytest
+import sqlalchemy as sa
 
 from tests.api_client import api
 from tests.dbs import DatabaseFactory
@@ -36,3 +37,20 @@ def test_the_openapi_document_lists_paths_in_the_order_the_routers_are_documente
         paths = list(client.get("/openapi.json").json()["paths"])
     assert paths[:3] == ["/health", "/v1/meta", "/"], paths
     assert paths.index("/v1/systems/{key}") < paths.index("/v1/claims") < paths.index("/v1/sources"), paths
+
+
+def test_each_lookup_and_its_page_check_out_one_connection(dbs: DatabaseFactory) -> None:
+    """A request holds one pooled connection, once: the fast reader's rows and the pages'
+    ORM session share it (a second checkout is a second transaction, and on PostgreSQL
+    another READ ONLY and time limit sent)."""
+    url = dbs.seeded()
+    checkouts: list[str] = []
+    with api(url) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        sa.event.listen(engine, "checkout", lambda *_: checkouts.append("checkout"))
+        for path, status in LOOKUPS.items():
+            for accept in ("application/json", "text/html"):
+                checkouts.clear()
+                answer = client.get(path, headers={"accept": accept}, follow_redirects=False)
+                assert answer.status_code == status, (path, accept, answer.text)
+                assert len(checkouts) == 1, (path, accept, checkouts)

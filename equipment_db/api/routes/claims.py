@@ -121,8 +121,9 @@ async def get_claim(request: Request, claim_id: ClaimId) -> ClaimDetailPublic | 
 
 def _claim_answer(reader: Reader, request: Request, claim_id: str) -> Response:
     if reader.wants_html:
+        session = reader.session  # first: the key is then read on the session's connection, the request's one
         claim = claim_prepared.claim_key(reader.rows, claim_id, field="claim_id")
-        return claim_pages.claim_page(request, reader.session, reader.settings, claim)
+        return claim_pages.claim_page(request, session, reader.settings, claim)
     detail = claim_prepared.claim_detail(reader.rows, claim_id, field="claim_id")
     detail["url"] = url_template(request, "get_claim", "claim_id")(detail["id"])
     return json_response(ClaimDetailPublic.model_validate(detail))
