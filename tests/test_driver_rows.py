@@ -1,9 +1,11 @@
 """What is read as plain rows on the driver's cursor is what the ORM reads, on both engines:
 a system (`catalog.queries.system_row`, the API's system lookup) and its summary, and an
-entry's revisions (`history.queries.revisions`, every entry page's history)."""
+entry's revisions (`history.queries.revisions` and `revision`, every entry page's history
+and every version's page, JSON and citation)."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
@@ -12,6 +14,7 @@ from equipment_db.catalog import queries as catalog_queries
 from equipment_db.catalog import service as catalog_service
 from equipment_db.catalog.models import ExternalIdCreate, System, SystemCreate
 from equipment_db.database import session_scope
+from equipment_db.errors import NotFound
 from equipment_db.history import queries as history_queries
 from equipment_db.history.models import Revision
 from equipment_db.vocab import EntityType, IdScheme, RevisionAction, SystemCategory
@@ -63,6 +66,12 @@ def test_every_revision_reads_as_the_orm_reads_it(seeded: sa.Engine) -> None:
                                                         Revision.version)).all()  # fmt: skip
         entities = sorted({(r.entity_type, r.entity_id) for r in stored})
         found = [row for kind, entity in entities for row in history_queries.revisions(session, kind, entity)]
+        one_by_one = [history_queries.revision(session, r.entity_type, r.entity_id, r.version, key=r.entity_key)
+                      for r in stored]  # fmt: skip
+        with pytest.raises(NotFound) as missing:
+            history_queries.revision(session, stored[0].entity_type, stored[0].entity_id, 99, key="test-key")
+    assert missing.value.field == "version" and "test-key v99" in missing.value.message
+    assert one_by_one == found
     assert len(found) == len(stored) > 50
     for row, revision in zip(found, stored, strict=True):
         assert row._asdict() == revision.model_dump(), (revision.entity_type, revision.entity_key, revision.version)

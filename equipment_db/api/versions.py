@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from equipment_db.citations.render import CitationFormat
-from equipment_db.history.models import Revision, RevisionPublic, RevisionSnapshotPublic
+from equipment_db.history.models import RevisionPublic, RevisionSnapshotPublic
 from equipment_db.history.queries import RevisionRow
 
 CITATION_MEDIA = {
@@ -22,13 +22,13 @@ CITATION_RESPONSES: dict[int | str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def revision_public(request: Request, revision: Revision | RevisionRow, url: str) -> RevisionPublic:
+def revision_public(request: Request, revision: RevisionRow, url: str) -> RevisionPublic:
     editor = None if request.app.state.settings.private_editors else revision.editor
     return RevisionPublic(version=revision.version, action=revision.action, created_at=revision.created_at,
                           editor=editor, reason=revision.reason, url=url)  # fmt: skip
 
 
-def snapshot_public(request: Request, revision: Revision | RevisionRow, url: str) -> RevisionSnapshotPublic:
+def snapshot_public(request: Request, revision: RevisionRow, url: str) -> RevisionSnapshotPublic:
     return RevisionSnapshotPublic(**revision_public(request, revision, url).model_dump(),
                                   snapshot=revision.snapshot)  # fmt: skip
 

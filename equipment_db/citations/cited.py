@@ -14,7 +14,6 @@ from equipment_db.citations.entry import CitedVersion
 from equipment_db.claims import prepared as claim_prepared
 from equipment_db.claims.models import Claim
 from equipment_db.history import queries as history_queries
-from equipment_db.history.models import Revision
 from equipment_db.reads import driver_rows, placeholders
 from equipment_db.vocab import EntityType, LinkKind
 
@@ -31,7 +30,7 @@ _SUPERSEDING = ("SELECT c.public_id FROM claim_link k JOIN claim c ON c.id = k.f
                 "WHERE k.to_claim_id = ? AND k.kind = ? AND k.retracted_at IS NULL")  # fmt: skip
 
 
-def cite_revision(session: Session, claim: Claim | claim_prepared.ClaimKey, revision: Revision | history_queries.RevisionRow,
+def cite_revision(session: Session, claim: Claim | claim_prepared.ClaimKey, revision: history_queries.RevisionRow,
                   base_url: str) -> CitedVersion:  # fmt: skip
     """A revision of `claim` already loaded (a page that shows it) as a citation renders it:
     its sources' reporting chains and the claims that supersede it, read as plain rows (the

@@ -41,33 +41,32 @@ class RevisionRow(NamedTuple):
     snapshot: dict[str, Any]
 
 
-_REVISIONS = f"SELECT {', '.join(RevisionRow._fields)} FROM revision WHERE entity_type = ? AND entity_id = ? " \
-             "ORDER BY version"  # fmt: skip
+_REVISIONS = f"SELECT {', '.join(RevisionRow._fields)} FROM revision WHERE entity_type = ? AND entity_id = ?"
 
 
-def revisions(session: Session, entity_type: EntityType, entity_id: int) -> list[RevisionRow]:
-    """Every version of an entity, oldest first, as plain rows: every entry page reads them
-    all (its history), and as ORM objects they cost most of a claim page's reads. What the
-    session holds unwritten is flushed first, as the ORM's own query would."""
+def _revision_rows(session: Session, sql: str, params: tuple[Any, ...]) -> list[RevisionRow]:
+    """Revisions as plain rows (as ORM objects they cost most of a claim page's reads). What
+    the session holds unwritten is flushed first, as the ORM's own query would."""
     session.flush()
     return [RevisionRow(id_, EntityType(kind), entity, key, version, RevisionAction(action), stored_utc(at),
                         editor, reason, json.loads(snapshot) if isinstance(snapshot, str) else snapshot)
             for id_, kind, entity, key, version, action, at, editor, reason, snapshot
-            in driver_rows(session, _REVISIONS, (entity_type.value, entity_id))]  # type: ignore[arg-type]  # fmt: skip
+            in driver_rows(session, sql, params)]  # type: ignore[arg-type]  # fmt: skip
+
+
+def revisions(session: Session, entity_type: EntityType, entity_id: int) -> list[RevisionRow]:
+    """Every version of an entity, oldest first (every entry page reads them all: its history)."""
+    return _revision_rows(session, _REVISIONS + " ORDER BY version", (entity_type.value, entity_id))
 
 
 def revision(
     session: Session, entity_type: EntityType, entity_id: int, version: int, *, key: str
-) -> Revision:
-    statement = select(Revision).where(
-        Revision.entity_type == entity_type,
-        Revision.entity_id == entity_id,
-        Revision.version == version,
-    )
-    found = session.exec(statement).first()
-    if found is None:
+) -> RevisionRow:
+    """One version of an entity; not found (for `key`) if it has no such version."""
+    found = _revision_rows(session, _REVISIONS + " AND version = ?", (entity_type.value, entity_id, version))
+    if not found:
         raise NotFound(f"{entity_type.value} version", f"{key} v{version}", field="version")
-    return found
+    return found[0]
 
 
 def count_revisions(session: Session) -> int:
