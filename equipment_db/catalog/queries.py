@@ -89,7 +89,7 @@ _SYSTEM_ROW = f"SELECT {', '.join(SystemRow._fields)} FROM system WHERE id = ?"
 def system_row(session: Session, system_id: int) -> SystemRow | None:
     """The system with this id as one row on the driver's cursor: the API's system lookup
     (Q1) read it through `session.get`, which cost a third of a millisecond of its answer."""
-    found = cursor_rows(session.connection(), _SYSTEM_ROW, (system_id,))
+    found = driver_rows(session, _SYSTEM_ROW, (system_id,))
     if not found:
         return None
     (id_, slug, name, category, origin, manufacturer, parent_id, qid, description, version, created, updated,

@@ -27,6 +27,7 @@ from equipment_db.claims.queries import ClaimFilter
 from equipment_db.claims.records import claim_record
 from equipment_db.claims.text import describe_converted, describe_value, party_name
 from equipment_db.errors import NotFound
+from equipment_db.history.queries import version_fields
 from equipment_db.publicid import normalise_public_id
 from equipment_db.reads import placeholders
 from equipment_db.vocab import ClaimKind, Rank, VerificationStatus
@@ -125,18 +126,9 @@ def claim_detail(rows: Rows, key: str, *, field: str = "claim") -> dict[str, Any
     ]  # fmt: skip
     detail["links"] = [{"id": link_id, "from_claim": first, "kind": kind, "to_claim": second, "note": note}
                        for link_id, first, kind, second, note in rows(LINKS_SQL, (claim.id, claim.id))]  # fmt: skip
-    return detail | {
-        "version": claim.version,
-        "created_at": _iso(claim.created_at),
-        "updated_at": _iso(claim.updated_at),
-        "retracted_at": _iso(claim.retracted_at),
-        "retraction_reason": claim.retraction_reason,
-    }
-
-
-def _iso(value: Any) -> str | None:
-    stored = utc(value)
-    return stored.isoformat() if stored else None
+    claim.created_at, claim.updated_at = utc(claim.created_at), utc(claim.updated_at)
+    claim.retracted_at = utc(claim.retracted_at)
+    return detail | version_fields(claim)  # type: ignore[arg-type]
 
 
 def _claimant_names(rows: Rows, ids: list[int]) -> list[str | None]:
