@@ -101,6 +101,13 @@ class Settings(BaseSettings):
         description="Worker threads (and so database connections) one API process uses at once; "
         "more only add memory under the GIL.",
     )
+    large_answers: int = Field(
+        default=2,
+        ge=1,
+        le=200,
+        description="Large answers (a system's quantities, timelines and system pages, megabytes "
+        "for a busy system) the API builds at once; more wait their turn.",
+    )
     search_workers: int = Field(
         default=2,
         ge=1,

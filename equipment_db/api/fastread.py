@@ -17,6 +17,7 @@ holds two.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from equipment_db.api.deps import _sessions, _start_limit
+from equipment_db.api.deps import _sessions, _start_limit, large_answers
 from equipment_db.pages.negotiate import prefers_html
 from equipment_db.reads import cursor_rows
 
@@ -72,15 +73,18 @@ class Reader:
             self._connection.close()  # back to the pool, rolled back
 
 
-async def read(request: Request, work: Callable[..., T], *args: Any) -> T:
+async def read(request: Request, work: Callable[..., T], *args: Any, large_page: bool = False) -> T:
     """`work(reader, *args)` in one trip to the thread pool. As `deps.get_session`: one of
     `api_threads` readers per request, under the request's time limit, closed when `work`
     has built the answer. The hot routes are `async` and call it: a generator dependency
-    and a sync route cost FastAPI tens of microseconds a request more (measured)."""
+    and a sync route cost FastAPI tens of microseconds a request more (measured).
+    `large_page`: the route's HTML page is a large answer (`deps.large_answer`); a client that
+    wants the page takes one of their places first."""
     state = request.app.state
-    async with _sessions(state):
+    wants_html = prefers_html(request.headers.get("accept"))
+    async with large_answers(state) if large_page and wants_html else nullcontext(), _sessions(state):
         _start_limit(int(state.settings.query_timeout_ms))
-        reader = Reader(state.engine, state.settings, wants_html=prefers_html(request.headers.get("accept")))
+        reader = Reader(state.engine, state.settings, wants_html=wants_html)
         try:
             return await run_in_threadpool(work, reader, *args)
         finally:

@@ -24,7 +24,7 @@ from equipment_db.analysis.models import (
     TargetTypePublic,
     TimelinePublic,
 )
-from equipment_db.api.deps import SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
+from equipment_db.api.deps import LargeAnswer, SessionDep, SettingsDep, SystemDep, SystemKey, VersionDep
 from equipment_db.api.fastread import Reader, json_response, read
 from equipment_db.api.paging import CursorQuery, LimitQuery, Page, decode_cursor, encode_cursor
 from equipment_db.api.versions import CITATION_RESPONSES, citation_response, snapshot_public
@@ -109,7 +109,7 @@ def list_systems(
             responses=REDIRECT | HTML_PAGE,
             summary="One system: identity, aliases, specifications, target types, claim counts")  # fmt: skip
 async def get_system(request: Request, key: SystemKey) -> Response:
-    return await read(request, _system_answer, request, key)
+    return await read(request, _system_answer, request, key, large_page=True)
 
 
 def _system_answer(reader: Reader, request: Request, key: str) -> Response:
@@ -200,6 +200,7 @@ def _compare_answer(request: Request, session: Session, html: bool, systems: str
 
 
 @router.get(permalinks.TIMELINE, tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
+            dependencies=[LargeAnswer],
             summary="Quantity claims for a system in a country, in date order, contradictions flagged")  # fmt: skip
 def get_timeline(
     request: Request,
@@ -225,6 +226,7 @@ def get_timeline(
 
 
 @router.get("/v1/systems/{key}/timeline", tags=["systems"], response_model=TimelinePublic, responses=HTML_PAGE,
+            dependencies=[LargeAnswer],
             summary="The same as /v1/timeline?system={key}")  # fmt: skip
 def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, system: SystemDep,
                         country: CountryQuery,
@@ -235,6 +237,7 @@ def get_system_timeline(request: Request, session: SessionDep, html: WantsHtml, 
 
 
 @router.get("/v1/systems/{key}/quantities", tags=["systems"], response_model=QuantitiesPublic,
+            dependencies=[LargeAnswer],
             summary="A system's quantity claims by party and year: flows added up, stocks as a range")  # fmt: skip
 def get_quantities(
     request: Request,
