@@ -102,11 +102,12 @@ class Settings(BaseSettings):
         "more only add memory under the GIL.",
     )
     large_answers: int = Field(
-        default=2,
+        default=1,
         ge=1,
         le=200,
         description="Large answers (a system's quantities, timelines and system pages, megabytes "
-        "for a busy system) the API builds at once; more wait their turn.",
+        "for a busy system) one API process builds at once; more wait their turn. Under the GIL "
+        "a second one at once adds memory, not speed.",
     )
     search_workers: int = Field(
         default=2,
