@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from equipment_db import migrate
+from equipment_db import schema_version
 from equipment_db.backup import backup as backup_database
 from equipment_db.stats import database_info
 
@@ -39,10 +39,12 @@ def upgrade(ctx: typer.Context, revision: str = typer.Argument("head", help="Tar
 
     Example: equipment-db db upgrade
     """
+    from equipment_db import migrate  # Alembic, loaded only to change the schema
+
     engine = state(ctx).creating_engine()
-    before = migrate.current(engine)
+    before = schema_version.current(engine)
     migrate.upgrade(engine, revision)
-    after = migrate.current(engine)
+    after = schema_version.current(engine)
     if before == after:
         typer.echo(f"Already at {after}.", err=True)
     else:
@@ -56,14 +58,12 @@ def current(ctx: typer.Context, as_json: bool = JsonOption) -> None:
     Example: equipment-db db current
     """
     engine = state(ctx).engine
-    revision = migrate.current(engine)
-    heads = migrate.heads()
+    revision = schema_version.current(engine)
+    head = schema_version.HEAD
     if as_json:
-        typer.echo(
-            json.dumps({"revision": revision, "head": ", ".join(heads), "up_to_date": revision in heads})
-        )
+        typer.echo(json.dumps({"revision": revision, "head": head, "up_to_date": revision == head}))
         return
-    status = "head" if revision in heads else f"behind head {', '.join(heads)}"
+    status = "head" if revision == head else f"behind head {head}"
     typer.echo(f"{revision or 'none'} ({status})")
 
 

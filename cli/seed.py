@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from equipment_db import migrate
+from equipment_db import schema_version
 from equipment_db.bootstrap import migrate_and_seed
 from equipment_db.database import session_scope
 from equipment_db.errors import DatabaseNotReady
@@ -36,7 +36,7 @@ def seed(
     engine = app_state.engine if dry_run else app_state.creating_engine()
     editor = app_state.settings.editor if ctx.find_root().params.get("editor") else SEED_EDITOR
     if dry_run:
-        if not migrate.is_up_to_date(engine):
+        if not schema_version.is_up_to_date(engine):
             raise DatabaseNotReady(
                 "database: not at the newest schema; --dry-run writes nothing, "
                 "so run `equipment-db db upgrade` first",

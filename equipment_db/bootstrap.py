@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from equipment_db import migrate
+from equipment_db import schema_version
 from equipment_db.config import Settings
 from equipment_db.database import create_db_engine, sqlite_path, write_engine
 from equipment_db.errors import DatabaseNotReady
@@ -73,12 +73,12 @@ def open_ready(settings: Settings) -> tuple[sa.Engine, Readiness]:
 
 def ensure_ready(engine: sa.Engine) -> None:
     """At head: nothing to do. Behind head: refuse, and say which command fixes it."""
-    current = migrate.current(engine)
-    if current in migrate.heads():
+    current = schema_version.current(engine)
+    if current == schema_version.HEAD:
         return
     where = "empty (no schema)" if current is None else f"at revision {current}"
     raise DatabaseNotReady(
-        f"database: {where}, this version needs {', '.join(migrate.heads())}: run `equipment-db db upgrade`",
+        f"database: {where}, this version needs {schema_version.HEAD}: run `equipment-db db upgrade`",
         field="database",
         value=current,
     )
@@ -88,6 +88,7 @@ def migrate_and_seed(engine: sa.Engine, seed_dir: Path, *, editor: str | None = 
     """Migrate to head and load the seed data in one transaction: both happen, or neither."""
     from sqlmodel import Session
 
+    from equipment_db import migrate  # Alembic is loaded only to change a schema (schema_version)
     from equipment_db.analysis import stored
     from equipment_db.seed.loader import SEED_EDITOR, load  # the write path loads only here
 

@@ -1,4 +1,5 @@
-"""Alembic, driven from code: upgrade, current revision, head, checks."""
+"""Alembic, driven from code: upgrade and downgrade. Which revision a database is at, and
+whether that is the newest, is `schema_version`, which does not load Alembic."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from equipment_db.layout import shipped
@@ -59,18 +59,6 @@ def downgrade(engine: sa.Engine, revision: str) -> None:
 
 
 def heads() -> list[str]:
+    """Alembic's heads, read from the revision files. Everything else compares a database with
+    `schema_version.HEAD`, which tests/test_migrations.py keeps equal to the one head here."""
     return list(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-
-def current(engine: sa.Engine) -> str | None:
-    with engine.connect() as connection:
-        return revision_of(connection)
-
-
-def revision_of(connection: sa.Connection) -> str | None:
-    """The revision the database behind `connection` is at (None: no schema)."""
-    return MigrationContext.configure(connection).get_current_revision()
-
-
-def is_up_to_date(engine: sa.Engine) -> bool:
-    return current(engine) in heads()

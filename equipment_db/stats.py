@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from equipment_db import migrate
+from equipment_db import schema_version
 from equipment_db.config import Settings, shown_url
 from equipment_db.database import sqlite_path
 from equipment_db.models import metadata
@@ -15,7 +15,7 @@ from equipment_db.models import metadata
 def database_info(engine: sa.Engine, settings: Settings) -> dict[str, Any]:
     url = settings.database_url
     path = sqlite_path(url)
-    current = migrate.current(engine)
+    current = schema_version.current(engine)
     info: dict[str, Any] = {
         "url": shown_url(url),
         "engine": engine.dialect.name,
@@ -23,8 +23,8 @@ def database_info(engine: sa.Engine, settings: Settings) -> dict[str, Any]:
         "path": str(path) if path else None,
         "size_bytes": path.stat().st_size if path and path.exists() else None,
         "schema_revision": current,
-        "schema_head": ", ".join(migrate.heads()),
-        "up_to_date": current in migrate.heads(),
+        "schema_head": schema_version.HEAD,
+        "up_to_date": current == schema_version.HEAD,
     }
     if current is not None:
         info["rows"] = table_counts(engine)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from equipment_db import migrate
+from equipment_db import migrate, schema_version
 from tests.api_client import api
 from tests.cli_helpers import _dispose_engines, cli, explain, ok, read_json, state  # noqa: F401  (autouse)
 from tests.dbs import DatabaseFactory, engine_for
@@ -140,7 +140,7 @@ def test_the_migration_steps_down_only_without_several_claimants_or_repeated_sou
                   "--source", ANADOLU).stdout.strip()  # fmt: skip
     with pytest.raises(RuntimeError, match="name several claimants"):
         migrate.downgrade(engine, "0014")
-    assert migrate.is_up_to_date(engine)
+    assert schema_version.is_up_to_date(engine)
     ok(url, "claim", "edit", claim_id, "--claimant", OFFICIAL, "--reason", "test")
     ok(url, "claim", "cite", claim_id, "--source", ANADOLU, "--quote", "Test quote again.")
     with pytest.raises(RuntimeError, match="cite a source again"):

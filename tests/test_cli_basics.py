@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from cli.main import app
-from equipment_db import migrate
+from equipment_db import schema_version
 from tests.dbs import DatabaseFactory, db_state, engine_for
 
 runner = CliRunner()
@@ -27,11 +27,11 @@ def test_db_upgrade_then_current_reports_head(dbs: DatabaseFactory) -> None:
         Path(make_url(url).database).touch()
     result = invoke(url, "db", "current")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"none (behind head {migrate.heads()[0]})"
+    assert result.stdout.strip() == f"none (behind head {schema_version.HEAD})"
     result = invoke(url, "db", "upgrade")
     assert result.exit_code == 0, result.output
-    assert f"-> {migrate.heads()[0]}" in result.stderr
-    assert invoke(url, "db", "current").stdout.strip() == f"{migrate.heads()[0]} (head)"
+    assert f"-> {schema_version.HEAD}" in result.stderr
+    assert invoke(url, "db", "current").stdout.strip() == f"{schema_version.HEAD} (head)"
     assert "Already at" in invoke(url, "db", "upgrade").stderr
 
 
@@ -40,7 +40,7 @@ def test_db_info_json_gives_engine_revision_and_counts(dbs: DatabaseFactory) -> 
     assert result.exit_code == 0, result.output
     info = json.loads(result.stdout)
     assert info["engine"] == dbs.name and info["up_to_date"] is True
-    assert info["schema_revision"] == migrate.heads()[0]
+    assert info["schema_revision"] == schema_version.HEAD
     assert info["rows"]["claim"] == 39 and info["rows"]["source"] == 18
 
 

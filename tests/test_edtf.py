@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from bs4 import BeautifulSoup
 
-from equipment_db import migrate
+from equipment_db import migrate, schema_version
 from equipment_db.errors import InvalidValue
 from equipment_db.normalize import dates, edtf_values
 from equipment_db.normalize.dates import ABOUT_FORMS, STATED_FORMS, edtf_sentence, edtf_words, read_edtf
@@ -439,9 +439,9 @@ def test_a_downgrade_is_refused_while_a_decade_is_stored_and_changes_nothing(dbs
     with pytest.raises(RuntimeError, match=rf"cannot downgrade below 0012: 1 claims hold dates .* {claim_id} "
                                            r"\(about 198X\)\. Nothing was changed"):  # fmt: skip
         migrate.downgrade(engine, BELOW)
-    assert migrate.current(engine) == EDTF_REVISION and db_state(engine) == before
+    assert schema_version.current(engine) == EDTF_REVISION and db_state(engine) == before
     migrate.upgrade(engine)
     ok(url, "claim", "edit", claim_id, "--about", "1980/1989", "--reason", "test: as plain years")
     migrate.downgrade(engine, BELOW)  # the columns of before say 1980/1989 exactly
-    assert migrate.current(engine) == BELOW
+    assert schema_version.current(engine) == BELOW
     engine.dispose()

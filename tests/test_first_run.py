@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from cli.main import app
-from equipment_db import migrate
+from equipment_db import schema_version
 from equipment_db.config import REPO_ROOT
 from equipment_db.database import sqlite_path
 from tests.dbs import DatabaseFactory, engine_for
@@ -156,7 +156,7 @@ def test_a_seed_refused_leaves_a_blank_database_blank_on_both_engines(
     assert "zz-broken.toml: system #1 (test-system-2)" in result.stderr
     engine = engine_for(url)
     try:
-        assert migrate.current(engine) is None
+        assert schema_version.current(engine) is None
         assert sa.inspect(engine).get_table_names() == []
     finally:
         engine.dispose()
@@ -167,7 +167,7 @@ def test_a_seed_refused_leaves_a_blank_database_blank_on_both_engines(
     seeded = runner.invoke(app, ["--db", url, "seed", "--json"])
     assert seeded.exit_code == 0, seeded.output
     assert {row["section"]: row["created"] for row in json.loads(seeded.stdout)}["claim"] == 39
-    assert runner.invoke(app, ["--db", url, "db", "current"]).stdout.strip() == f"{migrate.heads()[0]} (head)"
+    assert runner.invoke(app, ["--db", url, "db", "current"]).stdout.strip() == f"{schema_version.HEAD} (head)"
 
 
 def test_db_upgrade_creates_a_missing_sqlite_database_and_its_folder(tmp_path: Path) -> None:
@@ -175,4 +175,4 @@ def test_db_upgrade_creates_a_missing_sqlite_database_and_its_folder(tmp_path: P
     result = runner.invoke(app, ["--db", url, "db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert sqlite_path(url).is_file()  # type: ignore[union-attr]
-    assert runner.invoke(app, ["--db", url, "db", "current"]).stdout.strip() == f"{migrate.heads()[0]} (head)"
+    assert runner.invoke(app, ["--db", url, "db", "current"]).stdout.strip() == f"{schema_version.HEAD} (head)"

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 
-from equipment_db import migrate
+from equipment_db import migrate, schema_version
 from equipment_db.claims import service as claim_service
 from equipment_db.database import session_scope
 from equipment_db.history.service import Edit
@@ -142,7 +142,7 @@ def search_results(engine: sa.Engine) -> dict[str, list]:
 
 def test_every_revision_steps_down_and_up_again_keeping_the_seed_data(dbs: DatabaseFactory) -> None:
     engine = engine_for(dbs.seeded())
-    assert migrate.current(engine) == REVISIONS[-1] and len(REVISIONS) >= 6
+    assert schema_version.current(engine) == REVISIONS[-1] and len(REVISIONS) >= 6
     before = db_state(engine)
     searched = search_results(engine)
     assert all(searched.values()), searched  # every word finds seeded text
@@ -152,14 +152,14 @@ def test_every_revision_steps_down_and_up_again_keeping_the_seed_data(dbs: Datab
         # what this revision finds (revision 0017 made claims findable by their system's names)
         found_here = search_results(engine) if {"search_index", "search_document"} & _tables(engine) else None
         migrate.downgrade(engine, below)  # head-1, then up to head, then down again, ...
-        assert migrate.current(engine) == below
+        assert schema_version.current(engine) == below
         assert same_rows(db_state(engine), as_below(before, below)), f"rows changed going down to {below}"
         migrate.upgrade(engine, revision)
         assert same_rows(db_state(engine), as_below(before, revision)), f"rows changed going up again to {revision}"
         assert_derived_objects_match_the_rows(engine, found_here)
         migrate.downgrade(engine, below)
         stepped.append(revision)
-    assert migrate.current(engine) == REVISIONS[0] and same_rows(db_state(engine), as_below(before, REVISIONS[0]))
+    assert schema_version.current(engine) == REVISIONS[0] and same_rows(db_state(engine), as_below(before, REVISIONS[0]))
     assert {"claim", "citation", "claim_link", "revision", "source", "system"} <= set(db_state(engine))
     assert stepped == REVISIONS[:0:-1]
 
@@ -194,7 +194,7 @@ def test_the_triggers_work_again_after_a_round_trip_to_the_first_revision(dbs: D
 def test_a_downgrade_to_base_removes_the_tables_and_their_data(dbs: DatabaseFactory) -> None:
     engine = engine_for(dbs.seeded())
     migrate.downgrade(engine, "base")
-    assert migrate.current(engine) is None and _tables(engine) == set()
+    assert schema_version.current(engine) is None and _tables(engine) == set()
     migrate.upgrade(engine)
     assert all(rows == [] for rows in db_state(engine).values())
     engine.dispose()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from equipment_db import migrate
+from equipment_db import migrate, schema_version
 from equipment_db.claims import queries as claim_queries
 from equipment_db.claims import service as claim_service
 from equipment_db.database import session_scope
@@ -83,7 +83,7 @@ def test_a_step_below_0008_is_refused_while_a_claim_uses_a_new_qualifier(dbs: Da
     before = _values(engine)
     with pytest.raises(RuntimeError, match="use just_over, nearly or magnitude"):
         migrate.downgrade(engine, "0007")
-    assert migrate.current(engine) == "0008" and _values(engine) == before
+    assert schema_version.current(engine) == "0008" and _values(engine) == before
     migrate.upgrade(engine)
-    assert migrate.is_up_to_date(engine)
+    assert schema_version.is_up_to_date(engine)
     engine.dispose()

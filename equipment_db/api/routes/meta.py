@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi import APIRouter
 
-from equipment_db import migrate, permalinks
+from equipment_db import permalinks, schema_version
 from equipment_db.api.deps import SessionDep
 from equipment_db.history.models import Revision
 from equipment_db.stats import replication, table_counts
@@ -26,7 +26,7 @@ def health(session: SessionDep) -> Health:
             response_model=Meta)  # fmt: skip
 def meta(session: SessionDep) -> Meta:
     connection = session.connection()
-    current = migrate.revision_of(connection)
+    current = schema_version.revision_of(connection)
     last = session.execute(sa.select(sa.func.max(Revision.created_at))).scalar_one_or_none()
-    return Meta(schema_revision=current, schema_head=", ".join(migrate.heads()),
+    return Meta(schema_revision=current, schema_head=schema_version.HEAD,
                 counts=table_counts(session.get_bind()), last_change=last)  # fmt: skip
