@@ -36,7 +36,7 @@ pagination (`next`). Versions are immutable and may be cached forever.
 def _few_malloc_arenas() -> None:
     """glibc gives each thread that allocates its own arena (up to 8 per core) and keeps what
     it freed there: with 8 worker threads the API held ~60 MB more after a burst (measured).
-    Two arenas serve 8 threads under the GIL as well. No-op elsewhere than glibc."""
+    Two arenas serve the worker threads under the GIL as well. No-op elsewhere than glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-8, 2)  # M_ARENA_MAX
